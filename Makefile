@@ -1,0 +1,43 @@
+# Every target bootstraps .venv itself, so `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CONSTRAINTS := requirements/constraints.txt
+
+.PHONY: setup generate check-generated lint typecheck unit test demo sandbox contract fuzz bench clean
+
+setup: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml $(CONSTRAINTS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
+	touch $@
+
+generate: $(INSTALLED)
+	$(BIN)/python scripts/generate.py
+
+check-generated: $(INSTALLED)
+	$(BIN)/python scripts/generate.py --check
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox
+
+unit: $(INSTALLED)
+	$(BIN)/pytest
+
+test: check-generated lint typecheck unit
+
+demo: $(INSTALLED)
+	$(BIN)/python examples/demo.py
+
+sandbox: $(INSTALLED)
+	$(BIN)/eko-digilocker sandbox --port 8080
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache reports

@@ -1,0 +1,248 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.create_digilocker_url_request import CreateDigilockerUrlRequest
+from ...models.create_digilocker_url_response import CreateDigilockerUrlResponse
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: CreateDigilockerUrlRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/tools/kyc/digilocker",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> CreateDigilockerUrlResponse | ErrorEnvelope | None:
+    if response.status_code == 200:
+
+        def _parse_response_200(
+            data: object,
+        ) -> CreateDigilockerUrlResponse | ErrorEnvelope:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = CreateDigilockerUrlResponse.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = ErrorEnvelope.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = ErrorEnvelope.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[CreateDigilockerUrlResponse | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateDigilockerUrlRequest,
+) -> Response[CreateDigilockerUrlResponse | ErrorEnvelope]:
+    """Create DigiLocker URL
+
+     Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
+    portal for consent-based retrieval of Aadhaar (and other) documents. After the
+    customer authorises access on DigiLocker, they are redirected back to the
+    provided `redirect_url` (Eko's legacy page says with a verification id appended).
+    The `reference_id` returned is then used to poll the status and to fetch the
+    verified document.
+
+    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
+    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
+    initiator; validation errors carry `invalid_params`.
+
+    Args:
+        body (CreateDigilockerUrlRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: CreateDigilockerUrlRequest,
+) -> CreateDigilockerUrlResponse | ErrorEnvelope | None:
+    """Create DigiLocker URL
+
+     Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
+    portal for consent-based retrieval of Aadhaar (and other) documents. After the
+    customer authorises access on DigiLocker, they are redirected back to the
+    provided `redirect_url` (Eko's legacy page says with a verification id appended).
+    The `reference_id` returned is then used to poll the status and to fetch the
+    verified document.
+
+    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
+    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
+    initiator; validation errors carry `invalid_params`.
+
+    Args:
+        body (CreateDigilockerUrlRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: CreateDigilockerUrlRequest,
+) -> Response[CreateDigilockerUrlResponse | ErrorEnvelope]:
+    """Create DigiLocker URL
+
+     Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
+    portal for consent-based retrieval of Aadhaar (and other) documents. After the
+    customer authorises access on DigiLocker, they are redirected back to the
+    provided `redirect_url` (Eko's legacy page says with a verification id appended).
+    The `reference_id` returned is then used to poll the status and to fetch the
+    verified document.
+
+    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
+    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
+    initiator; validation errors carry `invalid_params`.
+
+    Args:
+        body (CreateDigilockerUrlRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: CreateDigilockerUrlRequest,
+) -> CreateDigilockerUrlResponse | ErrorEnvelope | None:
+    """Create DigiLocker URL
+
+     Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
+    portal for consent-based retrieval of Aadhaar (and other) documents. After the
+    customer authorises access on DigiLocker, they are redirected back to the
+    provided `redirect_url` (Eko's legacy page says with a verification id appended).
+    The `reference_id` returned is then used to poll the status and to fetch the
+    verified document.
+
+    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
+    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
+    initiator; validation errors carry `invalid_params`.
+
+    Args:
+        body (CreateDigilockerUrlRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,244 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.digilocker_document_response import DigilockerDocumentResponse
+from ...models.error_envelope import ErrorEnvelope
+from ...models.get_digilocker_document_request import GetDigilockerDocumentRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: GetDigilockerDocumentRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/tools/kyc/digilocker/document",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> DigilockerDocumentResponse | ErrorEnvelope | None:
+    if response.status_code == 200:
+
+        def _parse_response_200(
+            data: object,
+        ) -> DigilockerDocumentResponse | ErrorEnvelope:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_200_type_0 = DigilockerDocumentResponse.from_dict(data)
+
+                return response_200_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_200_type_1 = ErrorEnvelope.from_dict(data)
+
+            return response_200_type_1
+
+        response_200 = _parse_response_200(response.json())
+
+        return response_200
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 405:
+        response_405 = ErrorEnvelope.from_dict(response.json())
+
+        return response_405
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DigilockerDocumentResponse | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: GetDigilockerDocumentRequest,
+) -> Response[DigilockerDocumentResponse | ErrorEnvelope]:
+    """Get DigiLocker document
+
+     Fetches the verified document(s) after the customer has given consent.
+
+    Follows eps.eko.in. An older Eko page describes this call as
+    `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
+    Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
+    `split_address`; nothing public settles which one Eko's UAT serves.
+
+    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
+    the customer has not consented yet, 463 for an unknown reference.
+
+    Args:
+        body (GetDigilockerDocumentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: GetDigilockerDocumentRequest,
+) -> DigilockerDocumentResponse | ErrorEnvelope | None:
+    """Get DigiLocker document
+
+     Fetches the verified document(s) after the customer has given consent.
+
+    Follows eps.eko.in. An older Eko page describes this call as
+    `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
+    Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
+    `split_address`; nothing public settles which one Eko's UAT serves.
+
+    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
+    the customer has not consented yet, 463 for an unknown reference.
+
+    Args:
+        body (GetDigilockerDocumentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: GetDigilockerDocumentRequest,
+) -> Response[DigilockerDocumentResponse | ErrorEnvelope]:
+    """Get DigiLocker document
+
+     Fetches the verified document(s) after the customer has given consent.
+
+    Follows eps.eko.in. An older Eko page describes this call as
+    `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
+    Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
+    `split_address`; nothing public settles which one Eko's UAT serves.
+
+    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
+    the customer has not consented yet, 463 for an unknown reference.
+
+    Args:
+        body (GetDigilockerDocumentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: GetDigilockerDocumentRequest,
+) -> DigilockerDocumentResponse | ErrorEnvelope | None:
+    """Get DigiLocker document
+
+     Fetches the verified document(s) after the customer has given consent.
+
+    Follows eps.eko.in. An older Eko page describes this call as
+    `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
+    Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
+    `split_address`; nothing public settles which one Eko's UAT serves.
+
+    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
+    the customer has not consented yet, 463 for an unknown reference.
+
+    Args:
+        body (GetDigilockerDocumentRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
