@@ -1,0 +1,140 @@
+"""The OpenAPI document the generated client was made from, and validators compiled from it.
+
+This is the only place field rules come from: the client validates its input here and
+the sandbox validates requests and its own answers here. Nothing is copied by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema_rs
+
+
+@cache
+def load_spec() -> dict[str, Any]:
+    """The spec carried by the generated package (`eko_digilocker_client/openapi.json`)."""
+    text = resources.files("eko_digilocker_client").joinpath("openapi.json").read_text("utf-8")
+    spec: dict[str, Any] = json.loads(text)
+    return spec
+
+
+def standalone(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema that resolves the spec's `#/components/...` refs on its own."""
+    return {**schema, "components": load_spec()["components"]}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid field: its dotted location (`document_requested.0`) and why."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SchemaValidator:
+    """A compiled validator that reports every error by field name."""
+
+    schema: dict[str, Any]
+    _compiled: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        compiled = jsonschema_rs.validator_for(standalone(self.schema), validate_formats=True)
+        object.__setattr__(self, "_compiled", compiled)
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self._compiled.is_valid(instance))
+
+    def errors(self, instance: Any) -> list[FieldError]:
+        """Every violation, located by field; empty when `instance` is valid."""
+        if self._compiled.is_valid(instance):  # the fast path for valid input
+            return []
+        found: list[FieldError] = []
+        for error in self._compiled.iter_errors(instance):
+            path = [str(part) for part in error.instance_path]
+            if not path and type(error.kind).__name__ == "Required":
+                path = [str(error.kind.property)]
+            found.append(FieldError(".".join(path) or "(body)", error.message))
+        return found
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What the spec says about one operation, as plain JSON schemas."""
+
+    operation_id: str
+    method: str
+    path: str
+    body: SchemaValidator | None
+    query: SchemaValidator | None
+    responses: dict[str, SchemaValidator]
+    security_headers: tuple[str, ...]
+
+
+def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = load_spec()
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _query_schema(parameters: list[dict[str, Any]]) -> dict[str, Any] | None:
+    query = [p for p in map(_resolve, parameters) if p["in"] == "query"]
+    if not query:
+        return None
+    return {
+        "type": "object",
+        "properties": {p["name"]: p["schema"] for p in query},
+        "required": [p["name"] for p in query if p.get("required")],
+    }
+
+
+def _security_headers(op: dict[str, Any]) -> tuple[str, ...]:
+    schemes = load_spec()["components"]["securitySchemes"]
+    names: list[str] = []
+    for requirement in op.get("security", []):
+        for scheme in requirement:
+            if schemes[scheme]["type"] == "apiKey" and schemes[scheme]["in"] == "header":
+                names.append(schemes[scheme]["name"])
+    return tuple(names)
+
+
+@cache
+def operations() -> dict[str, Operation]:
+    """Every operation in the spec, by operationId."""
+    found: dict[str, Operation] = {}
+    for path, item in load_spec()["paths"].items():
+        for method, op in item.items():
+            body = op.get("requestBody")
+            body_schema = _resolve(body)["content"]["application/json"]["schema"] if body else None
+            query_schema = _query_schema(op.get("parameters", []))
+            responses = {
+                status: SchemaValidator(media["schema"])
+                for status, response in op["responses"].items()
+                for ctype, media in _resolve(response).get("content", {}).items()
+                if ctype == "application/json"
+            }
+            found[op["operationId"]] = Operation(
+                operation_id=op["operationId"],
+                method=method.upper(),
+                path=path,
+                body=SchemaValidator(body_schema) if body_schema else None,
+                query=SchemaValidator(query_schema) if query_schema else None,
+                responses=responses,
+                security_headers=_security_headers(op),
+            )
+    return found
+
+
+def operation(operation_id: str) -> Operation:
+    return operations()[operation_id]
