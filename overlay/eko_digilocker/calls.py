@@ -1,0 +1,131 @@
+"""Build each operation's request from user input, validated against the spec.
+
+Paths, methods and wire formats come from the generated client's request builders
+(`_get_kwargs`), field rules from the spec; nothing is written down twice. The overlay
+sends the request itself so it can retry and read any answer, which the generated
+`sync_detailed` cannot do for non-JSON bodies or unusual status codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Generic
+
+from eko_digilocker_client.api.digilocker import (
+    create_digilocker_url as create_api,
+)
+from eko_digilocker_client.api.digilocker import (
+    get_digilocker_document as document_api,
+)
+from eko_digilocker_client.api.digilocker import (
+    get_digilocker_verification_status as status_api,
+)
+from eko_digilocker_client.models import (
+    CreateDigilockerUrlRequest,
+    CreateDigilockerUrlResponse,
+    DigilockerDocumentResponse,
+    GetDigilockerDocumentRequest,
+    VerificationStatusResponse,
+)
+
+from .errors import EkoValidationError
+from .responses import M
+from .settings import Settings
+from .spec import Operation, SchemaValidator, operation
+
+
+@dataclass(frozen=True)
+class Call(Generic[M]):
+    """One prepared call: what to send, whether it is safe to repeat, how to read it."""
+
+    operation: Operation
+    request: dict[str, Any]
+    idempotent: bool
+    success: type[M]
+
+
+def _checked(op: Operation, validator: SchemaValidator | None, values: dict[str, Any]) -> None:
+    assert validator is not None, f"the spec defines no input for {op.operation_id}"
+    errors = validator.errors(values)
+    if errors:
+        raise EkoValidationError(op.operation_id, errors)
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _as_list(value: Any) -> Any:
+    # Tuples are a natural way to pass a fixed list; anything else goes to the schema as is.
+    return list(value) if isinstance(value, list | tuple) else value
+
+
+def create_digilocker_url(
+    settings: Settings,
+    *,
+    redirect_url: str,
+    document_requested: Iterable[str],
+    client_ref_id: str | None,
+    user_code: str | None,
+) -> Call[CreateDigilockerUrlResponse]:
+    op = operation("createDigilockerUrl")
+    payload = _present(
+        {
+            "initiator_id": settings.initiator_id,
+            "user_code": user_code or settings.user_code,
+            "client_ref_id": client_ref_id,
+            "document_requested": _as_list(document_requested),
+            "redirect_url": redirect_url,
+        }
+    )
+    _checked(op, op.body, payload)
+    request = create_api._get_kwargs(body=CreateDigilockerUrlRequest.from_dict(payload))
+    # A POST is safe to repeat only when Eko can recognise the repeat by client_ref_id.
+    return Call(op, request, client_ref_id is not None, CreateDigilockerUrlResponse)
+
+
+def get_verification_status(
+    settings: Settings,
+    *,
+    reference_id: int,
+    client_ref_id: str | None,
+    user_code: str | None,
+) -> Call[VerificationStatusResponse]:
+    op = operation("getDigilockerVerificationStatus")
+    params = _present(
+        {
+            "initiator_id": settings.initiator_id,
+            "user_code": user_code or settings.user_code,
+            "client_ref_id": client_ref_id,
+            "reference_id": reference_id,
+        }
+    )
+    _checked(op, op.query, params)
+    return Call(op, status_api._get_kwargs(**params), True, VerificationStatusResponse)
+
+
+def get_document(
+    settings: Settings,
+    *,
+    reference_id: int | str,
+    verification_id: str,
+    document_type: Iterable[str],
+    client_ref_id: str | None,
+    user_code: str | None,
+) -> Call[DigilockerDocumentResponse]:
+    op = operation("getDigilockerDocument")
+    payload = _present(
+        {
+            "initiator_id": settings.initiator_id,
+            "user_code": user_code or settings.user_code,
+            "client_ref_id": client_ref_id,
+            "document_type": _as_list(document_type),
+            "verification_id": verification_id,
+            # Create returns reference_id as a number; this call takes it as a string.
+            "reference_id": str(reference_id) if type(reference_id) is int else reference_id,
+        }
+    )
+    _checked(op, op.body, payload)
+    request = document_api._get_kwargs(body=GetDigilockerDocumentRequest.from_dict(payload))
+    return Call(op, request, client_ref_id is not None, DigilockerDocumentResponse)

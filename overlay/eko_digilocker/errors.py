@@ -1,0 +1,114 @@
+"""Every error the client raises, in one tree under `EkoError`.
+
+EkoError
+  EkoConfigurationError        missing or bad settings (no request was made)
+  EkoValidationError           input rejected by the spec's schema (nothing was sent)
+  EkoApiError                  Eko answered with an envelope whose status is not 0
+    EkoAuthenticationError     HTTP 403: bad signature, timestamp or developer_key
+    EkoInvalidParamsError      Eko's own validation error (`invalid_params`)
+    EkoVerificationPendingError  327: the customer has not consented yet
+    EkoNotFoundError           463: unknown reference
+  EkoResponseError             the answer is not a valid envelope (HTML, empty, bad JSON,
+                               wrong shape, an unexpected HTTP status)
+  EkoConnectionError           the request could not be completed
+    EkoTimeoutError            it took longer than the timeout
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .spec import FieldError
+
+BODY_EXCERPT = 200
+
+
+class EkoError(Exception):
+    """Base of every error raised by `eko_digilocker`."""
+
+
+class EkoConfigurationError(EkoError):
+    """A required setting is missing or invalid; no request was made."""
+
+
+class EkoValidationError(EkoError, ValueError):
+    """The input does not match the spec; no request left the process."""
+
+    def __init__(self, operation: str, errors: Sequence[FieldError]) -> None:
+        self.operation = operation
+        self.errors = list(errors)
+        listed = "; ".join(str(error) for error in self.errors)
+        super().__init__(f"invalid input for {operation}: {listed}")
+
+    @property
+    def fields(self) -> list[str]:
+        """The names of the invalid fields, in the order reported."""
+        return list(dict.fromkeys(error.field for error in self.errors))
+
+
+class EkoApiError(EkoError):
+    """Eko answered with an envelope whose `status` is not 0 (or HTTP 403).
+
+    Carries the envelope's fields and the raw body, so nothing Eko said is lost.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_status: int,
+        status: int | None,
+        response_status_id: int | None = None,
+        response_type_id: int | None = None,
+        invalid_params: Mapping[str, str] | None = None,
+        data: Any = None,
+        body: str = "",
+    ) -> None:
+        self.message = message
+        self.http_status = http_status
+        self.status = status
+        self.response_status_id = response_status_id
+        self.response_type_id = response_type_id
+        self.invalid_params = dict(invalid_params or {})
+        self.data = data
+        self.body = body
+        detail = f"HTTP {http_status}, status {status}, response_status_id {response_status_id}"
+        super().__init__(f"{message} ({detail})")
+
+
+class EkoAuthenticationError(EkoApiError):
+    """HTTP 403: Eko rejected the signature, the timestamp or the developer_key."""
+
+
+class EkoInvalidParamsError(EkoApiError):
+    """Eko's own validation error: `invalid_params` names each field it rejected."""
+
+
+class EkoVerificationPendingError(EkoApiError):
+    """response_status_id 327: the customer has not completed the DigiLocker journey."""
+
+
+class EkoNotFoundError(EkoApiError):
+    """response_status_id 463: no session for this reference."""
+
+
+class EkoResponseError(EkoError):
+    """The answer is not a valid Eko envelope, or has an HTTP status the spec does not list."""
+
+    def __init__(self, reason: str, *, http_status: int | None, body: str = "") -> None:
+        self.reason = reason
+        self.http_status = http_status
+        self.body = body
+        excerpt = body[:BODY_EXCERPT] + ("..." if len(body) > BODY_EXCERPT else "")
+        where = f"HTTP {http_status}, " if http_status is not None else ""
+        super().__init__(f"{reason} ({where}body {excerpt!r})")
+
+
+class EkoConnectionError(EkoError):
+    """The request could not be completed (refused, reset, dropped)."""
+
+
+class EkoTimeoutError(EkoConnectionError):
+    """The request took longer than the timeout."""

@@ -1,0 +1,91 @@
+"""Client settings from arguments or the environment, with secrets kept out of sight."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .errors import EkoConfigurationError
+from .signing import mask
+from .spec import load_spec
+
+ENV_VARS = {
+    "developer_key": "EKO_DEVELOPER_KEY",
+    "access_key": "EKO_ACCESS_KEY",
+    "initiator_id": "EKO_INITIATOR_ID",
+    "user_code": "EKO_USER_CODE",
+}
+DEFAULT_ENVIRONMENT = "uat"
+
+
+def environments() -> dict[str, str]:
+    """Base URL of each Eko environment, read from the spec's `x-eko-environment` servers."""
+    return {
+        server["x-eko-environment"]: server["url"]
+        for server in load_spec()["servers"]
+        if "x-eko-environment" in server
+    }
+
+
+@dataclass(frozen=True)
+class Settings:
+    developer_key: str = field(repr=False)
+    access_key: str = field(repr=False)
+    initiator_id: str
+    user_code: str | None
+    base_url: str
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        developer_key: str | None = None,
+        access_key: str | None = None,
+        initiator_id: str | None = None,
+        user_code: str | None = None,
+        base_url: str | None = None,
+        environment: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> Settings:
+        """Arguments win over `EKO_*` environment variables; say every missing one at once."""
+        env = os.environ if env is None else env
+        given = {
+            "developer_key": developer_key,
+            "access_key": access_key,
+            "initiator_id": initiator_id,
+            "user_code": user_code,
+        }
+        values = {name: value or env.get(ENV_VARS[name]) or None for name, value in given.items()}
+        missing = [
+            f"{name} (or {ENV_VARS[name]})"
+            for name, value in values.items()
+            if value is None and name != "user_code"
+        ]
+        if missing:
+            raise EkoConfigurationError("missing settings: " + ", ".join(missing))
+        return cls(
+            developer_key=values["developer_key"] or "",
+            access_key=values["access_key"] or "",
+            initiator_id=values["initiator_id"] or "",
+            user_code=values["user_code"],
+            base_url=_base_url(base_url or env.get("EKO_BASE_URL"), environment, env),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Settings(base_url={self.base_url!r}, developer_key={mask(self.developer_key)!r}, "
+            f"access_key='***', initiator_id={self.initiator_id!r}, user_code={self.user_code!r})"
+        )
+
+
+def _base_url(base_url: str | None, environment: str | None, env: Mapping[str, str]) -> str:
+    if base_url:
+        return base_url.rstrip("/")
+    name = (environment or env.get("EKO_ENVIRONMENT") or DEFAULT_ENVIRONMENT).lower()
+    known = environments()
+    if name not in known:
+        raise EkoConfigurationError(
+            f"unknown environment {name!r}: use one of {', '.join(sorted(known))} or set base_url"
+        )
+    return known[name]
