@@ -1,0 +1,95 @@
+"""Fakes for the client's unit tests: a recording MockTransport and clients wired to it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from eko_digilocker import AsyncEkoClient, EkoClient
+
+# Eko's published public UAT test credentials (FACTS.md).
+CREDENTIALS = {
+    "developer_key": "becbbce45f79c6f5109f848acd540567",
+    "access_key": "d2fe1d99-6298-4af2-8cc5-d97dcf46df30",
+    "initiator_id": "9962981729",
+    "user_code": "20810200",
+}
+BASE_URL = "https://eko.test/v3"
+
+CREATED = {
+    "status": 0,
+    "message": "DigiLocker URL created successfully",
+    "response_status_id": 0,
+    "response_type_id": 1388,
+    "data": {
+        "reference_id": 7483920,
+        "url": "https://digilocker.gov.in/auth?session_id=abc123xyz",
+        "document_requested": ["AADHAAR"],
+        "redirect_url": "https://yourapp.com/kyc/callback",
+    },
+}
+Answer = httpx.Response | Exception
+
+
+@dataclass
+class Server:
+    """Plays a queue of answers (the last one repeats) and records each request."""
+
+    answers: list[Answer] = field(default_factory=lambda: [httpx.Response(200, json=CREATED)])
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def body(self, index: int = -1) -> Any:
+        return json.loads(self.requests[index].content)
+
+
+def make_client(server: Server, sleeps: list[float], **options: Any) -> EkoClient:
+    eko = EkoClient(
+        **CREDENTIALS,
+        base_url=BASE_URL,
+        httpx_args={"transport": httpx.MockTransport(server)},
+        **options,
+    )
+    eko._sleep = sleeps.append
+    return eko
+
+
+def make_async_client(server: Server, sleeps: list[float], **options: Any) -> AsyncEkoClient:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return server(request)
+
+    async def record(delay: float) -> None:
+        sleeps.append(delay)
+
+    eko = AsyncEkoClient(
+        **CREDENTIALS,
+        base_url=BASE_URL,
+        httpx_args={"transport": httpx.MockTransport(handler)},
+        **options,
+    )
+    eko._sleep = record
+    return eko
+
+
+def envelope(status: int, response_status_id: int, message: str = "error", **extra: Any) -> Any:
+    return {
+        "status": status,
+        "message": message,
+        "response_status_id": response_status_id,
+        "response_type_id": -1,
+        "data": {},
+        **extra,
+    }
+
+
+Handler = Callable[[httpx.Request], httpx.Response]

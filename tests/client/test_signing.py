@@ -1,0 +1,92 @@
+import base64
+import hashlib
+import hmac
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from eko_digilocker import EkoAuth, sign_secret_key
+from hypothesis import given
+from hypothesis import strategies as st
+
+VECTORS = json.loads((Path(__file__).parent.parent / "vectors" / "signing.json").read_text())[
+    "vectors"
+]
+keys = st.text(min_size=1, max_size=64)
+timestamps = st.integers(min_value=0, max_value=10**13)
+
+
+def verify(access_key: str, timestamp: str, signature: str) -> bool:
+    """An independent check of Eko's formula, as a server would run it."""
+    key = base64.b64encode(access_key.encode("utf-8"))
+    expected = hmac.new(key, timestamp.encode(), hashlib.sha256).digest()
+    return hmac.compare_digest(base64.b64encode(expected).decode(), signature)
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[v["name"] for v in VECTORS])
+def test_known_answers(vector: dict[str, str]) -> None:
+    assert sign_secret_key(vector["access_key"], vector["timestamp"]) == vector["secret_key"]
+    assert sign_secret_key(vector["access_key"], int(vector["timestamp"])) == vector["secret_key"]
+
+
+def test_vectors_include_ekos_published_golden_vector() -> None:
+    assert {
+        "access_key": "TEST_ACCESS_KEY_DO_NOT_USE",
+        "timestamp": "1700000000000",
+        "secret_key": "u30ak/iOGwKCaspqCeiYng8fd98QDx7kF3DBBOadQHk=",
+    }.items() <= next(v for v in VECTORS if v["access_key"].startswith("TEST_")).items()
+
+
+@given(keys, timestamps)
+def test_signature_verifies_for_its_own_timestamp(access_key: str, ts: int) -> None:
+    assert verify(access_key, str(ts), sign_secret_key(access_key, ts))
+
+
+@given(keys, timestamps, timestamps)
+def test_signature_fails_for_any_other_timestamp(access_key: str, ts: int, other: int) -> None:
+    if other != ts:
+        assert not verify(access_key, str(other), sign_secret_key(access_key, ts))
+
+
+@given(keys, keys, timestamps)
+def test_signature_fails_for_any_other_key(access_key: str, other: str, ts: int) -> None:
+    if other != access_key:
+        assert not verify(other, str(ts), sign_secret_key(access_key, ts))
+
+
+def test_auth_sets_three_headers_with_a_fresh_timestamp_per_request() -> None:
+    ticks = iter([1700000000000, 1700000000001])
+    auth = EkoAuth("dev-key", "TEST_ACCESS_KEY_DO_NOT_USE", clock=lambda: next(ticks))
+    seen: list[httpx.Headers] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return httpx.Response(200)
+
+    with httpx.Client(auth=auth, transport=httpx.MockTransport(handler)) as http:
+        http.get("https://eko.test/a")
+        http.get("https://eko.test/b")
+    assert seen[0]["developer_key"] == "dev-key"
+    assert seen[0]["secret-key-timestamp"] == "1700000000000"
+    assert seen[0]["secret-key"] == "u30ak/iOGwKCaspqCeiYng8fd98QDx7kF3DBBOadQHk="
+    assert seen[1]["secret-key-timestamp"] == "1700000000001"
+    assert verify("TEST_ACCESS_KEY_DO_NOT_USE", "1700000000001", seen[1]["secret-key"])
+
+
+@pytest.mark.anyio
+async def test_one_auth_instance_serves_the_async_client_too() -> None:
+    auth = EkoAuth("dev-key", "TEST_ACCESS_KEY_DO_NOT_USE", clock=lambda: 1700000000000)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text=request.headers["secret-key"])
+
+    async with httpx.AsyncClient(auth=auth, transport=httpx.MockTransport(handler)) as http:
+        answer = await http.get("https://eko.test/")
+    assert answer.text == "u30ak/iOGwKCaspqCeiYng8fd98QDx7kF3DBBOadQHk="
+
+
+def test_default_clock_is_milliseconds_since_epoch() -> None:
+    timestamp = EkoAuth("d", "a").headers()["secret-key-timestamp"]
+    assert timestamp.isdigit()
+    assert len(timestamp) == 13
