@@ -12,6 +12,7 @@ from typing import Any, Self
 
 import anyio
 import httpx
+
 from eko_digilocker_client.client import AuthenticatedClient
 from eko_digilocker_client.models import (
     CreateDigilockerUrlData,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from eko_digilocker import EkoClient
 
+from eko_digilocker import EkoClient
 from tests.client.fakes import Server, make_client
 
 

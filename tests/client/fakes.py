@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+
 from eko_digilocker import AsyncEkoClient, EkoClient
 
 # Eko's published public UAT test credentials (FACTS.md).

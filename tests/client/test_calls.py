@@ -4,6 +4,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
+
 from eko_digilocker import EkoClient, EkoValidationError
 from eko_digilocker_client.api.digilocker import create_digilocker_url
 from eko_digilocker_client.models import (
@@ -12,7 +13,6 @@ from eko_digilocker_client.models import (
     CreateDigilockerUrlResponse,
     DocumentType,
 )
-
 from tests.client.fakes import BASE_URL, CREATED, CREDENTIALS, Server, envelope
 from tests.client.test_signing import verify
 

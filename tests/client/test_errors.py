@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+
 from eko_digilocker import (
     EkoApiError,
     EkoAuthenticationError,
@@ -14,7 +15,6 @@ from eko_digilocker import (
     EkoTimeoutError,
     EkoVerificationPendingError,
 )
-
 from tests.client.fakes import Server, envelope
 
 GOOD_URL = "https://a.example/cb"

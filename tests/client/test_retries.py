@@ -4,6 +4,7 @@ import itertools
 
 import httpx
 import pytest
+
 from eko_digilocker import (
     EkoConnectionError,
     EkoError,
@@ -12,7 +13,6 @@ from eko_digilocker import (
     RetryPolicy,
 )
 from eko_digilocker.retries import parse_retry_after
-
 from tests.client.fakes import CREATED, Server, envelope, make_client
 from tests.client.test_signing import verify
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from eko_digilocker import EkoAuth, sign_secret_key
 from hypothesis import given
 from hypothesis import strategies as st
+
+from eko_digilocker import EkoAuth, sign_secret_key
 
 VECTORS = json.loads((Path(__file__).parent.parent / "vectors" / "signing.json").read_text())[
     "vectors"

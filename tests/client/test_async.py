@@ -1,0 +1,65 @@
+"""AsyncEkoClient: the same surface and rules as EkoClient."""
+
+import httpx
+import pytest
+
+from eko_digilocker import (
+    ConsentState,
+    EkoResponseError,
+    EkoValidationError,
+    EkoVerificationPendingError,
+)
+from tests.client.fakes import CREATED, Server, envelope, make_async_client
+from tests.client.test_consent import AUTHENTICATED, PENDING, answers
+from tests.client.test_signing import verify
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_create_returns_the_data(server: Server, sleeps: list) -> None:
+    async with make_async_client(server, sleeps) as eko:
+        data = await eko.create_digilocker_url("https://a.example/cb", client_ref_id="R-2")
+    assert data.reference_id == CREATED["data"]["reference_id"]
+    headers = server.requests[0].headers
+    assert verify(
+        "d2fe1d99-6298-4af2-8cc5-d97dcf46df30",
+        headers["secret-key-timestamp"],
+        headers["secret-key"],
+    )
+
+
+async def test_validation_happens_before_sending(server: Server, sleeps: list) -> None:
+    async with make_async_client(server, sleeps) as eko:
+        with pytest.raises(EkoValidationError):
+            await eko.create_digilocker_url("https://a.example/cb", [])
+    assert server.requests == []
+
+
+async def test_retries_and_errors(server: Server, sleeps: list) -> None:
+    server.answers = [httpx.Response(503), httpx.Response(200, json=envelope(1, 327))]
+    async with make_async_client(server, sleeps) as eko:
+        with pytest.raises(EkoVerificationPendingError):
+            await eko.get_verification_status(1)
+        assert len(server.requests) == 2
+        server.answers = [httpx.Response(200, text="<html>")]
+        with pytest.raises(EkoResponseError):
+            await eko.get_document(1, "V")
+
+
+async def test_wait_for_consent(server: Server, sleeps: list) -> None:
+    server.answers = answers(PENDING, AUTHENTICATED)
+    async with make_async_client(server, sleeps) as eko:
+        result = await eko.wait_for_consent(7, timeout=30, interval=0.5)
+    assert result.state is ConsentState.AUTHENTICATED
+    assert sleeps == [0.5]
+
+
+async def test_generated_async_functions_are_signed(server: Server, sleeps: list) -> None:
+    from eko_digilocker_client.api.digilocker import get_digilocker_verification_status
+
+    server.answers = answers(AUTHENTICATED)
+    async with make_async_client(server, sleeps) as eko:
+        await get_digilocker_verification_status.asyncio(
+            client=eko.generated, initiator_id="1", user_code="2", reference_id=3
+        )
+    assert "secret-key" in server.requests[0].headers

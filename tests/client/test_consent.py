@@ -1,0 +1,57 @@
+"""wait_for_consent: polls until a final state, or gives up with TIMED_OUT."""
+
+import httpx
+import pytest
+
+from eko_digilocker import ConsentState, EkoNotFoundError, wait_for_consent
+from tests.client.fakes import Server, envelope, make_client
+
+AUTHENTICATED = {
+    "status": 0,
+    "message": "ok",
+    "response_status_id": -1,
+    "response_type_id": 1389,
+    "data": {"session_status": "AUTHENTICATED", "user_details": {"name": "A"}},
+}
+PENDING = envelope(1, 327, data={"session_status": "PENDING"})
+
+
+def answers(*bodies: object) -> list:
+    return [httpx.Response(200, json=body) for body in bodies]
+
+
+def test_polls_until_authenticated(server: Server, sleeps: list) -> None:
+    server.answers = answers(PENDING, PENDING, AUTHENTICATED)
+    with make_client(server, sleeps) as eko:
+        result = wait_for_consent(eko, 7, timeout=60, interval=2)
+    assert result.state is ConsentState.AUTHENTICATED
+    assert result.authenticated
+    assert result.details is not None
+    assert result.details.user_details
+    assert result.details.user_details.name == "A"
+    assert sleeps == [2, 2]
+
+
+@pytest.mark.parametrize("state", ["CONSENT_DENIED", "EXPIRED"])
+def test_denied_and_expired_are_final(server: Server, sleeps: list, state: str) -> None:
+    server.answers = answers(PENDING, envelope(1, 1, data={"session_status": state}))
+    with make_client(server, sleeps) as eko:
+        result = eko.wait_for_consent(7, timeout=60, interval=1)
+    assert result.state == state
+    assert result.error is not None
+    assert not result.authenticated
+
+
+def test_gives_up_after_the_timeout(server: Server, sleeps: list) -> None:
+    server.answers = answers(PENDING)
+    with make_client(server, sleeps) as eko:
+        result = eko.wait_for_consent(7, timeout=0, interval=1)
+    assert result.state is ConsentState.TIMED_OUT
+    assert result.error is not None
+    assert result.error.response_status_id == 327
+
+
+def test_unknown_reference_raises(server: Server, sleeps: list) -> None:
+    server.answers = answers(envelope(1, 463))
+    with make_client(server, sleeps) as eko, pytest.raises(EkoNotFoundError):
+        eko.wait_for_consent(7, timeout=60)
