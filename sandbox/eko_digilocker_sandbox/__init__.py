@@ -1,0 +1,21 @@
+"""A local emulator of Eko's DigiLocker API, validated against the same spec as the client.
+
+    eko-digilocker sandbox --port 0        # or: python -m eko_digilocker_sandbox --port 0
+
+prints its base URL as the first line of stdout. In tests: `running_sandbox()`.
+"""
+
+from eko_digilocker_sandbox.app import create_app
+from eko_digilocker_sandbox.config import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, SandboxConfig
+from eko_digilocker_sandbox.faults import FaultSettings
+from eko_digilocker_sandbox.server import main, running_sandbox
+
+__all__ = [
+    "UAT_ACCESS_KEY",
+    "UAT_DEVELOPER_KEY",
+    "FaultSettings",
+    "SandboxConfig",
+    "create_app",
+    "main",
+    "running_sandbox",
+]

@@ -1,0 +1,267 @@
+"""Running the sandbox: the command line (`main`) and `running_sandbox` for tests and demos.
+
+`main` binds the socket itself (port 0 picks a free one), starts uvicorn on it and,
+once uvicorn listens, prints the base URL as the first line of stdout. SIGINT and
+SIGTERM stop it cleanly with exit status 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import logging
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
+from types import FrameType
+
+import uvicorn
+
+from eko_digilocker_sandbox.app import create_app
+from eko_digilocker_sandbox.config import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, SandboxConfig
+from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, told when it listens, and stopping on signals without re-raising them."""
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self._on_started()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop(sig: int, frame: FrameType | None) -> None:
+            if self.should_exit:
+                self.force_exit = True
+            self.should_exit = True
+
+        handled = (signal.SIGINT, signal.SIGTERM)
+        original = {sig: signal.signal(sig, stop) for sig in handled}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", ""):  # noqa: S104 - turning a wildcard into a usable address
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _uvicorn_config(config: SandboxConfig, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(config),
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        http="h11",
+        loop="asyncio",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+
+
+# --- running inside a process (tests, demo) ----------------------------------------------
+
+
+@contextlib.contextmanager
+def running_sandbox(
+    config: SandboxConfig | None = None, host: str = DEFAULT_HOST, *, log_level: str = "warning"
+) -> Iterator[str]:
+    """Serve the sandbox on a free loopback port in a thread; yield its base URL."""
+    sock = bind(host, 0)
+    started = threading.Event()
+    server = _Server(_uvicorn_config(config or SandboxConfig(), log_level), started.set)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="eko-digilocker-sandbox", daemon=True
+    )
+    thread.start()
+    try:
+        while not started.wait(0.05):
+            if not thread.is_alive():
+                raise RuntimeError("the sandbox server stopped before it listened")
+        yield base_url(sock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+# --- the command line ---------------------------------------------------------------
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def _credential(text: str) -> tuple[str, str]:
+    developer_key, sep, access_key = text.partition(":")
+    if not sep or not developer_key or not access_key:
+        raise argparse.ArgumentTypeError("use DEVELOPER_KEY:ACCESS_KEY")
+    return developer_key, access_key
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eko-digilocker sandbox",
+        description="Local emulator of Eko's DigiLocker API: checks signatures, validates "
+        "requests against the spec, plays the consent journey. Prints its base URL "
+        "as the first line of stdout.",
+    )
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s; 0 = free port)"
+    )
+    parser.add_argument(
+        "--credential",
+        action="append",
+        type=_credential,
+        metavar="DEVELOPER_KEY:ACCESS_KEY",
+        help="a known key pair (repeatable); default: Eko's public UAT pair "
+        f"{UAT_DEVELOPER_KEY}:{UAT_ACCESS_KEY}",
+    )
+    parser.add_argument(
+        "--timestamp-window",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="accepted distance of secret-key-timestamp from the server's time (default 300)",
+    )
+    parser.add_argument(
+        "--session-ttl",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="time a pending session waits for consent before it expires (default 600)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=64 * 1024,
+        metavar="BYTES",
+        help="largest accepted request body (default 65536)",
+    )
+    parser.add_argument(
+        "--public-base-url",
+        metavar="URL",
+        help="base of consent URLs (default: from the request's Host header)",
+    )
+    faults = parser.add_argument_group("fault injection (off by default; API paths only)")
+    for flag, help_text in (
+        ("--fault-latency", "probability of added latency (see --fault-latency-ms)"),
+        ("--fault-5xx", "probability of an HTTP 502/503 answer"),
+        ("--fault-drop", "probability of a dropped connection (no answer at all)"),
+        ("--fault-truncate", "probability of an answer cut off halfway"),
+        ("--fault-html", "probability of an HTML (non-JSON) answer"),
+    ):
+        faults.add_argument(flag, type=_probability, default=0.0, metavar="P", help=help_text)
+    faults.add_argument("--fault-latency-ms", type=float, default=0.0, metavar="MS")
+    faults.add_argument(
+        "--fault-html-status",
+        type=int,
+        default=200,
+        metavar="STATUS",
+        help="HTTP status of HTML answers (default 200)",
+    )
+    faults.add_argument(
+        "--fault-timing",
+        choices=TIMINGS,
+        default="either",
+        help="strike before the operation runs, after it (answer lost), or either (default)",
+    )
+    faults.add_argument("--fault-seed", type=int, metavar="N", help="seed of the fault RNG")
+    parser.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> SandboxConfig:
+    faults = FaultSettings(
+        latency_probability=args.fault_latency,
+        latency_ms=args.fault_latency_ms,
+        http_5xx_probability=args.fault_5xx,
+        drop_probability=args.fault_drop,
+        truncate_probability=args.fault_truncate,
+        html_probability=args.fault_html,
+        html_status=args.fault_html_status,
+        timing=args.fault_timing,
+        seed=args.fault_seed,
+    )
+    config = SandboxConfig(
+        timestamp_window_seconds=args.timestamp_window,
+        session_ttl_seconds=args.session_ttl,
+        max_body_bytes=args.max_body_bytes,
+        public_base_url=args.public_base_url,
+        faults=faults,
+    )
+    if args.credential:
+        config = dataclasses.replace(config, credentials=dict(args.credential))
+    return config
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`eko-digilocker sandbox ...`: serve until SIGINT/SIGTERM; 0 on a clean stop."""
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        config = config_from_args(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        message = f"eko-digilocker sandbox: cannot listen on {args.host}:{args.port}: {exc}"
+        print(message, file=sys.stderr)
+        return 1
+    url = base_url(sock)
+
+    def announce() -> None:
+        print(url, flush=True)
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    server = _Server(_uvicorn_config(config, args.log_level), announce)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0 if server.started else 1

@@ -1,0 +1,54 @@
+"""The shared state of one running sandbox: sessions, faults, auth, counters."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from eko_digilocker_sandbox.auth import Authenticator
+from eko_digilocker_sandbox.config import SandboxConfig
+from eko_digilocker_sandbox.faults import FaultInjector
+from eko_digilocker_sandbox.sessions import SessionStore
+
+
+@dataclass
+class Counters:
+    """What tests and operators want to know happened; never reset by faults."""
+
+    api_requests: int = 0
+    internal_errors: int = 0
+    self_check_failures: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, name: str) -> None:
+        with self._lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.api_requests = self.internal_errors = self.self_check_failures = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "api_requests": self.api_requests,
+            "internal_errors": self.internal_errors,
+            "self_check_failures": self.self_check_failures,
+        }
+
+
+class SandboxState:
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.store = SessionStore(config.session_ttl_seconds, config.clock, config.max_sessions)
+        self.faults = FaultInjector(config.faults)
+        self.authenticator = Authenticator(
+            config.credentials, config.timestamp_window_seconds, config.clock
+        )
+        self.counters = Counters()
+
+    def reset(self) -> None:
+        """Forget sessions, zero the counters, restore the fault settings of the run."""
+        self.store.reset()
+        self.faults.configure(self.config.faults)
+        self.counters.reset()
