@@ -73,7 +73,7 @@ def create_digilocker_url(
     payload = _present(
         {
             "initiator_id": settings.initiator_id,
-            "user_code": user_code or settings.user_code,
+            "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
             "document_requested": _as_list(document_requested),
             "redirect_url": redirect_url,
@@ -96,7 +96,7 @@ def get_verification_status(
     params = _present(
         {
             "initiator_id": settings.initiator_id,
-            "user_code": user_code or settings.user_code,
+            "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
             "reference_id": reference_id,
         }
@@ -118,7 +118,7 @@ def get_document(
     payload = _present(
         {
             "initiator_id": settings.initiator_id,
-            "user_code": user_code or settings.user_code,
+            "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
             "document_type": _as_list(document_type),
             "verification_id": verification_id,

@@ -1,0 +1,83 @@
+"""Hypothesis strategies for the spec's JSON shapes, drawn by schemathesis's generator.
+
+schemathesis generates request data only, so response schemas are fuzzed by loading a
+derived document in which each (operation, status) response schema is the request body
+of a synthetic operation. Every schema still comes from the spec; none is copied.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jsonschema
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
+from eko_digilocker.spec import load_spec, operations
+
+
+@cache
+def _response_schemas() -> Any:
+    paths = {
+        f"/{op.operation_id}/{status}": {
+            "post": {
+                "operationId": f"{op.operation_id}_{status}",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": validator.schema}},
+                },
+                "responses": {"200": {"description": "unused"}},
+            }
+        }
+        for op in operations().values()
+        for status, validator in op.responses.items()
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "response shapes of the Eko DigiLocker spec", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": load_spec()["components"]["schemas"]},
+    }
+    return schemathesis.openapi.from_dict(document)
+
+
+def response_keys() -> list[tuple[str, str]]:
+    return [(op, status) for op, o in operations().items() for status in o.responses]
+
+
+def responses(operation_id: str, status: str) -> st.SearchStrategy[Any]:
+    """JSON bodies valid for one documented response of one operation."""
+    operation = _response_schemas()[f"/{operation_id}/{status}"]["POST"]
+    return operation.as_strategy(generation_mode=GenerationMode.POSITIVE).map(
+        lambda case: case.body
+    )
+
+
+@cache
+def spec_schema() -> Any:
+    return schemathesis.openapi.from_dict(load_spec())
+
+
+def request_bodies(path: str, method: str) -> st.SearchStrategy[Any]:
+    """Valid request bodies of a real operation."""
+    operation = spec_schema()[path][method]
+    return operation.as_strategy(generation_mode=GenerationMode.POSITIVE).map(
+        lambda case: case.body
+    )
+
+
+def query_parameters(path: str, method: str) -> st.SearchStrategy[Any]:
+    operation = spec_schema()[path][method]
+    return operation.as_strategy(generation_mode=GenerationMode.POSITIVE).map(
+        lambda case: case.query
+    )
+
+
+def reference_validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    """python-jsonschema, independent of the jsonschema-rs the client itself uses."""
+    return jsonschema.Draft202012Validator(
+        {**schema, "components": load_spec()["components"]},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
