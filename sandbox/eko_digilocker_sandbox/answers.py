@@ -44,8 +44,11 @@ CUSTOMER_DOB = "01-01-1990"
 CUSTOMER_GENDER = "F"
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def encode(answer: dict[str, Any]) -> bytes:
-    return json.dumps(answer, separators=(",", ":")).encode("ascii")
+    return _ENCODER.encode(answer).encode("ascii")
 
 
 def envelope(

@@ -11,6 +11,7 @@ unexpected exception becomes an internal-error envelope and is counted, never a 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -113,6 +114,11 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# Built once: json.loads(..., parse_constant=...) would build a decoder per call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def _parse_json(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
@@ -121,7 +127,7 @@ def _parse_json(body: bytes) -> Any:
     if not text.strip():
         raise _invalid("(body)", "body is empty: send a JSON object")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except RecursionError:
         raise _invalid("(body)", "malformed JSON: nested too deeply") from None
     except ValueError as exc:
@@ -133,6 +139,7 @@ def _has_body(headers: Mapping[bytes, bytes]) -> bool:
     return b"transfer-encoding" in headers or (length is not None and length != b"0")
 
 
+@functools.lru_cache(maxsize=1024)
 def is_absolute_http_url(url: str) -> bool:
     """The sandbox's rule for `redirect_url` (Eko publishes none): absolute http(s) only."""
     if not _VISIBLE_ASCII.fullmatch(url):
@@ -322,14 +329,9 @@ class ApiPath:
                 )
             )
         limit = self.state.config.max_body_bytes
-        too_large = json_answer(
-            413,
-            answers.http_error(413, f"Request body too large: at most {limit} bytes"),
-            close=True,
-        )
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
-            raise Refused(too_large)
+            raise Refused(self._too_large())
         chunks: list[bytes] = []
         total = 0
         more = True
@@ -340,11 +342,16 @@ class ApiPath:
             chunk = message.get("body", b"")
             total += len(chunk)
             if total > limit:
-                raise Refused(too_large)
+                raise Refused(self._too_large())
             chunks.append(chunk)
             more = message.get("more_body", False)
         scope["_body_read"] = True
         return _parse_json(b"".join(chunks))
+
+    def _too_large(self) -> Answer:
+        limit = self.state.config.max_body_bytes
+        message = f"Request body too large: at most {limit} bytes"
+        return json_answer(413, answers.http_error(413, message), close=True)
 
     # --- the operations ------------------------------------------------------------
 
@@ -375,7 +382,7 @@ class ApiPath:
             session = self.state.store.create(
                 developer_key=request.developer_key,
                 client_ref_id=client_ref_id,
-                fingerprint=json.dumps(body, sort_keys=True, separators=(",", ":")),
+                fingerprint=_CANONICAL.encode(body),
                 initiator_id=body["initiator_id"],
                 user_code=body["user_code"],
                 document_requested=list(body["document_requested"]),

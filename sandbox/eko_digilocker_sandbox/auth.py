@@ -34,9 +34,12 @@ class Authenticator:
         window_seconds: float,
         clock: Callable[[], float],
     ) -> None:
-        # The HMAC key is the base64 text of the access key, as ASCII bytes.
+        # The HMAC key is the base64 text of the access key, as ASCII bytes. One keyed
+        # HMAC per developer_key is built here and copied per request (cheaper than rekeying).
         self._keys = {
-            developer_key.encode("latin-1"): base64.b64encode(access_key.encode("utf-8"))
+            developer_key.encode("utf-8"): hmac.new(
+                base64.b64encode(access_key.encode("utf-8")), digestmod=hashlib.sha256
+            )
             for developer_key, access_key in credentials.items()
         }
         self._window_ms = window_seconds * 1000.0
@@ -53,8 +56,8 @@ class Authenticator:
         if missing:
             raise AuthFailure(f"Authentication failed: missing header {', '.join(missing)}.")
         developer_key = headers[DEVELOPER_KEY.encode()]
-        hmac_key = self._keys.get(developer_key)
-        if hmac_key is None:
+        keyed = self._keys.get(developer_key)
+        if keyed is None:
             raise AuthFailure("Authentication failed: unknown developer_key.")
         timestamp = headers[TIMESTAMP.encode()]
         if not (timestamp.isdigit() and len(timestamp) <= _MAX_TIMESTAMP_DIGITS):
@@ -73,7 +76,9 @@ class Authenticator:
                 f"of +-{self._window_seconds:g} seconds (it is {skew_ms / 1000.0:+.0f} s "
                 f"from the server's time).{hint}"
             )
-        expected = base64.b64encode(hmac.new(hmac_key, timestamp, hashlib.sha256).digest())
+        mac = keyed.copy()
+        mac.update(timestamp)
+        expected = base64.b64encode(mac.digest())
         if not hmac.compare_digest(expected, headers[SECRET_KEY.encode()]):
             raise AuthFailure(
                 "Authentication failed: secret-key does not match secret-key-timestamp "

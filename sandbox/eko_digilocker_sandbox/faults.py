@@ -129,6 +129,7 @@ class FaultInjector:
     def __init__(self, settings: FaultSettings) -> None:
         self._lock = threading.Lock()
         self._settings = settings
+        self._enabled = settings.enabled
         self._rng = random.Random(settings.seed)  # noqa: S311 - chaos, not cryptography
 
     @property
@@ -138,13 +139,14 @@ class FaultInjector:
     def configure(self, settings: FaultSettings) -> None:
         with self._lock:
             self._settings = settings
+            self._enabled = settings.enabled
             self._rng = random.Random(settings.seed)  # noqa: S311
 
     def draw(self) -> FaultPlan:
-        settings = self._settings
-        if not settings.enabled:
+        if not self._enabled:
             return NO_FAULT
         with self._lock:
+            settings = self._settings
             rng = self._rng
             latency = 0.0
             if settings.latency_probability > 0 and rng.random() < settings.latency_probability:
