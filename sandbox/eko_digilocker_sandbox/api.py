@@ -36,6 +36,8 @@ logger = logging.getLogger("eko_digilocker_sandbox")
 
 _JSON_TYPE = b"application/json"
 _MAX_MESSAGE = 300
+MAX_DEPTH = 32  # deeper JSON is refused; no Eko request nests more than 3 levels
+_TOO_DEEP = f"body is nested too deeply (more than {MAX_DEPTH} levels)"
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?([eE][+-]?[0-9]{1,3})?")
 _HOST = re.compile(rb"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
@@ -127,16 +129,44 @@ def _parse_json(body: bytes) -> Any:
     if not text.strip():
         raise _invalid("(body)", "body is empty: send a JSON object")
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except RecursionError:
-        raise _invalid("(body)", "malformed JSON: nested too deeply") from None
+        raise _invalid("(body)", _TOO_DEEP) from None
     except ValueError as exc:
         raise _invalid("(body)", f"malformed JSON: {exc}") from None
+    if _deeper_than(value, MAX_DEPTH):
+        raise _invalid("(body)", _TOO_DEEP)
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than `limit` levels (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _has_body(headers: Mapping[bytes, bytes]) -> bool:
     length = headers.get(b"content-length")
     return b"transfer-encoding" in headers or (length is not None and length != b"0")
+
+
+def _fingerprint(body: dict[str, Any]) -> str:
+    """The body in canonical form: equal JSON gives an equal fingerprint."""
+    try:
+        return _CANONICAL.encode(body)
+    except (RecursionError, ValueError):  # pragma: no cover - nested past the encoder
+        return repr(body)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -302,7 +332,9 @@ class ApiPath:
         if not raw:
             return {}
         try:
-            pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50)
+            pairs = parse_qsl(
+                raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50, errors="strict"
+            )
         except ValueError as exc:  # invalid UTF-8 or too many fields
             raise _invalid("(query)", f"query string could not be read: {exc}") from None
         coercers = self.coercers.get(op.method, {})
@@ -382,7 +414,7 @@ class ApiPath:
             session = self.state.store.create(
                 developer_key=request.developer_key,
                 client_ref_id=client_ref_id,
-                fingerprint=_CANONICAL.encode(body),
+                fingerprint=_fingerprint(body),
                 initiator_id=body["initiator_id"],
                 user_code=body["user_code"],
                 document_requested=list(body["document_requested"]),

@@ -1,0 +1,29 @@
+"""Shared fixtures: one real sandbox on a loopback socket for the whole session.
+
+`sandbox_url` is its base URL. `sandbox` (function scope) resets it through the control
+surface first -- sessions, counters and fault settings -- and yields the same URL; ask
+for it in any test that creates sessions or changes faults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from eko_digilocker_sandbox import SandboxConfig, running_sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox_url() -> Iterator[str]:
+    # self_check: the sandbox also validates each of its own answers against the spec
+    # and counts failures (GET /_sandbox/state), which the sandbox tests assert on.
+    with running_sandbox(SandboxConfig(self_check=True)) as url:
+        yield url
+
+
+@pytest.fixture
+def sandbox(sandbox_url: str) -> str:
+    httpx.post(f"{sandbox_url}/_sandbox/reset", timeout=10).raise_for_status()
+    return sandbox_url

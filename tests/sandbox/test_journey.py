@@ -1,0 +1,345 @@
+"""The consent journey: create, consent page, redirect, status, document; deny; expiry."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from eko_digilocker_sandbox import UAT_DEVELOPER_KEY, SandboxConfig, running_sandbox
+from tests.sandbox.helpers import Api, FakeClock, create_body, signed_headers
+
+REDIRECT = "https://yourapp.example/kyc/callback?order=42&lang=en#done"
+
+
+def consent_form(url: str) -> tuple[str, str]:
+    """Open the consent page; return (form action URL, token)."""
+    page = httpx.get(url, timeout=10)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Approve" in page.text
+    assert "Deny" in page.text
+    action = re.search(r'action="([^"]+)"', page.text)
+    token = re.search(r'name="token" value="([^"]+)"', page.text)
+    assert action is not None
+    assert token is not None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{action.group(1)}", token.group(1)
+
+
+def decide_in_browser(url: str, decision: str) -> httpx.Response:
+    action, token = consent_form(url)
+    return httpx.post(
+        action, data={"token": token, "decision": decision}, follow_redirects=False, timeout=10
+    )
+
+
+def test_the_whole_journey_through_the_consent_page(api: Api) -> None:
+    created = api.create(client_ref_id="JOURNEY-1", redirect_url=REDIRECT).json()
+    assert created["status"] == 0
+    assert created["response_type_id"] == 1388
+    assert created["message"] == "DigiLocker URL created successfully"
+    data = created["data"]
+    assert data["document_requested"] == ["AADHAAR"]
+    assert data["redirect_url"] == REDIRECT
+    url = urlsplit(data["url"])
+    assert f"{url.scheme}://{url.netloc}" == api.base_url
+    assert url.path == f"/consent/{data['reference_id']}"
+    assert parse_qs(url.query)["token"]
+
+    pending = api.status(data["reference_id"]).json()
+    assert pending["response_status_id"] == 327
+    assert pending["data"] == {"session_status": "PENDING"}
+
+    redirect = decide_in_browser(data["url"], "approve")
+    assert redirect.status_code == 303
+    location = urlsplit(redirect.headers["location"])
+    assert location.netloc == "yourapp.example"
+    assert location.path == "/kyc/callback"
+    assert location.fragment == "done"
+    query = parse_qs(location.query)
+    assert query["order"] == ["42"]
+    assert query["lang"] == ["en"]
+    assert query["reference_id"] == [str(data["reference_id"])]
+    verification_id = query["verification_id"][0]
+
+    status = api.status(data["reference_id"]).json()
+    assert status["status"] == 0
+    assert status["response_type_id"] == 1389
+    assert status["data"]["session_status"] == "AUTHENTICATED"
+    assert status["data"]["user_details"]["name"] == "Sandbox Test Customer"
+    assert status["data"]["document_consent"] == [{"document_type": "AADHAAR", "consent": "Y"}]
+
+    document = api.document(data["reference_id"], verification_id).json()
+    assert document["status"] == 0
+    assert document["response_type_id"] == 1390
+    assert document["data"]["verification_status"] == "SUCCESS"
+    (aadhaar,) = document["data"]["documents"]
+    assert aadhaar["document_type"] == "AADHAAR"
+    assert aadhaar["name"] == "Sandbox Test Customer"
+    assert re.fullmatch(r"XXXX-XXXX-\d{4}", aadhaar["masked_aadhaar"])
+    assert aadhaar["address"]["pincode"] == "000000"
+
+
+def test_approving_through_the_control_surface(api: Api) -> None:
+    data = api.new_session(redirect_url="https://yourapp.example/cb")
+    approved = api.control("POST", f"sessions/{data['reference_id']}/approve")
+    assert approved.status_code == 200
+    summary = approved.json()
+    assert summary["session_status"] == "AUTHENTICATED"
+    assert summary["verification_id"].startswith(f"VER-{data['reference_id']}-")
+    assert summary["redirect_location"] == (
+        f"https://yourapp.example/cb?reference_id={data['reference_id']}"
+        f"&verification_id={summary['verification_id']}"
+    )
+    document = api.document(data["reference_id"], summary["verification_id"]).json()
+    assert document["status"] == 0
+    # approving again changes nothing
+    again = api.control("POST", f"sessions/{data['reference_id']}/approve").json()
+    assert again["verification_id"] == summary["verification_id"]
+
+
+def test_the_consent_page_shows_a_decided_session(api: Api) -> None:
+    data = api.new_session()
+    api.control("POST", f"sessions/{data['reference_id']}/approve")
+    page = httpx.get(data["url"], timeout=10)
+    assert page.status_code == 200
+    assert "AUTHENTICATED" in page.text
+    assert "Approve" not in page.text
+
+
+def test_denying_consent(api: Api) -> None:
+    data = api.new_session(redirect_url="https://yourapp.example/cb")
+    redirect = decide_in_browser(data["url"], "deny")
+    assert redirect.status_code == 303
+    assert redirect.headers["location"] == (
+        f"https://yourapp.example/cb?reference_id={data['reference_id']}&status=CONSENT_DENIED"
+    )
+    status = api.status(data["reference_id"]).json()
+    assert status["status"] == 1
+    assert status["data"] == {"session_status": "CONSENT_DENIED"}
+    document = api.document(data["reference_id"], "VER-anything").json()
+    assert document["status"] == 1
+    assert document["data"] == {"session_status": "CONSENT_DENIED"}
+    # a denied session cannot be approved afterwards
+    conflict = api.control("POST", f"sessions/{data['reference_id']}/approve")
+    assert conflict.status_code == 409
+
+
+def test_deny_through_the_control_surface(api: Api) -> None:
+    data = api.new_session()
+    denied = api.control("POST", f"sessions/{data['reference_id']}/deny").json()
+    assert denied["session_status"] == "CONSENT_DENIED"
+    assert "status=CONSENT_DENIED" in denied["redirect_location"]
+
+
+def test_expiring_through_the_control_surface(api: Api) -> None:
+    data = api.new_session()
+    expired = api.control("POST", f"sessions/{data['reference_id']}/expire").json()
+    assert expired["session_status"] == "EXPIRED"
+    status = api.status(data["reference_id"]).json()
+    assert status["status"] == 1
+    assert status["data"] == {"session_status": "EXPIRED"}
+    assert httpx.get(data["url"], timeout=10).status_code == 410
+    assert api.control("POST", f"sessions/{data['reference_id']}/approve").status_code == 409
+
+
+def test_document_before_consent_is_327(api: Api) -> None:
+    data = api.new_session()
+    answer = api.document(data["reference_id"], "VER-not-yet").json()
+    assert answer["status"] == 1
+    assert answer["response_status_id"] == 327
+    assert answer["data"] == {"session_status": "PENDING"}
+
+
+def test_unknown_references_are_463(api: Api) -> None:
+    for answer in (
+        api.status(999_999_999).json(),
+        api.document(999_999_999, "VER-1").json(),
+        api.document("not-a-number", "VER-1").json(),
+    ):
+        assert answer["status"] == 1
+        assert answer["response_status_id"] == 463
+        assert answer["message"] == "No DigiLocker session found for this reference_id."
+
+
+def test_a_wrong_verification_id_is_463_and_says_so(api: Api) -> None:
+    data = api.new_session()
+    api.control("POST", f"sessions/{data['reference_id']}/approve")
+    answer = api.document(data["reference_id"], "VER-wrong").json()
+    assert answer["response_status_id"] == 463
+    assert "verification_id does not match" in answer["message"]
+
+
+def test_a_document_that_was_not_requested_is_refused(api: Api) -> None:
+    data = api.new_session(document_requested=["AADHAAR"])
+    verification_id = api.control("POST", f"sessions/{data['reference_id']}/approve").json()[
+        "verification_id"
+    ]
+    answer = api.document(data["reference_id"], verification_id, document_type=["PAN"]).json()
+    assert answer["status"] == 1
+    assert "PAN" in answer["message"]
+
+
+def test_several_documents(api: Api) -> None:
+    data = api.new_session(document_requested=["AADHAAR", "PAN"])
+    verification_id = api.control("POST", f"sessions/{data['reference_id']}/approve").json()[
+        "verification_id"
+    ]
+    answer = api.document(
+        data["reference_id"], verification_id, document_type=["PAN", "AADHAAR"]
+    ).json()
+    assert [d["document_type"] for d in answer["data"]["documents"]] == ["PAN", "AADHAAR"]
+    assert "masked_aadhaar" not in answer["data"]["documents"][0]
+
+
+def test_the_consent_page_needs_its_token(api: Api) -> None:
+    data = api.new_session()
+    bare = data["url"].split("?")[0]
+    assert httpx.get(bare, timeout=10).status_code == 404
+    assert httpx.get(bare + "?token=wrong", timeout=10).status_code == 404
+    _, token = consent_form(data["url"])
+    forged = httpx.post(bare, data={"token": "wrong", "decision": "approve"}, timeout=10)
+    assert forged.status_code == 404
+    unclear = httpx.post(bare, data={"token": token, "decision": "maybe"}, timeout=10)
+    assert unclear.status_code == 400
+    assert api.status(data["reference_id"]).json()["response_status_id"] == 327
+
+
+def test_control_surface_for_unknown_sessions(api: Api) -> None:
+    for action in ("approve", "deny", "expire"):
+        assert api.control("POST", f"sessions/123/{action}").status_code == 404
+    assert api.control("GET", "sessions/123").status_code == 404
+
+
+def test_listing_and_resetting_sessions(api: Api) -> None:
+    first = api.new_session()
+    api.new_session()
+    listing = api.control("GET", "sessions").json()
+    assert listing["count"] == 2
+    assert {s["reference_id"] for s in listing["sessions"]} >= {first["reference_id"]}
+    one = api.control("GET", f"sessions/{first['reference_id']}").json()
+    assert one["session_status"] == "PENDING"
+    reset = api.control("POST", "reset").json()
+    assert reset["reset"] is True
+    assert reset["sessions"] == 0
+    assert api.control("GET", "sessions").json()["count"] == 0
+    # ids keep counting after a reset, so an old reference stays unknown
+    assert api.status(first["reference_id"]).json()["response_status_id"] == 463
+    assert api.new_session()["reference_id"] > first["reference_id"]
+
+
+def test_invalid_redirect_urls_are_301(api: Api) -> None:
+    for url in ("ftp://files.example/x", "javascript:alert(1)", "mailto:a@b.example", "http:/x"):
+        answer = api.create(redirect_url=url).json()
+        assert answer["status"] == 1, url
+        assert answer["response_status_id"] == 301, url
+        assert answer["message"] == "Invalid redirect URL provided."
+    assert api.control("GET", "sessions").json()["count"] == 0
+
+
+def test_consent_urls_follow_the_host_header(api: Api) -> None:
+    response = api.request(
+        "POST", "/tools/kyc/digilocker", json=create_body(), headers={"host": "sandbox.test:9000"}
+    )
+    assert response.json()["data"]["url"].startswith("http://sandbox.test:9000/consent/")
+    odd = api.request(
+        "POST", "/tools/kyc/digilocker", json=create_body(), headers={"host": "bad host<>"}
+    )
+    assert odd.json()["data"]["url"].startswith(api.base_url + "/consent/")
+
+
+def test_pending_sessions_expire_after_the_ttl() -> None:
+    clock = FakeClock()
+    config = SandboxConfig(session_ttl_seconds=600, clock=clock)
+    with running_sandbox(config) as url:
+        api = Api(url)
+        try:
+            ts = int(clock.now * 1000)
+            api_headers = signed_headers(timestamp_ms=ts)
+            data = api.request(
+                "POST",
+                "/tools/kyc/digilocker",
+                signed=False,
+                headers=api_headers,
+                json=create_body(),
+            ).json()["data"]
+            decided = api.request(
+                "POST",
+                "/tools/kyc/digilocker",
+                signed=False,
+                headers=api_headers,
+                json=create_body(),
+            ).json()["data"]
+            api.control("POST", f"sessions/{decided['reference_id']}/approve")
+
+            clock.advance(599)
+            headers = signed_headers(timestamp_ms=int(clock.now * 1000))
+            params = {"initiator_id": "1", "user_code": "2", "reference_id": data["reference_id"]}
+            still = api.request(
+                "GET", "/tools/kyc/digilocker/status", signed=False, headers=headers, params=params
+            )
+            assert still.json()["data"] == {"session_status": "PENDING"}
+
+            clock.advance(1)
+            headers = signed_headers(timestamp_ms=int(clock.now * 1000))
+            gone = api.request(
+                "GET", "/tools/kyc/digilocker/status", signed=False, headers=headers, params=params
+            )
+            assert gone.json()["data"] == {"session_status": "EXPIRED"}
+            assert httpx.get(data["url"], timeout=10).status_code == 410
+
+            # the TTL is the consent window: a session approved in time stays usable
+            params["reference_id"] = decided["reference_id"]
+            kept = api.request(
+                "GET", "/tools/kyc/digilocker/status", signed=False, headers=headers, params=params
+            )
+            assert kept.json()["data"]["session_status"] == "AUTHENTICATED"
+
+            # and the timestamp window moves with the same clock
+            stale = signed_headers(timestamp_ms=ts)
+            refused = api.request(
+                "GET", "/tools/kyc/digilocker/status", signed=False, headers=stale, params=params
+            )
+            assert refused.status_code == 403
+        finally:
+            api.close()
+
+
+def test_sessions_belong_to_their_developer_key() -> None:
+    config = SandboxConfig(
+        credentials={UAT_DEVELOPER_KEY: "access-one", "second-key": "access-two"}
+    )
+    with running_sandbox(config) as url:
+        api = Api(url)
+        try:
+            mine = signed_headers(UAT_DEVELOPER_KEY, "access-one")
+            theirs = signed_headers("second-key", "access-two")
+            data = api.request(
+                "POST",
+                "/tools/kyc/digilocker",
+                signed=False,
+                headers=mine,
+                json=create_body(client_ref_id="SHARED"),
+            ).json()["data"]
+            params = {"initiator_id": "1", "user_code": "2", "reference_id": data["reference_id"]}
+            own = api.request(
+                "GET", "/tools/kyc/digilocker/status", signed=False, headers=mine, params=params
+            )
+            assert own.json()["response_status_id"] == 327
+            other = api.request(
+                "GET", "/tools/kyc/digilocker/status", signed=False, headers=theirs, params=params
+            )
+            assert other.json()["response_status_id"] == 463
+            # the same client_ref_id under another account is another session
+            second = api.request(
+                "POST",
+                "/tools/kyc/digilocker",
+                signed=False,
+                headers=theirs,
+                json=create_body(client_ref_id="SHARED"),
+            ).json()["data"]
+            assert second["reference_id"] != data["reference_id"]
+        finally:
+            api.close()
