@@ -23,7 +23,13 @@ def sandbox_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def _sandbox_control(sandbox_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=sandbox_url, timeout=10, verify=False) as client:
+        yield client
+
+
 @pytest.fixture
-def sandbox(sandbox_url: str) -> str:
-    httpx.post(f"{sandbox_url}/_sandbox/reset", timeout=10).raise_for_status()
+def sandbox(sandbox_url: str, _sandbox_control: httpx.Client) -> str:
+    _sandbox_control.post("/_sandbox/reset").raise_for_status()
     return sandbox_url

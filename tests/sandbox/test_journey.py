@@ -13,9 +13,9 @@ from tests.sandbox.helpers import Api, FakeClock, create_body, signed_headers
 REDIRECT = "https://yourapp.example/kyc/callback?order=42&lang=en#done"
 
 
-def consent_form(url: str) -> tuple[str, str]:
+def consent_form(api: Api, url: str) -> tuple[str, str]:
     """Open the consent page; return (form action URL, token)."""
-    page = httpx.get(url, timeout=10)
+    page = api.http.get(url)
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "Approve" in page.text
@@ -28,11 +28,9 @@ def consent_form(url: str) -> tuple[str, str]:
     return f"{parts.scheme}://{parts.netloc}{action.group(1)}", token.group(1)
 
 
-def decide_in_browser(url: str, decision: str) -> httpx.Response:
-    action, token = consent_form(url)
-    return httpx.post(
-        action, data={"token": token, "decision": decision}, follow_redirects=False, timeout=10
-    )
+def decide_in_browser(api: Api, url: str, decision: str) -> httpx.Response:
+    action, token = consent_form(api, url)
+    return api.http.post(action, data={"token": token, "decision": decision})
 
 
 def test_the_whole_journey_through_the_consent_page(api: Api) -> None:
@@ -52,7 +50,7 @@ def test_the_whole_journey_through_the_consent_page(api: Api) -> None:
     assert pending["response_status_id"] == 327
     assert pending["data"] == {"session_status": "PENDING"}
 
-    redirect = decide_in_browser(data["url"], "approve")
+    redirect = decide_in_browser(api, data["url"], "approve")
     assert redirect.status_code == 303
     location = urlsplit(redirect.headers["location"])
     assert location.netloc == "yourapp.example"
@@ -103,7 +101,7 @@ def test_approving_through_the_control_surface(api: Api) -> None:
 def test_the_consent_page_shows_a_decided_session(api: Api) -> None:
     data = api.new_session()
     api.control("POST", f"sessions/{data['reference_id']}/approve")
-    page = httpx.get(data["url"], timeout=10)
+    page = api.http.get(data["url"])
     assert page.status_code == 200
     assert "AUTHENTICATED" in page.text
     assert "Approve" not in page.text
@@ -111,7 +109,7 @@ def test_the_consent_page_shows_a_decided_session(api: Api) -> None:
 
 def test_denying_consent(api: Api) -> None:
     data = api.new_session(redirect_url="https://yourapp.example/cb")
-    redirect = decide_in_browser(data["url"], "deny")
+    redirect = decide_in_browser(api, data["url"], "deny")
     assert redirect.status_code == 303
     assert redirect.headers["location"] == (
         f"https://yourapp.example/cb?reference_id={data['reference_id']}&status=CONSENT_DENIED"
@@ -141,7 +139,7 @@ def test_expiring_through_the_control_surface(api: Api) -> None:
     status = api.status(data["reference_id"]).json()
     assert status["status"] == 1
     assert status["data"] == {"session_status": "EXPIRED"}
-    assert httpx.get(data["url"], timeout=10).status_code == 410
+    assert api.http.get(data["url"]).status_code == 410
     assert api.control("POST", f"sessions/{data['reference_id']}/approve").status_code == 409
 
 
@@ -197,12 +195,12 @@ def test_several_documents(api: Api) -> None:
 def test_the_consent_page_needs_its_token(api: Api) -> None:
     data = api.new_session()
     bare = data["url"].split("?")[0]
-    assert httpx.get(bare, timeout=10).status_code == 404
-    assert httpx.get(bare + "?token=wrong", timeout=10).status_code == 404
-    _, token = consent_form(data["url"])
-    forged = httpx.post(bare, data={"token": "wrong", "decision": "approve"}, timeout=10)
+    assert api.http.get(bare).status_code == 404
+    assert api.http.get(bare + "?token=wrong").status_code == 404
+    _, token = consent_form(api, data["url"])
+    forged = api.http.post(bare, data={"token": "wrong", "decision": "approve"})
     assert forged.status_code == 404
-    unclear = httpx.post(bare, data={"token": token, "decision": "maybe"}, timeout=10)
+    unclear = api.http.post(bare, data={"token": token, "decision": "maybe"})
     assert unclear.status_code == 400
     assert api.status(data["reference_id"]).json()["response_status_id"] == 327
 
@@ -288,7 +286,7 @@ def test_pending_sessions_expire_after_the_ttl() -> None:
                 "GET", "/tools/kyc/digilocker/status", signed=False, headers=headers, params=params
             )
             assert gone.json()["data"] == {"session_status": "EXPIRED"}
-            assert httpx.get(data["url"], timeout=10).status_code == 410
+            assert api.http.get(data["url"]).status_code == 410
 
             # the TTL is the consent window: a session approved in time stays usable
             params["reference_id"] = decided["reference_id"]
