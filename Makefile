@@ -29,7 +29,16 @@ typecheck: $(INSTALLED)
 	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox
 
 unit: $(INSTALLED)
-	$(BIN)/pytest
+	$(BIN)/pytest --junitxml=reports/junit.xml
+
+# The contract suite alone: against the embedded sandbox, or against the server named by
+# EKO_CONTRACT_BASE_URL with EKO_DEVELOPER_KEY / EKO_ACCESS_KEY (e.g. Eko's UAT).
+contract: $(INSTALLED)
+	$(BIN)/pytest tests/contract --junitxml=reports/contract-junit.xml
+
+# The same property and contract tests with many more, random examples.
+fuzz: $(INSTALLED)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/contract tests/client tests/sandbox -x
 
 test: check-generated lint typecheck unit
 

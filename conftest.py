@@ -24,3 +24,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure() -> None:
+    # schemathesis writes its JUnit report (schemathesis.toml) at session end and does not
+    # create the folder itself.
+    os.makedirs("reports", exist_ok=True)

@@ -1,0 +1,78 @@
+"""The contract suite catches an authentication regression, and `st run` with the same
+settings (schemathesis.toml + hooks) works from the command line with sanitized reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.contract.hooks import UAT_DEVELOPER_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def run(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+def test_a_broken_signer_makes_the_contract_suite_fail(sandbox: str, tmp_path: Path) -> None:
+    result = run(
+        [
+            str(BIN / "pytest"),
+            "tests/contract/test_schemathesis.py",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={tmp_path / 'junit.xml'}",
+        ],
+        EKO_CONTRACT_BASE_URL=sandbox,
+        EKO_CONTRACT_BREAK_SIGNER="1",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output[-3000:]
+    assert "Schema-valid request rejected" in output
+    assert "403" in output
+
+
+def test_st_run_uses_the_same_settings_and_sanitizes_reports(sandbox: str, tmp_path: Path) -> None:
+    result = run(
+        [
+            str(BIN / "st"),
+            "run",
+            "openapi/eko-digilocker.yaml",
+            "--url",
+            sandbox,
+            "--max-examples",
+            "5",
+            "--generation-deterministic",
+            "--report",
+            "har,junit",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        SCHEMATHESIS_HOOKS="tests.contract.hooks",
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    (har_file,) = tmp_path.glob("har-*.json")
+    har = har_file.read_text()
+    assert UAT_DEVELOPER_KEY not in har
+    headers = [
+        header
+        for entry in json.loads(har)["log"]["entries"]
+        for header in entry["request"]["headers"]
+        if header["name"].lower() in ("developer_key", "secret-key", "secret-key-timestamp")
+    ]
+    assert headers, "no signed request in the HAR"
+    assert {header["value"] for header in headers} == {"[Filtered]"}
