@@ -225,7 +225,7 @@ class ApiPath:
             await asyncio.sleep(plan.latency_seconds)
         if plan.kind is not None and not plan.after:
             before = json_answer(200, answers.envelope(1, "Temporarily unavailable", 1))
-            await self._fault(plan, scope, send, before)
+            await self._fault(plan, scope, receive, send, before)
             return
         try:
             answer = await self._answer(scope, receive)
@@ -243,7 +243,7 @@ class ApiPath:
         if state.config.self_check:
             self._self_check(scope, answer)
         if plan.kind is not None:
-            await self._fault(plan, scope, send, answer)
+            await self._fault(plan, scope, receive, send, answer)
             return
         await send(
             {"type": "http.response.start", "status": answer.status, "headers": answer.headers()}
@@ -251,9 +251,14 @@ class ApiPath:
         await send({"type": "http.response.body", "body": answer.body})
 
     async def _fault(
-        self, plan: faults.FaultPlan, scope: Scope, send: Send, answer: Answer
+        self, plan: faults.FaultPlan, scope: Scope, receive: Receive, send: Send, answer: Answer
     ) -> None:
         raw_send = scope.get(faults.RAW_SEND_KEY)
+        if plan.kind in ("drop", "truncate"):
+            # Read what is left of the request first: closing a socket with unread data
+            # makes the kernel send a reset, and the client would see "connection reset"
+            # at random instead of the fault that was asked for.
+            await self._drain(scope, receive)
         if plan.kind == "http_5xx":
             await faults.send_5xx(send, plan.status)
         elif plan.kind == "html":
@@ -262,6 +267,18 @@ class ApiPath:
             await faults.drop(raw_send)
         else:
             await faults.truncate(send, raw_send, answer.status, answer.headers(), answer.body)
+
+    async def _drain(self, scope: Scope, receive: Receive) -> None:
+        if scope.get("_body_read"):
+            return
+        total = 0
+        while total <= self.state.config.max_body_bytes:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            total += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
     def _self_check(self, scope: Scope, answer: Answer) -> None:
         op = self.operations.get(scope["method"])
