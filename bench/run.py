@@ -1,0 +1,238 @@
+"""`make bench`: every figure against a baseline measured in the same run.
+
+Writes bench/RESULTS.md (figure, ours, baseline, ratio, target, met?) and bench/ratios.png.
+`--smoke` runs each benchmark once, small, into a temporary folder: `make test` does
+that so the benchmarks cannot rot; its figures mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import client_overhead, concurrency, sandbox_throughput, signing, startup, validation
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Row:
+    figure: str
+    ours: str
+    baseline: str
+    ratio: float
+    target: str
+    met: bool | None  # None: reported, no target
+
+
+@dataclass(frozen=True)
+class Effort:
+    rounds: int
+    calls: int
+    sandbox_requests: int
+    concurrent_calls: int
+    concurrency_rounds: int
+    startup_runs: int
+
+
+FULL = Effort(
+    rounds=15,
+    calls=400,
+    sandbox_requests=2000,
+    concurrent_calls=1000,
+    concurrency_rounds=3,
+    startup_runs=7,
+)
+SMOKE = Effort(
+    rounds=1,
+    calls=20,
+    sandbox_requests=50,
+    concurrent_calls=50,
+    concurrency_rounds=1,
+    startup_runs=1,
+)
+
+
+def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
+    rows: list[Row] = []
+    progress("client overhead (sync)")
+    sync = client_overhead.sync_overhead(effort.rounds, effort.calls)
+    rows.append(
+        Row(
+            "EkoClient.create_digilocker_url vs raw httpx.Client.post (MockTransport)",
+            f"{sync.ours_us:.1f} us",
+            f"{sync.baseline_us:.1f} us",
+            sync.ratio,
+            "<= 1.10x",
+            sync.ratio <= 1.10,
+        )
+    )
+    progress("client overhead (async)")
+    async_ = client_overhead.async_overhead(effort.rounds, effort.calls)
+    rows.append(
+        Row(
+            "AsyncEkoClient.create_digilocker_url vs raw httpx.AsyncClient.post",
+            f"{async_.ours_us:.1f} us",
+            f"{async_.baseline_us:.1f} us",
+            async_.ratio,
+            "<= 1.10x",
+            async_.ratio <= 1.10,
+        )
+    )
+    progress("signing")
+    sig = signing.signature(effort.rounds, effort.calls * 10)
+    rows.append(
+        Row(
+            "sign_secret_key vs textbook hmac.new(...).digest()",
+            f"{sig.ours_us:.2f} us",
+            f"{sig.baseline_us:.2f} us",
+            sig.ratio,
+            "< 5 us per signature",
+            sig.ours_us < 5.0,
+        )
+    )
+    auth = signing.auth_application(effort.rounds, effort.calls * 10)
+    rows.append(
+        Row(
+            "EkoAuth applied to a request vs setting 3 pre-signed headers",
+            f"{auth.ours_us:.2f} us",
+            f"{auth.baseline_us:.2f} us",
+            auth.ratio,
+            "reported",
+            None,
+        )
+    )
+    progress("spec validation")
+    val = validation.input_validation(effort.rounds, effort.calls * 10)
+    budget = 0.10 * sync.baseline_us
+    rows.append(
+        Row(
+            "input validation (jsonschema-rs) vs python-jsonschema",
+            f"{val.ours_us:.2f} us",
+            f"{val.baseline_us:.2f} us",
+            val.ratio,
+            f"< 10% of a raw call ({budget:.0f} us)",
+            val.ours_us < budget,
+        )
+    )
+    progress("sandbox throughput")
+    box = sandbox_throughput.measure(
+        effort.rounds if effort.rounds < 5 else 5, effort.sandbox_requests
+    )
+    rows.append(
+        Row(
+            "sandbox: signed creates/s vs bare endpoint/s (loopback)",
+            f"{box['create_rps']:.0f} /s",
+            f"{box['bare_rps']:.0f} /s",
+            box["ratio"],
+            ">= 0.6x",
+            box["ratio"] >= 0.6,
+        )
+    )
+    progress("concurrent creates")
+    conc = concurrency.concurrent_creates(effort.concurrent_calls, effort.concurrency_rounds)
+    rows.append(
+        Row(
+            f"{conc.calls} concurrent creates: AsyncEkoClient vs raw httpx.AsyncClient",
+            f"{conc.ours_per_s:.0f} /s",
+            f"{conc.baseline_per_s:.0f} /s",
+            conc.ratio,
+            "all succeed",
+            conc.all_succeeded,
+        )
+    )
+    progress("cold start")
+    ours_ms, base_ms = startup.import_time_ms(effort.startup_runs)
+    rows.append(
+        Row(
+            'cold start: python -c "import eko_digilocker" vs "import httpx"',
+            f"{ours_ms:.0f} ms",
+            f"{base_ms:.0f} ms",
+            ours_ms / base_ms,
+            "< 150 ms",
+            ours_ms < 150,
+        )
+    )
+    progress("make generate")
+    gen, bare = startup.generate_time_s(max(1, effort.startup_runs // 3))
+    rows.append(
+        Row(
+            "make generate (scripts/generate.py) vs bare openapi-python-client",
+            f"{gen:.2f} s",
+            f"{bare:.2f} s",
+            gen / bare,
+            "reported",
+            None,
+        )
+    )
+    return rows
+
+
+def markdown(rows: list[Row], seconds: float, smoke: bool) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Made by `make bench` on {time.strftime('%Y-%m-%d')}: {os.cpu_count()} CPUs, "
+        f"{platform.machine()}, Python {platform.python_version()}, in {seconds:.0f} s."
+        + (" SMOKE RUN: one small round, figures meaningless." if smoke else ""),
+        "Every baseline was measured in the same run, interleaved with ours; times are",
+        "medians over rounds (CPU time of the process for the per-call figures).",
+        "",
+        "| figure | ours | baseline | ratio | target | met? |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        met = "reported" if row.met is None else ("yes" if row.met else "**no**")
+        lines.append(
+            f"| {row.figure} | {row.ours} | {row.baseline} | {row.ratio:.2f}x "
+            f"| {row.target} | {met} |"
+        )
+    lines += ["", "![ratios](ratios.png)", ""]
+    return "\n".join(lines)
+
+
+def chart(rows: list[Row], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 0.6 * len(rows) + 1.5))
+    labels = [row.figure for row in rows]
+    colours = [
+        "#888888" if row.met is None else ("#2e7d32" if row.met else "#c62828") for row in rows
+    ]
+    ax.barh(labels, [row.ratio for row in rows], color=colours)
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.invert_yaxis()
+    ax.set_xlabel("ours / baseline (green: target met, red: missed, grey: no target)")
+    ax.set_title(f"eko-digilocker benchmarks ({os.cpu_count()} CPUs)")
+    ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="one small round of each")
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for RESULTS.md and PNG")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    rows = measure(SMOKE if args.smoke else FULL, lambda name: print(f"... {name}", flush=True))
+    elapsed = time.perf_counter() - started
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "RESULTS.md").write_text(markdown(rows, elapsed, args.smoke), encoding="utf-8")
+    chart(rows, args.out / "ratios.png")
+    print(markdown(rows, elapsed, args.smoke))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
