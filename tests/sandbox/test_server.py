@@ -1,0 +1,107 @@
+"""Starting and stopping the sandbox the way users do: `python -m eko_digilocker_sandbox`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from eko_digilocker_sandbox import running_sandbox
+from tests.sandbox.helpers import CREATE, create_body, signed_headers, spec_errors
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def sandbox_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eko_digilocker_sandbox", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        first_line = proc.stdout.readline().strip()
+        yield proc, first_line
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_the_first_line_of_stdout_is_the_base_url(stop: signal.Signals) -> None:
+    with sandbox_process("--port", "0") as (proc, url):
+        assert url.startswith("http://127.0.0.1:")
+        port = int(url.rsplit(":", 1)[1])
+        assert port > 0
+        with httpx.Client(base_url=url, timeout=10, verify=False) as client:
+            response = client.post(CREATE, json=create_body(), headers=signed_headers())
+            assert response.status_code == 200
+            assert not spec_errors(CREATE, "POST", response)
+            assert response.json()["data"]["url"].startswith(f"{url}/consent/")
+        proc.send_signal(stop)
+        assert proc.wait(timeout=10) == 0
+        _, stderr = proc.communicate(timeout=10)
+        assert "Traceback" not in stderr
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/_sandbox/bare", timeout=2)
+
+
+def test_options_reach_the_server() -> None:
+    with sandbox_process(
+        "--port", "0", "--credential", "local-dev:local-access", "--fault-5xx", "1",
+        "--fault-timing", "before", "--max-body-bytes", "300",
+    ) as (proc, url):  # fmt: skip
+        with httpx.Client(base_url=url, timeout=10, verify=False) as client:
+            faults = client.get("/_sandbox/faults").json()
+            assert faults["http_5xx_probability"] == 1.0
+            headers = signed_headers("local-dev", "local-access")
+            assert client.post(CREATE, json=create_body(), headers=headers).status_code in (
+                502,
+                503,
+            )
+            client.delete("/_sandbox/faults")
+            assert client.post(CREATE, json=create_body(), headers=headers).status_code == 200
+            uat = client.post(CREATE, json=create_body(), headers=signed_headers())
+            assert uat.status_code == 403
+            big = client.post(CREATE, json=create_body(initiator_id="9" * 300), headers=headers)
+            assert big.status_code == 413
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+
+
+def test_a_port_in_use_is_reported() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with sandbox_process("--port", str(port)) as (proc, first_line):
+            assert first_line == ""
+            assert proc.wait(timeout=10) == 1
+            _, stderr = proc.communicate(timeout=10)
+            assert f"cannot listen on 127.0.0.1:{port}" in stderr
+
+
+def test_bad_options_are_refused() -> None:
+    with sandbox_process("--port", "0", "--credential", "no-colon") as (proc, first_line):
+        assert first_line == ""
+        assert proc.wait(timeout=10) == 2
+
+
+def test_running_sandbox_stops_cleanly() -> None:
+    with running_sandbox() as url:
+        assert httpx.get(f"{url}/_sandbox/bare", timeout=5).status_code == 200
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/_sandbox/bare", timeout=2)
