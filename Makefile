@@ -45,6 +45,9 @@ test: check-generated lint typecheck unit
 demo: $(INSTALLED)
 	$(BIN)/python examples/demo.py
 
+bench: $(INSTALLED)
+	$(BIN)/python -m bench.run
+
 sandbox: $(INSTALLED)
 	$(BIN)/eko-digilocker sandbox --port 8080
 
