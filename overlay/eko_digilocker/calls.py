@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Generic
+from typing import Any, Generic, NamedTuple
 
 from eko_digilocker_client.api.digilocker import (
     create_digilocker_url as create_api,
@@ -23,11 +22,11 @@ from eko_digilocker_client.api.digilocker import (
     get_digilocker_verification_status as status_api,
 )
 from eko_digilocker_client.models import (
+    CreateDigilockerUrlData,
     CreateDigilockerUrlRequest,
-    CreateDigilockerUrlResponse,
-    DigilockerDocumentResponse,
+    DigilockerDocumentData,
     GetDigilockerDocumentRequest,
-    VerificationStatusResponse,
+    VerificationStatusData,
 )
 
 from .errors import EkoValidationError
@@ -36,9 +35,9 @@ from .settings import Settings
 from .spec import Operation, SchemaValidator, operation
 
 
-@dataclass(frozen=True)
-class Call(Generic[M]):
-    """One prepared call: what to send, whether it is safe to repeat, how to read it."""
+class Call(NamedTuple, Generic[M]):
+    """One prepared call: what to send, whether it is safe to repeat, and the generated
+    model of its success answer's `data`."""
 
     operation: Operation
     request: dict[str, Any]
@@ -53,12 +52,14 @@ def _checked(op: Operation, validator: SchemaValidator | None, values: dict[str,
         raise EkoValidationError(op.operation_id, errors)
 
 
+_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once, not per call
+
+
 def _encoded(request: dict[str, Any]) -> dict[str, Any]:
     """Send the generated JSON body as compact bytes: the same JSON, cheaper than httpx's
     `json=`, which re-serialises and rebuilds headers on every request."""
     if "json" in request:
-        body = request.pop("json")
-        request["content"] = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+        request["content"] = _JSON.encode(request.pop("json")).encode()
     return request
 
 
@@ -78,7 +79,7 @@ def create_digilocker_url(
     document_requested: Iterable[str],
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[CreateDigilockerUrlResponse]:
+) -> Call[CreateDigilockerUrlData]:
     op = operation("createDigilockerUrl")
     payload = _present(
         {
@@ -92,7 +93,7 @@ def create_digilocker_url(
     _checked(op, op.body, payload)
     request = _encoded(create_api._get_kwargs(body=CreateDigilockerUrlRequest.from_dict(payload)))
     # A POST is safe to repeat only when Eko can recognise the repeat by client_ref_id.
-    return Call(op, request, client_ref_id is not None, CreateDigilockerUrlResponse)
+    return Call(op, request, client_ref_id is not None, CreateDigilockerUrlData)
 
 
 def get_verification_status(
@@ -101,7 +102,7 @@ def get_verification_status(
     reference_id: int,
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[VerificationStatusResponse]:
+) -> Call[VerificationStatusData]:
     op = operation("getDigilockerVerificationStatus")
     params = _present(
         {
@@ -112,7 +113,7 @@ def get_verification_status(
         }
     )
     _checked(op, op.query, params)
-    return Call(op, status_api._get_kwargs(**params), True, VerificationStatusResponse)
+    return Call(op, status_api._get_kwargs(**params), True, VerificationStatusData)
 
 
 def get_document(
@@ -123,7 +124,7 @@ def get_document(
     document_type: Iterable[str],
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[DigilockerDocumentResponse]:
+) -> Call[DigilockerDocumentData]:
     op = operation("getDigilockerDocument")
     payload = _present(
         {
@@ -140,4 +141,4 @@ def get_document(
     request = _encoded(
         document_api._get_kwargs(body=GetDigilockerDocumentRequest.from_dict(payload))
     )
-    return Call(op, request, client_ref_id is not None, DigilockerDocumentResponse)
+    return Call(op, request, client_ref_id is not None, DigilockerDocumentData)

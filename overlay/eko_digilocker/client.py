@@ -114,7 +114,7 @@ class _ClientBase:
         document_requested: Iterable[str],
         client_ref_id: str | None,
         user_code: str | None,
-    ) -> calls.Call[Any]:
+    ) -> calls.Call[CreateDigilockerUrlData]:
         return calls.create_digilocker_url(
             self.settings,
             redirect_url=redirect_url,
@@ -125,7 +125,7 @@ class _ClientBase:
 
     def _status(
         self, reference_id: int, client_ref_id: str | None, user_code: str | None
-    ) -> calls.Call[Any]:
+    ) -> calls.Call[VerificationStatusData]:
         return calls.get_verification_status(
             self.settings,
             reference_id=reference_id,
@@ -140,7 +140,7 @@ class _ClientBase:
         document_type: Iterable[str],
         client_ref_id: str | None,
         user_code: str | None,
-    ) -> calls.Call[Any]:
+    ) -> calls.Call[DigilockerDocumentData]:
         return calls.get_document(
             self.settings,
             reference_id=reference_id,
@@ -237,8 +237,7 @@ class EkoClient(_ClientBase):
     ) -> CreateDigilockerUrlData:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`."""
         call = self._create(redirect_url, document_requested, client_ref_id, user_code)
-        answer: CreateDigilockerUrlData = self._send(call, timeout, max_retries).data
-        return answer
+        return self._send(call, timeout, max_retries)
 
     def get_verification_status(
         self,
@@ -251,8 +250,7 @@ class EkoClient(_ClientBase):
     ) -> VerificationStatusData:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
-        answer: VerificationStatusData = self._send(call, timeout, max_retries).data
-        return answer
+        return self._send(call, timeout, max_retries)
 
     def get_document(
         self,
@@ -269,8 +267,7 @@ class EkoClient(_ClientBase):
         call = self._document(
             reference_id, verification_id, document_type, client_ref_id, user_code
         )
-        answer: DigilockerDocumentData = self._send(call, timeout, max_retries).data
-        return answer
+        return self._send(call, timeout, max_retries)
 
     def wait_for_consent(
         self,
@@ -376,8 +373,7 @@ class AsyncEkoClient(_ClientBase):
     ) -> CreateDigilockerUrlData:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`."""
         call = self._create(redirect_url, document_requested, client_ref_id, user_code)
-        answer: CreateDigilockerUrlData = (await self._send(call, timeout, max_retries)).data
-        return answer
+        return await self._send(call, timeout, max_retries)
 
     async def get_verification_status(
         self,
@@ -390,8 +386,7 @@ class AsyncEkoClient(_ClientBase):
     ) -> VerificationStatusData:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
-        answer: VerificationStatusData = (await self._send(call, timeout, max_retries)).data
-        return answer
+        return await self._send(call, timeout, max_retries)
 
     async def get_document(
         self,
@@ -408,8 +403,7 @@ class AsyncEkoClient(_ClientBase):
         call = self._document(
             reference_id, verification_id, document_type, client_ref_id, user_code
         )
-        answer: DigilockerDocumentData = (await self._send(call, timeout, max_retries)).data
-        return answer
+        return await self._send(call, timeout, max_retries)
 
     async def wait_for_consent(
         self,

@@ -39,7 +39,7 @@ def envelope_validator() -> SchemaValidator:
 
 
 def read_answer(operation: Operation, response: httpx.Response, success: type[M]) -> M:
-    """The generated success model for `response`, or the matching `EkoError`."""
+    """The `data` of a success answer as the generated model `success`, or the EkoError."""
     code = response.status_code
     try:
         body = json.loads(response.content)
@@ -51,7 +51,7 @@ def read_answer(operation: Operation, response: httpx.Response, success: type[M]
         if body["status"] != 0:
             raise api_error(error_class(body), response, body)
         try:
-            return success.from_dict(body)
+            return success.from_dict(body["data"])
         except _PARSE_FAILURES as exc:
             reason = f"success answer could not be read ({type(exc).__name__})"
             raise EkoResponseError(reason, http_status=code, body=response.text) from None

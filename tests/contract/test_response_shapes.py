@@ -30,12 +30,12 @@ def call(eko: EkoClient, operation_id: str) -> Any:
 
 
 def success_model(operation_id: str) -> Any:
-    from eko_digilocker import calls
+    from eko_digilocker_client import models
 
     builders = {
-        "createDigilockerUrl": calls.CreateDigilockerUrlResponse,
-        "getDigilockerVerificationStatus": calls.VerificationStatusResponse,
-        "getDigilockerDocument": calls.DigilockerDocumentResponse,
+        "createDigilockerUrl": models.CreateDigilockerUrlResponse,
+        "getDigilockerVerificationStatus": models.VerificationStatusResponse,
+        "getDigilockerDocument": models.DigilockerDocumentResponse,
     }
     return builders[operation_id]
 
