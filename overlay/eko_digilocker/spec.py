@@ -79,7 +79,8 @@ class Operation:
     security_headers: tuple[str, ...]
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
+def resolve(node: dict[str, Any]) -> dict[str, Any]:
+    """Follow local `$ref`s (`#/components/...`) to the object they name."""
     while "$ref" in node:
         target: Any = load_spec()
         for part in node["$ref"].removeprefix("#/").split("/"):
@@ -89,7 +90,7 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _query_schema(parameters: list[dict[str, Any]]) -> dict[str, Any] | None:
-    query = [p for p in map(_resolve, parameters) if p["in"] == "query"]
+    query = [p for p in map(resolve, parameters) if p["in"] == "query"]
     if not query:
         return None
     return {
@@ -116,12 +117,12 @@ def operations() -> dict[str, Operation]:
     for path, item in load_spec()["paths"].items():
         for method, op in item.items():
             body = op.get("requestBody")
-            body_schema = _resolve(body)["content"]["application/json"]["schema"] if body else None
+            body_schema = resolve(body)["content"]["application/json"]["schema"] if body else None
             query_schema = _query_schema(op.get("parameters", []))
             responses = {
                 status: SchemaValidator(media["schema"])
                 for status, response in op["responses"].items()
-                for ctype, media in _resolve(response).get("content", {}).items()
+                for ctype, media in resolve(response).get("content", {}).items()
                 if ctype == "application/json"
             }
             found[op["operationId"]] = Operation(

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import Receive, Scope, Send
 
-from eko_digilocker.spec import Operation, load_spec
+from eko_digilocker.spec import Operation, resolve
 from eko_digilocker_sandbox import answers, faults, scenarios
 from eko_digilocker_sandbox.auth import AuthFailure
 from eko_digilocker_sandbox.sessions import (
@@ -83,18 +83,9 @@ class ClientGone(Exception):
 # --- helpers -----------------------------------------------------------------------
 
 
-def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in schema:
-        target: Any = load_spec()
-        for part in schema["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        schema = target
-    return schema
-
-
 def _coercer(schema: dict[str, Any]) -> Callable[[str], Any]:
     """Query values are strings; turn each into the type its schema declares, if it can be."""
-    kind = _resolve(schema).get("type")
+    kind = resolve(schema).get("type")
     if kind == "integer":
         return lambda value: int(value) if _INTEGER.fullmatch(value) else value
     if kind == "number":
