@@ -18,14 +18,10 @@ import httpx
 from bench.timing import Comparison, compare
 from eko_digilocker import AsyncEkoClient, EkoClient
 from eko_digilocker.signing import EkoAuth
+from eko_digilocker_sandbox import UAT_TEST_ACCOUNT
 
 BASE_URL = "https://eko.test/v3"
-CREDENTIALS = {
-    "developer_key": "becbbce45f79c6f5109f848acd540567",
-    "access_key": "d2fe1d99-6298-4af2-8cc5-d97dcf46df30",
-    "initiator_id": "9962981729",
-    "user_code": "20810200",
-}
+CREDENTIALS = UAT_TEST_ACCOUNT
 REDIRECT_URL = "https://yourapp.com/kyc/callback"
 ANSWER = json.dumps(
     {

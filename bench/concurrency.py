@@ -18,7 +18,7 @@ import httpx
 from bench.sandbox_throughput import sandbox_process
 from eko_digilocker import AsyncEkoClient
 from eko_digilocker.signing import EkoAuth
-from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
+from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, UAT_TEST_ACCOUNT
 
 LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32)
 REDIRECT_URL = "https://yourapp.example/kyc/callback"
@@ -35,10 +35,7 @@ class Throughput:
 
 async def _ours(base_url: str, calls: int) -> tuple[float, int]:
     async with AsyncEkoClient(
-        developer_key=UAT_DEVELOPER_KEY,
-        access_key=UAT_ACCESS_KEY,
-        initiator_id="9962981729",
-        user_code="20810200",
+        **UAT_TEST_ACCOUNT,
         base_url=base_url,
         timeout=60,
         httpx_args={"limits": LIMITS},
@@ -58,8 +55,8 @@ async def _baseline(base_url: str, calls: int) -> tuple[float, int]:
     }
     body = json.dumps(
         {
-            "initiator_id": "9962981729",
-            "user_code": "20810200",
+            "initiator_id": UAT_TEST_ACCOUNT["initiator_id"],
+            "user_code": UAT_TEST_ACCOUNT["user_code"],
             "document_requested": ["AADHAAR"],
             "redirect_url": REDIRECT_URL,
         }

@@ -15,8 +15,9 @@ import httpx
 
 from bench.timing import Comparison, compare
 from eko_digilocker import EkoAuth, sign_secret_key
+from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
 
-ACCESS_KEY = "d2fe1d99-6298-4af2-8cc5-d97dcf46df30"
+ACCESS_KEY = UAT_ACCESS_KEY
 TIMESTAMP = "1700000000000"
 
 
@@ -36,7 +37,7 @@ def signature(rounds: int, calls: int) -> Comparison:
 
 
 def auth_application(rounds: int, calls: int) -> Comparison:
-    auth = EkoAuth("becbbce45f79c6f5109f848acd540567", ACCESS_KEY)
+    auth = EkoAuth(UAT_DEVELOPER_KEY, ACCESS_KEY)
     presigned = auth.headers()
     request = httpx.Request("POST", "https://eko.test/v3/tools/kyc/digilocker", content=b"{}")
 

@@ -14,7 +14,7 @@ import time
 import httpx
 
 from eko_digilocker import EkoClient, EkoVerificationPendingError
-from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, running_sandbox
+from eko_digilocker_sandbox import UAT_TEST_ACCOUNT, running_sandbox
 
 REDIRECT_URL = "https://yourapp.example/kyc/callback"
 
@@ -27,13 +27,7 @@ def main() -> None:
     started = time.perf_counter()
     with running_sandbox() as base_url:
         step(1, f"Sandbox listening at {base_url}")
-        with EkoClient(
-            developer_key=UAT_DEVELOPER_KEY,
-            access_key=UAT_ACCESS_KEY,
-            initiator_id="9962981729",
-            user_code="20810200",
-            base_url=base_url,
-        ) as eko:
+        with EkoClient(**UAT_TEST_ACCOUNT, base_url=base_url) as eko:
             session = eko.create_digilocker_url(
                 REDIRECT_URL, client_ref_id=f"DEMO-{int(time.time())}"
             )

@@ -68,19 +68,27 @@ def transport_error(exc: Exception) -> Exception:
 
 
 class _ClientBase:
-    """Settings, signing and call preparation shared by the sync and async clients."""
+    """Settings, signing and call preparation shared by the sync and async clients.
+
+    Settings come from the arguments or from `EKO_DEVELOPER_KEY`, `EKO_ACCESS_KEY`,
+    `EKO_INITIATOR_ID`, `EKO_USER_CODE`, `EKO_BASE_URL` / `EKO_ENVIRONMENT`
+    (`uat`, the default, or `production`). `base_url` may point at the local sandbox.
+    `httpx_args` (transport, proxy, verify, limits...) go to the httpx client.
+    `client.generated` is the generated client, signing applied, for direct calls.
+    """
 
     def __init__(
         self,
         *,
-        developer_key: str | None,
-        access_key: str | None,
-        initiator_id: str | None,
-        user_code: str | None,
-        base_url: str | None,
-        environment: str | None,
-        max_retries: int,
-        httpx_args: Mapping[str, Any] | None,
+        developer_key: str | None = None,
+        access_key: str | None = None,
+        initiator_id: str | None = None,
+        user_code: str | None = None,
+        base_url: str | None = None,
+        environment: str | None = None,
+        timeout: TimeoutArg = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         self.settings = Settings.resolve(
             developer_key=developer_key,
@@ -92,10 +100,18 @@ class _ClientBase:
         )
         self.auth = EkoAuth(self.settings.developer_key, self.settings.access_key)
         self.retry_policy = RetryPolicy(max_retries=max_retries)
-        self._httpx_args = dict(httpx_args or {})
-        taken = {"auth", "base_url"} & self._httpx_args.keys()
+        options = dict(httpx_args or {})
+        taken = {"auth", "base_url"} & options.keys()
         if taken:
             raise EkoConfigurationError(f"httpx_args may not set {', '.join(sorted(taken))}")
+        self.generated = AuthenticatedClient(base_url=self.settings.base_url, token="")
+        self._connect(
+            dict(base_url=self.settings.base_url, auth=self.auth, timeout=timeout, **options)
+        )
+
+    def _connect(self, httpx_options: dict[str, Any]) -> None:
+        """Open the httpx client and hand it to `self.generated`, so its calls are signed."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return (
@@ -187,42 +203,11 @@ def _log_retry(call: calls.Call[Any], why: str, delay: float, attempt: int) -> N
 
 
 class EkoClient(_ClientBase):
-    """Signed, validating, retrying client for Eko's DigiLocker API.
+    """Signed, validating, retrying client for Eko's DigiLocker API (see `_ClientBase`)."""
 
-    Settings come from the arguments or from `EKO_DEVELOPER_KEY`, `EKO_ACCESS_KEY`,
-    `EKO_INITIATOR_ID`, `EKO_USER_CODE`, `EKO_BASE_URL` / `EKO_ENVIRONMENT`
-    (`uat`, the default, or `production`). `base_url` may point at the local sandbox.
-    `client.generated` is the generated client, signing applied, for direct calls.
-    """
-
-    def __init__(
-        self,
-        *,
-        developer_key: str | None = None,
-        access_key: str | None = None,
-        initiator_id: str | None = None,
-        user_code: str | None = None,
-        base_url: str | None = None,
-        environment: str | None = None,
-        timeout: TimeoutArg = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
-        httpx_args: Mapping[str, Any] | None = None,
-    ) -> None:
-        super().__init__(
-            developer_key=developer_key,
-            access_key=access_key,
-            initiator_id=initiator_id,
-            user_code=user_code,
-            base_url=base_url,
-            environment=environment,
-            max_retries=max_retries,
-            httpx_args=httpx_args,
-        )
-        self._http = httpx.Client(
-            base_url=self.settings.base_url, auth=self.auth, timeout=timeout, **self._httpx_args
-        )
-        self.generated = AuthenticatedClient(base_url=self.settings.base_url, token="")
-        self.generated.set_httpx_client(self._http)  # the generated calls are signed too
+    def _connect(self, httpx_options: dict[str, Any]) -> None:
+        self._http = httpx.Client(**httpx_options)
+        self.generated.set_httpx_client(self._http)
         self._sleep = time.sleep
 
     def create_digilocker_url(
@@ -331,34 +316,9 @@ class EkoClient(_ClientBase):
 class AsyncEkoClient(_ClientBase):
     """The async twin of `EkoClient`: same settings, calls, retries and errors."""
 
-    def __init__(
-        self,
-        *,
-        developer_key: str | None = None,
-        access_key: str | None = None,
-        initiator_id: str | None = None,
-        user_code: str | None = None,
-        base_url: str | None = None,
-        environment: str | None = None,
-        timeout: TimeoutArg = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
-        httpx_args: Mapping[str, Any] | None = None,
-    ) -> None:
-        super().__init__(
-            developer_key=developer_key,
-            access_key=access_key,
-            initiator_id=initiator_id,
-            user_code=user_code,
-            base_url=base_url,
-            environment=environment,
-            max_retries=max_retries,
-            httpx_args=httpx_args,
-        )
-        self._http = httpx.AsyncClient(
-            base_url=self.settings.base_url, auth=self.auth, timeout=timeout, **self._httpx_args
-        )
-        self.generated = AuthenticatedClient(base_url=self.settings.base_url, token="")
-        self.generated.set_async_httpx_client(self._http)  # the generated calls are signed too
+    def _connect(self, httpx_options: dict[str, Any]) -> None:
+        self._http = httpx.AsyncClient(**httpx_options)
+        self.generated.set_async_httpx_client(self._http)
         self._sleep = anyio.sleep
 
     async def create_digilocker_url(

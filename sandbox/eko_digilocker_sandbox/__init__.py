@@ -6,13 +6,19 @@ prints its base URL as the first line of stdout. In tests: `running_sandbox()`.
 """
 
 from eko_digilocker_sandbox.app import create_app
-from eko_digilocker_sandbox.config import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, SandboxConfig
+from eko_digilocker_sandbox.config import (
+    UAT_ACCESS_KEY,
+    UAT_DEVELOPER_KEY,
+    UAT_TEST_ACCOUNT,
+    SandboxConfig,
+)
 from eko_digilocker_sandbox.faults import FaultSettings
 from eko_digilocker_sandbox.server import main, running_sandbox
 
 __all__ = [
     "UAT_ACCESS_KEY",
     "UAT_DEVELOPER_KEY",
+    "UAT_TEST_ACCOUNT",
     "FaultSettings",
     "SandboxConfig",
     "create_app",

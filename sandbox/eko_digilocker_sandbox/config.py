@@ -11,6 +11,13 @@ from eko_digilocker_sandbox.faults import FaultSettings
 #: Eko's public UAT test pair (openapi-spec README section 6): public values, not secrets.
 UAT_DEVELOPER_KEY = "becbbce45f79c6f5109f848acd540567"
 UAT_ACCESS_KEY = "d2fe1d99-6298-4af2-8cc5-d97dcf46df30"
+#: The whole public UAT test account, as keyword arguments for `EkoClient`.
+UAT_TEST_ACCOUNT = {
+    "developer_key": UAT_DEVELOPER_KEY,
+    "access_key": UAT_ACCESS_KEY,
+    "initiator_id": "9962981729",
+    "user_code": "20810200",
+}
 
 
 def _uat_credentials() -> dict[str, str]:

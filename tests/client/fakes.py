@@ -10,14 +10,9 @@ from typing import Any
 import httpx
 
 from eko_digilocker import AsyncEkoClient, EkoClient
+from eko_digilocker_sandbox import UAT_TEST_ACCOUNT
 
-# Eko's published public UAT test credentials (FACTS.md).
-CREDENTIALS = {
-    "developer_key": "becbbce45f79c6f5109f848acd540567",
-    "access_key": "d2fe1d99-6298-4af2-8cc5-d97dcf46df30",
-    "initiator_id": "9962981729",
-    "user_code": "20810200",
-}
+CREDENTIALS = dict(UAT_TEST_ACCOUNT)  # Eko's published public UAT test account
 BASE_URL = "https://eko.test/v3"
 
 CREATED = {

@@ -26,9 +26,7 @@ from eko_digilocker.signing import (
     TIMESTAMP_HEADER,
     now_ms,
 )
-
-UAT_DEVELOPER_KEY = "becbbce45f79c6f5109f848acd540567"
-UAT_ACCESS_KEY = "d2fe1d99-6298-4af2-8cc5-d97dcf46df30"
+from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
 
 
 class SendTimeSigner(requests.auth.AuthBase):

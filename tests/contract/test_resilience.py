@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from eko_digilocker import EkoClient, RetryPolicy
-from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
+from eko_digilocker_sandbox import UAT_TEST_ACCOUNT
 
 CREATES = 40
 FAULTS = {
@@ -22,10 +22,7 @@ FAULTS = {
 def test_no_session_lost_or_duplicated_under_faults(sandbox: str) -> None:
     httpx.put(f"{sandbox}/_sandbox/faults", json=FAULTS, timeout=10).raise_for_status()
     with EkoClient(
-        developer_key=UAT_DEVELOPER_KEY,
-        access_key=UAT_ACCESS_KEY,
-        initiator_id="9962981729",
-        user_code="20810200",
+        **UAT_TEST_ACCOUNT,
         base_url=sandbox,
         max_retries=10,
     ) as eko:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.contract.hooks import UAT_DEVELOPER_KEY
+from eko_digilocker_sandbox import UAT_DEVELOPER_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
