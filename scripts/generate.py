@@ -3,6 +3,7 @@
     python scripts/generate.py           rewrite generated/eko_digilocker_client
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if the committed copy differs
+    --spec PATH / --target DIR           another spec or client folder (used by the tests)
 
 Both modes build in a temporary folder outside the repository, so that the generator's
 ruff post-hooks never pick up this project's ruff settings and the output is the same
@@ -30,7 +31,7 @@ PACKAGE = "eko_digilocker_client"
 TARGET = ROOT / "generated" / PACKAGE
 
 
-def build(out: Path) -> None:
+def build(out: Path, spec_path: Path = SPEC) -> None:
     """Write the generated package, plus the spec as JSON and py.typed, into `out`."""
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -39,7 +40,7 @@ def build(out: Path) -> None:
             str(bin_dir / "openapi-python-client"),
             "generate",
             "--path",
-            str(SPEC),
+            str(spec_path),
             "--config",
             str(CONFIG),
             "--meta",
@@ -56,7 +57,7 @@ def build(out: Path) -> None:
     )
     # The installed package carries the exact spec it was generated from, so the overlay
     # and the sandbox validate against it without a hand-made copy.
-    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     (out / "openapi.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
     (out / "py.typed").write_text("", encoding="utf-8")
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
@@ -84,27 +85,30 @@ def differences(expected: Path, actual: Path) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if generated/ is stale")
+    parser.add_argument("--spec", type=Path, default=SPEC)
+    parser.add_argument("--target", type=Path, default=TARGET)
     args = parser.parse_args()
+    target: Path = args.target.resolve()
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
         out = Path(tmp) / PACKAGE
-        build(out)
+        build(out, args.spec.resolve())
         if args.check:
-            if not TARGET.is_dir():
-                print(f"{TARGET.relative_to(ROOT)} is missing: run `make generate`.")
+            if not target.is_dir():
+                print(f"{target} is missing: run `make generate`.")
                 return 1
-            stale = differences(out, TARGET)
+            stale = differences(out, target)
             if stale:
-                print("The committed client differs from openapi/eko-digilocker.yaml.")
+                print(f"The committed client differs from {args.spec}.")
                 print("Run `make generate` and commit the result. Files that differ:")
                 for name in stale:
-                    print(f"  generated/{PACKAGE}/{name}")
+                    print(f"  {target.name}/{name}")
                 return 1
-            print("generated/ matches the spec.")
+            print(f"{target.name} matches the spec.")
             return 0
-        shutil.rmtree(TARGET, ignore_errors=True)
-        shutil.copytree(out, TARGET, ignore=shutil.ignore_patterns("__pycache__"))
-        print(f"wrote {TARGET.relative_to(ROOT)}")
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(out, target, ignore=shutil.ignore_patterns("__pycache__"))
+        print(f"wrote {target}")
         return 0
 
 
