@@ -2,8 +2,9 @@
 
 Ours: `AsyncEkoClient.create_digilocker_url` (sign, validate, read the envelope) for
 every call. Baseline: raw `httpx.AsyncClient.post` of the same request, pre-signed, with
-the same connection limits. Both against one sandbox process over loopback; every call
-must succeed.
+the same connection limits. Both launch every call at once (`asyncio.gather`) against
+one sandbox process over loopback; every call must succeed. AsyncEkoClient holds calls
+beyond the pool size outside httpcore's pool, whose queue grows costly when long.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from eko_digilocker import AsyncEkoClient
 from eko_digilocker.signing import EkoAuth
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, UAT_TEST_ACCOUNT
 
-LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=8)
 REDIRECT_URL = "https://yourapp.example/kyc/callback"
 
 

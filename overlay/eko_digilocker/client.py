@@ -38,6 +38,8 @@ logger = logging.getLogger("eko_digilocker")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_DOCUMENTS = ("AADHAAR",)
+HTTPX_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's
+UNBOUNDED = 2**31
 TimeoutArg = float | httpx.Timeout | None
 
 
@@ -317,6 +319,11 @@ class AsyncEkoClient(_ClientBase):
     """The async twin of `EkoClient`: same settings, calls, retries and errors."""
 
     def _connect(self, httpx_options: dict[str, Any]) -> None:
+        limits = httpx_options.setdefault("limits", HTTPX_DEFAULT_LIMITS)
+        # httpcore re-scans every waiting request each time a connection frees up, so a
+        # wide fan-out (gather of 1,000 calls) spends its time queueing inside the pool.
+        # Waiting here instead, one request per pooled connection, was 3x faster (bench/).
+        self._in_flight = anyio.Semaphore(limits.max_connections or UNBOUNDED)
         self._http = httpx.AsyncClient(**httpx_options)
         self.generated.set_async_httpx_client(self._http)
         self._sleep = anyio.sleep
@@ -399,7 +406,8 @@ class AsyncEkoClient(_ClientBase):
             try:
                 # Built anew each attempt; EkoAuth signs it with a fresh timestamp on send.
                 request = self._http.build_request(**call.request, timeout=request_timeout)
-                response = await self._http.send(request)
+                async with self._in_flight:
+                    response = await self._http.send(request)
             except TRANSPORT_ERRORS as exc:
                 await self._sleep(self._delay_after_failure(policy, call, exc, attempt))
                 continue

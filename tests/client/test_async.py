@@ -1,15 +1,19 @@
 """AsyncEkoClient: the same surface and rules as EkoClient."""
 
+import asyncio
+
+import anyio
 import httpx
 import pytest
 
 from eko_digilocker import (
+    AsyncEkoClient,
     ConsentState,
     EkoResponseError,
     EkoValidationError,
     EkoVerificationPendingError,
 )
-from tests.client.fakes import CREATED, Server, envelope, make_async_client
+from tests.client.fakes import CREATED, CREDENTIALS, Server, envelope, make_async_client
 from tests.client.test_consent import AUTHENTICATED, PENDING, answers
 from tests.client.test_signing import verify
 
@@ -63,3 +67,29 @@ async def test_generated_async_functions_are_signed(server: Server, sleeps: list
             client=eko.generated, initiator_id="1", user_code="2", reference_id=3
         )
     assert "secret-key" in server.requests[0].headers
+
+
+async def test_in_flight_requests_never_exceed_the_connection_limit(sleeps: list) -> None:
+    in_flight = peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await anyio.sleep(0.001)
+        in_flight -= 1
+        return httpx.Response(200, json=CREATED)
+
+    async with AsyncEkoClient(
+        **CREDENTIALS,
+        base_url="https://eko.test",
+        httpx_args={
+            "transport": httpx.MockTransport(handler),
+            "limits": httpx.Limits(max_connections=3),
+        },
+    ) as eko:
+        results = await asyncio.gather(
+            *(eko.create_digilocker_url("https://a.example/cb") for _ in range(20))
+        )
+    assert len(results) == 20
+    assert peak == 3
