@@ -48,22 +48,22 @@ REQUEST_BODY = json.dumps(
 ).encode()
 
 
-def _answer(request: httpx.Request) -> httpx.Response:
+def answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, content=ANSWER, headers={"content-type": "application/json"})
 
 
-async def _answer_async(request: httpx.Request) -> httpx.Response:
-    return _answer(request)
+async def answer_async(request: httpx.Request) -> httpx.Response:
+    return answer(request)
 
 
-def _presigned_headers() -> dict[str, str]:
+def presigned_headers() -> dict[str, str]:
     headers = EkoAuth(CREDENTIALS["developer_key"], CREDENTIALS["access_key"]).headers()
     return {**headers, "content-type": "application/json"}
 
 
 def sync_overhead(rounds: int, calls: int) -> Comparison:
-    transport = httpx.MockTransport(_answer)
-    headers = _presigned_headers()
+    transport = httpx.MockTransport(answer)
+    headers = presigned_headers()
     with (
         EkoClient(**CREDENTIALS, base_url=BASE_URL, httpx_args={"transport": transport}) as eko,
         httpx.Client(base_url=BASE_URL, transport=transport) as raw,
@@ -82,8 +82,8 @@ def sync_overhead(rounds: int, calls: int) -> Comparison:
 def async_overhead(rounds: int, calls: int) -> Comparison:
     """The same comparison for AsyncEkoClient against raw httpx.AsyncClient; each timed
     call runs one request to completion on a single event loop."""
-    transport = httpx.MockTransport(_answer_async)
-    headers = _presigned_headers()
+    transport = httpx.MockTransport(answer_async)
+    headers = presigned_headers()
     loop = asyncio.new_event_loop()
     eko = AsyncEkoClient(**CREDENTIALS, base_url=BASE_URL, httpx_args={"transport": transport})
     raw = httpx.AsyncClient(base_url=BASE_URL, transport=transport)

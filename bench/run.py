@@ -16,7 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import client_overhead, concurrency, sandbox_throughput, signing, startup, validation
+from bench import (
+    client_overhead,
+    concurrency,
+    instructions,
+    sandbox_throughput,
+    signing,
+    startup,
+    validation,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,27 +43,33 @@ class Row:
 class Effort:
     rounds: int
     calls: int
+    sandbox_rounds: int
     sandbox_requests: int
     concurrent_calls: int
     concurrency_rounds: int
     startup_runs: int
+    counted_calls: int  # 0: run the callgrind worker once, uncounted
 
 
 FULL = Effort(
     rounds=15,
     calls=400,
+    sandbox_rounds=5,
     sandbox_requests=2000,
     concurrent_calls=1000,
     concurrency_rounds=3,
     startup_runs=7,
+    counted_calls=200,
 )
 SMOKE = Effort(
     rounds=1,
     calls=20,
+    sandbox_rounds=1,
     sandbox_requests=50,
     concurrent_calls=50,
     concurrency_rounds=1,
     startup_runs=1,
+    counted_calls=0,
 )
 
 
@@ -73,6 +87,24 @@ def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
             sync.ratio <= 1.10,
         )
     )
+    progress("client overhead (callgrind)")
+    if effort.counted_calls:
+        counted = instructions.client_overhead(effort.counted_calls)
+        rows.append(
+            Row(
+                "the same, in CPU instructions per call (callgrind; noise-free)",
+                f"{counted.ours / 1000:.0f} k",
+                f"{counted.baseline / 1000:.0f} k",
+                counted.ratio,
+                "<= 1.10x",
+                counted.ratio <= 1.10,
+            )
+        )
+    else:
+        instructions.smoke()
+        rows.append(
+            Row("the same, in CPU instructions (smoke: not counted)", "-", "-", 1, "-", None)
+        )
     progress("client overhead (async)")
     async_ = client_overhead.async_overhead(effort.rounds, effort.calls)
     rows.append(
