@@ -38,7 +38,8 @@ logger = logging.getLogger("eko_digilocker")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_DOCUMENTS = ("AADHAAR",)
-HTTPX_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)  # httpx's
+# httpx's own default limits, made explicit so the in-flight gate can size itself to them.
+HTTPX_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 UNBOUNDED = 2**31
 TimeoutArg = float | httpx.Timeout | None
 
