@@ -38,22 +38,22 @@ def send(path_method: tuple[str, str], values: dict[str, Any], server: Server) -
     with client_for(server, values.get("initiator_id", CREDENTIALS["initiator_id"])) as eko:
         if path_method == CREATE:
             eko.create_digilocker_url(
-                values.get("redirect_url"),  # type: ignore[arg-type]
-                values.get("document_requested"),  # type: ignore[arg-type]
+                values.get("redirect_url"),
+                values.get("document_requested"),
                 values.get("client_ref_id"),
                 values.get("user_code"),
             )
         elif path_method == STATUS:
             eko.get_verification_status(
-                values.get("reference_id"),  # type: ignore[arg-type]
+                values.get("reference_id"),
                 values.get("client_ref_id"),
                 values.get("user_code"),
             )
         else:
             eko.get_document(
-                values.get("reference_id"),  # type: ignore[arg-type]
-                values.get("verification_id"),  # type: ignore[arg-type]
-                values.get("document_type"),  # type: ignore[arg-type]
+                values.get("reference_id"),
+                values.get("verification_id"),
+                values.get("document_type"),
                 values.get("client_ref_id"),
                 values.get("user_code"),
             )
