@@ -18,25 +18,13 @@ import httpx
 from bench.timing import Comparison, compare
 from eko_digilocker import AsyncEkoClient, EkoClient
 from eko_digilocker.signing import EkoAuth
+from eko_digilocker.spec import example
 from eko_digilocker_sandbox import UAT_TEST_ACCOUNT
 
 BASE_URL = "https://eko.test/v3"
 CREDENTIALS = UAT_TEST_ACCOUNT
 REDIRECT_URL = "https://yourapp.com/kyc/callback"
-ANSWER = json.dumps(
-    {
-        "status": 0,
-        "message": "DigiLocker URL created successfully",
-        "response_status_id": 0,
-        "response_type_id": 1388,
-        "data": {
-            "reference_id": 7483920,
-            "url": "https://digilocker.gov.in/auth?session_id=abc123xyz",
-            "document_requested": ["AADHAAR"],
-            "redirect_url": REDIRECT_URL,
-        },
-    }
-).encode()
+ANSWER = json.dumps(example("createDigilockerUrl", "success", status="200")).encode()
 REQUEST_BODY = json.dumps(
     {
         "initiator_id": CREDENTIALS["initiator_id"],

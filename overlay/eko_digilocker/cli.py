@@ -13,7 +13,7 @@ from .client import EkoClient
 from .errors import EkoError
 from .settings import Settings
 from .signing import EkoAuth, now_ms
-from .spec import load_spec, operation
+from .spec import example, operation
 
 CREDENTIALS_HELP = (
     "Credentials come from EKO_DEVELOPER_KEY, EKO_ACCESS_KEY, EKO_INITIATOR_ID and "
@@ -113,24 +113,13 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     auth = EkoAuth(settings.developer_key, settings.access_key, clock=clock)
     headers = {**auth.headers(), "content-type": "application/json"}
     create = operation("createDigilockerUrl")
-    body = _example_body(create.operation_id)
+    body = example(create.operation_id)
     body.update(initiator_id=settings.initiator_id, user_code=args.user_code or settings.user_code)
     curl = ["curl", "-sS", "-X", create.method, settings.base_url + create.path]
     for name, value in headers.items():
         curl += ["-H", f"{name}: {value}"]
     curl += ["-d", json.dumps(body)]
     return {"headers": headers, "curl": shlex.join(curl)}
-
-
-def _example_body(operation_id: str) -> dict[str, Any]:
-    """The first request example the spec gives for an operation."""
-    for item in load_spec()["paths"].values():
-        for op in item.values():
-            if op.get("operationId") == operation_id:
-                examples = op["requestBody"]["content"]["application/json"]["examples"]
-                value: dict[str, Any] = dict(next(iter(examples.values()))["value"])
-                return value
-    raise LookupError(operation_id)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

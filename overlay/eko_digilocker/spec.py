@@ -6,6 +6,7 @@ the sandbox validates requests and its own answers here. Nothing is copied by ha
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from functools import cache
@@ -139,3 +140,17 @@ def operations() -> dict[str, Operation]:
 
 def operation(operation_id: str) -> Operation:
     return operations()[operation_id]
+
+
+def example(operation_id: str, name: str | None = None, *, status: str | None = None) -> Any:
+    """A named example from the spec: of a response (`status="200"`) or, without a
+    status, of the request body. Without a name, the first one."""
+    for item in load_spec()["paths"].values():
+        for op in item.values():
+            if op.get("operationId") != operation_id:
+                continue
+            holder = op["responses"][status] if status else op["requestBody"]
+            examples = resolve(holder)["content"]["application/json"]["examples"]
+            chosen = examples[name] if name else next(iter(examples.values()))
+            return copy.deepcopy(resolve(chosen)["value"])
+    raise LookupError(f"no operation {operation_id!r} in the spec")

@@ -10,23 +10,13 @@ from typing import Any
 import httpx
 
 from eko_digilocker import AsyncEkoClient, EkoClient
+from eko_digilocker.spec import example
 from eko_digilocker_sandbox import UAT_TEST_ACCOUNT
 
 CREDENTIALS = dict(UAT_TEST_ACCOUNT)  # Eko's published public UAT test account
 BASE_URL = "https://eko.test/v3"
 
-CREATED = {
-    "status": 0,
-    "message": "DigiLocker URL created successfully",
-    "response_status_id": 0,
-    "response_type_id": 1388,
-    "data": {
-        "reference_id": 7483920,
-        "url": "https://digilocker.gov.in/auth?session_id=abc123xyz",
-        "document_requested": ["AADHAAR"],
-        "redirect_url": "https://yourapp.com/kyc/callback",
-    },
-}
+CREATED = example("createDigilockerUrl", "success", status="200")
 Answer = httpx.Response | Exception
 
 
