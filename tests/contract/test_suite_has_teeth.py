@@ -44,6 +44,10 @@ def test_a_broken_signer_makes_the_contract_suite_fail(sandbox: str, tmp_path: P
     assert result.returncode == 1, output[-3000:]
     assert "Schema-valid request rejected" in output
     assert "403" in output
+    # The failure reports reproduce the request, with the signing headers filtered out.
+    assert "secret-key: [Filtered]" in output
+    for report in (output, (tmp_path / "junit.xml").read_text()):
+        assert UAT_DEVELOPER_KEY not in report
 
 
 def test_st_run_uses_the_same_settings_and_sanitizes_reports(sandbox: str, tmp_path: Path) -> None:
