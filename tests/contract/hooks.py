@@ -28,7 +28,6 @@ from eko_digilocker.signing import (
 )
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
 
-
 FILTERED = "[Filtered]"  # schemathesis's replacement for sanitized values (the default)
 
 
