@@ -5,7 +5,7 @@ with EkoClient(environment="uat") as eko:      # keys from EKO_* variables
     session = eko.create_digilocker_url("https://yourapp.com/kyc/callback")
 """
 
-from .client import AsyncEkoClient, EkoClient
+from .client import AsyncEkoClient, EkoClient, wait_for_consent
 from .consent import ConsentResult, ConsentState
 from .errors import (
     EkoApiError,
@@ -23,9 +23,6 @@ from .errors import (
 from .retries import RetryPolicy
 from .signing import EkoAuth, sign_secret_key
 from .spec import FieldError
-
-wait_for_consent = EkoClient.wait_for_consent
-"""`wait_for_consent(client, reference_id, timeout=..., interval=...)`: see the method."""
 
 __all__ = [
     "AsyncEkoClient",

@@ -9,7 +9,7 @@ sends the request itself so it can retry and read any answer, which the generate
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Generic, NamedTuple
 
 from eko_digilocker_client.api.digilocker import (
@@ -32,7 +32,7 @@ from eko_digilocker_client.models import (
 from .errors import EkoValidationError
 from .responses import M
 from .settings import Settings
-from .spec import Operation, SchemaValidator, operation
+from .spec import FieldError, Operation, SchemaValidator, operation, resolve
 
 
 class Call(NamedTuple, Generic[M]):
@@ -47,9 +47,24 @@ class Call(NamedTuple, Generic[M]):
 
 def _checked(op: Operation, validator: SchemaValidator | None, values: dict[str, Any]) -> None:
     assert validator is not None, f"the spec defines no input for {op.operation_id}"
-    errors = validator.errors(values)
+    unsendable = [
+        FieldError(name, f"{type(value).__name__} cannot be sent as JSON")
+        for name, value in values.items()
+        if not _json_compatible(value)
+    ]
+    errors = unsendable or validator.errors(values)
     if errors:
         raise EkoValidationError(op.operation_id, errors)
+
+
+def _json_compatible(value: Any) -> bool:
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list):
+        return all(map(_json_compatible, value))
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_compatible(v) for k, v in value.items())
+    return False
 
 
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once, not per call
@@ -68,15 +83,36 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_list(value: Any) -> Any:
-    # Tuples are a natural way to pass a fixed list; anything else goes to the schema as is.
-    return list(value) if isinstance(value, list | tuple) else value
+    """Any iterable of values (tuple, set, generator) as the JSON array it stands for; a
+    string or mapping goes to the schema as is, to be reported."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return value
+    return list(value)
+
+
+def _as_integer(value: Any) -> Any:
+    # JSON Schema counts 5.0 as an integer, but it must go on the wire as 5.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _as_reference_string(value: Any) -> Any:
+    # Create returns reference_id as a number; the document call takes it as a string.
+    value = _as_integer(value)
+    return str(value) if type(value) is int else value
+
+
+def _default(operation_id: str, field: str) -> Any:
+    """The spec's default for a request body field."""
+    body = operation(operation_id).body
+    assert body is not None
+    return resolve(body.schema)["properties"][field]["default"]
 
 
 def create_digilocker_url(
     settings: Settings,
     *,
     redirect_url: str,
-    document_requested: Iterable[str],
+    document_requested: Iterable[str] | None,
     client_ref_id: str | None,
     user_code: str | None,
 ) -> Call[CreateDigilockerUrlData]:
@@ -86,7 +122,9 @@ def create_digilocker_url(
             "initiator_id": settings.initiator_id,
             "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
-            "document_requested": _as_list(document_requested),
+            "document_requested": _default(op.operation_id, "document_requested")
+            if document_requested is None
+            else _as_list(document_requested),
             "redirect_url": redirect_url,
         }
     )
@@ -109,7 +147,7 @@ def get_verification_status(
             "initiator_id": settings.initiator_id,
             "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
-            "reference_id": reference_id,
+            "reference_id": _as_integer(reference_id),
         }
     )
     _checked(op, op.query, params)
@@ -121,7 +159,7 @@ def get_document(
     *,
     reference_id: int | str,
     verification_id: str,
-    document_type: Iterable[str],
+    document_type: Iterable[str] | None,
     client_ref_id: str | None,
     user_code: str | None,
 ) -> Call[DigilockerDocumentData]:
@@ -131,10 +169,12 @@ def get_document(
             "initiator_id": settings.initiator_id,
             "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
-            "document_type": _as_list(document_type),
+            # By default, what create requests by default.
+            "document_type": _default("createDigilockerUrl", "document_requested")
+            if document_type is None
+            else _as_list(document_type),
             "verification_id": verification_id,
-            # Create returns reference_id as a number; this call takes it as a string.
-            "reference_id": str(reference_id) if type(reference_id) is int else reference_id,
+            "reference_id": _as_reference_string(reference_id),
         }
     )
     _checked(op, op.body, payload)

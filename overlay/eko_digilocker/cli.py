@@ -85,7 +85,7 @@ def _client(args: argparse.Namespace) -> EkoClient:
 def _run(args: argparse.Namespace) -> Any:
     if args.command == "sign":
         return _sign(args)
-    documents = tuple(getattr(args, "documents", None) or ["AADHAAR"])
+    documents = getattr(args, "documents", None)  # None: the spec's default
     with _client(args) as eko:
         if args.command == "create-url":
             data: Any = eko.create_digilocker_url(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, overload
 
 import anyio
 import httpx
@@ -37,7 +37,6 @@ from .signing import SIGNING_HEADERS, EkoAuth, mask
 logger = logging.getLogger("eko_digilocker")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-DEFAULT_DOCUMENTS = ("AADHAAR",)
 # httpx's own default limits, made explicit so the in-flight gate can size itself to them.
 HTTPX_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 UNBOUNDED = 2**31
@@ -57,6 +56,20 @@ def redacted(headers: Mapping[str, str]) -> dict[str, str]:
 
 
 TRANSPORT_ERRORS = (httpx.HTTPError, httpx.InvalidURL)
+
+
+class WrongKind(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Stands in for the generated client's other httpx client (sync on AsyncEkoClient,
+    async on EkoClient), so a call of the wrong kind fails clearly, not unsigned."""
+
+    def __init__(self, hint: str) -> None:
+        self.hint = hint
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise EkoConfigurationError(self.hint)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise EkoConfigurationError(self.hint)
 
 
 def transport_error(exc: Exception) -> Exception:
@@ -104,9 +117,12 @@ class _ClientBase:
         self.auth = EkoAuth(self.settings.developer_key, self.settings.access_key)
         self.retry_policy = RetryPolicy(max_retries=max_retries)
         options = dict(httpx_args or {})
-        taken = {"auth", "base_url"} & options.keys()
+        taken = {"auth", "base_url", "timeout"} & options.keys()
         if taken:
-            raise EkoConfigurationError(f"httpx_args may not set {', '.join(sorted(taken))}")
+            raise EkoConfigurationError(
+                f"httpx_args may not set {', '.join(sorted(taken))}: the client sets "
+                "auth (signing) itself, and takes base_url and timeout as its own arguments"
+            )
         self.generated = AuthenticatedClient(base_url=self.settings.base_url, token="")
         self._connect(
             dict(base_url=self.settings.base_url, auth=self.auth, timeout=timeout, **options)
@@ -130,7 +146,7 @@ class _ClientBase:
     def _create(
         self,
         redirect_url: str,
-        document_requested: Iterable[str],
+        document_requested: Iterable[str] | None,
         client_ref_id: str | None,
         user_code: str | None,
     ) -> calls.Call[CreateDigilockerUrlData]:
@@ -156,7 +172,7 @@ class _ClientBase:
         self,
         reference_id: int | str,
         verification_id: str,
-        document_type: Iterable[str],
+        document_type: Iterable[str] | None,
         client_ref_id: str | None,
         user_code: str | None,
     ) -> calls.Call[DigilockerDocumentData]:
@@ -211,19 +227,27 @@ class EkoClient(_ClientBase):
     def _connect(self, httpx_options: dict[str, Any]) -> None:
         self._http = httpx.Client(**httpx_options)
         self.generated.set_httpx_client(self._http)
+        self.generated.set_async_httpx_client(
+            httpx.AsyncClient(
+                transport=WrongKind("the async generated functions need AsyncEkoClient")
+            )
+        )
         self._sleep = time.sleep
 
     def create_digilocker_url(
         self,
         redirect_url: str,
-        document_requested: Iterable[str] = DEFAULT_DOCUMENTS,
+        document_requested: Iterable[str] | None = None,
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
     ) -> CreateDigilockerUrlData:
-        """Start a DigiLocker session; returns `reference_id` and the customer's `url`."""
+        """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
+
+        `document_requested` defaults to the spec's default (`["AADHAAR"]`).
+        """
         call = self._create(redirect_url, document_requested, client_ref_id, user_code)
         return self._send(call, timeout, max_retries)
 
@@ -244,7 +268,7 @@ class EkoClient(_ClientBase):
         self,
         reference_id: int | str,
         verification_id: str,
-        document_type: Iterable[str] = DEFAULT_DOCUMENTS,
+        document_type: Iterable[str] | None = None,
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
@@ -327,19 +351,25 @@ class AsyncEkoClient(_ClientBase):
         self._in_flight = anyio.Semaphore(limits.max_connections or UNBOUNDED)
         self._http = httpx.AsyncClient(**httpx_options)
         self.generated.set_async_httpx_client(self._http)
+        self.generated.set_httpx_client(
+            httpx.Client(transport=WrongKind("the sync generated functions need EkoClient"))
+        )
         self._sleep = anyio.sleep
 
     async def create_digilocker_url(
         self,
         redirect_url: str,
-        document_requested: Iterable[str] = DEFAULT_DOCUMENTS,
+        document_requested: Iterable[str] | None = None,
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
     ) -> CreateDigilockerUrlData:
-        """Start a DigiLocker session; returns `reference_id` and the customer's `url`."""
+        """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
+
+        `document_requested` defaults to the spec's default (`["AADHAAR"]`).
+        """
         call = self._create(redirect_url, document_requested, client_ref_id, user_code)
         return await self._send(call, timeout, max_retries)
 
@@ -360,7 +390,7 @@ class AsyncEkoClient(_ClientBase):
         self,
         reference_id: int | str,
         verification_id: str,
-        document_type: Iterable[str] = DEFAULT_DOCUMENTS,
+        document_type: Iterable[str] | None = None,
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
@@ -407,8 +437,7 @@ class AsyncEkoClient(_ClientBase):
             try:
                 # Built anew each attempt; EkoAuth signs it with a fresh timestamp on send.
                 request = self._http.build_request(**call.request, timeout=request_timeout)
-                async with self._in_flight:
-                    response = await self._http.send(request)
+                response = await self._send_when_a_connection_is_free(request)
             except TRANSPORT_ERRORS as exc:
                 await self._sleep(self._delay_after_failure(policy, call, exc, attempt))
                 continue
@@ -417,6 +446,19 @@ class AsyncEkoClient(_ClientBase):
                 return read_answer(call.operation, response, call.success)
             await self._sleep(delay)
         raise AssertionError("unreachable")
+
+    async def _send_when_a_connection_is_free(self, request: httpx.Request) -> httpx.Response:
+        # Waiting for the gate counts against the pool timeout, as waiting in the pool would.
+        pool_timeout = request.extensions.get("timeout", {}).get("pool")
+        try:
+            with anyio.fail_after(pool_timeout):
+                await self._in_flight.acquire()
+        except TimeoutError:
+            raise httpx.PoolTimeout("no free connection in time", request=request) from None
+        try:
+            return await self._http.send(request)
+        finally:
+            self._in_flight.release()
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -431,3 +473,17 @@ class AsyncEkoClient(_ClientBase):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+@overload
+def wait_for_consent(client: EkoClient, reference_id: int, **options: Any) -> ConsentResult: ...
+@overload
+def wait_for_consent(
+    client: AsyncEkoClient, reference_id: int, **options: Any
+) -> Coroutine[Any, Any, ConsentResult]: ...
+def wait_for_consent(
+    client: EkoClient | AsyncEkoClient, reference_id: int, **options: Any
+) -> ConsentResult | Coroutine[Any, Any, ConsentResult]:
+    """`client.wait_for_consent(reference_id, timeout=..., interval=...)`; with an
+    AsyncEkoClient, await the result."""
+    return client.wait_for_consent(reference_id, **options)

@@ -8,7 +8,12 @@ from typing import Any
 
 from eko_digilocker_client.models import VerificationStatusData
 
-from .errors import EkoApiError, EkoVerificationPendingError
+from .errors import (
+    EkoApiError,
+    EkoAuthenticationError,
+    EkoInvalidParamsError,
+    EkoNotFoundError,
+)
 
 
 class ConsentState(enum.StrEnum):
@@ -29,20 +34,28 @@ class ConsentResult:
         return self.state is ConsentState.AUTHENTICATED
 
 
+# Answers no amount of waiting changes: bad credentials or input, an unknown reference,
+# and Eko's documented set-up errors (invalid redirect URL, initiator or user_code).
+_FINAL_ERRORS = (EkoAuthenticationError, EkoInvalidParamsError, EkoNotFoundError)
+_SETUP_STATUS_IDS = frozenset({301, 319, 346})
+
+
 def outcome(answer: VerificationStatusData | EkoApiError) -> ConsentResult | None:
-    """The final result a status answer gives, or None while the session is pending.
+    """The final result a status answer gives, or None while the session may be pending.
 
     Denied and expired sessions are recognised by `data.session_status`, which Eko does
-    not document (see the spec); any other error is raised rather than guessed at.
+    not document (see the spec). Eko says only that a pending session answers `status`
+    1 with a message, so any other error answer counts as pending, except those that
+    waiting cannot change, which are raised.
     """
     if isinstance(answer, VerificationStatusData):
         return ConsentResult(ConsentState.AUTHENTICATED, details=answer)
     state = _session_status(answer.data)
-    if isinstance(answer, EkoVerificationPendingError) or state == "PENDING":
-        return None
     if state in (ConsentState.CONSENT_DENIED, ConsentState.EXPIRED):
         return ConsentResult(ConsentState(state), error=answer)
-    raise answer
+    if isinstance(answer, _FINAL_ERRORS) or answer.response_status_id in _SETUP_STATUS_IDS:
+        raise answer
+    return None
 
 
 def _session_status(data: Any) -> str | None:

@@ -12,6 +12,7 @@ from eko_digilocker import (
     EkoResponseError,
     EkoValidationError,
     EkoVerificationPendingError,
+    wait_for_consent,
 )
 from tests.client.fakes import CREATED, CREDENTIALS, Server, envelope, make_async_client
 from tests.client.test_consent import AUTHENTICATED, PENDING, answers
@@ -93,3 +94,38 @@ async def test_in_flight_requests_never_exceed_the_connection_limit(sleeps: list
         )
     assert len(results) == 20
     assert peak == 3
+
+
+async def test_the_connection_gate_honours_the_pool_timeout(sleeps: list) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(0.5)
+        return httpx.Response(200, json=CREATED)
+
+    async with AsyncEkoClient(
+        **CREDENTIALS,
+        base_url="https://eko.test",
+        timeout=httpx.Timeout(5.0, pool=0.05),
+        max_retries=0,
+        httpx_args={
+            "transport": httpx.MockTransport(slow),
+            "limits": httpx.Limits(max_connections=1),
+        },
+    ) as eko:
+        outcomes = await asyncio.gather(
+            eko.create_digilocker_url("https://a.example/cb"),
+            eko.create_digilocker_url("https://a.example/cb"),
+            return_exceptions=True,
+        )
+    assert sorted(type(o).__name__ for o in outcomes) == [
+        "CreateDigilockerUrlData",
+        "EkoTimeoutError",
+    ]
+
+
+async def test_module_level_wait_for_consent_serves_the_async_client(
+    server: Server, sleeps: list
+) -> None:
+    server.answers = answers(AUTHENTICATED)
+    async with make_async_client(server, sleeps) as eko:
+        result = await wait_for_consent(eko, 7, timeout=5)
+    assert result.state is ConsentState.AUTHENTICATED

@@ -6,7 +6,10 @@ import httpx
 import pytest
 
 from eko_digilocker import EkoClient, EkoValidationError
-from eko_digilocker_client.api.digilocker import create_digilocker_url
+from eko_digilocker_client.api.digilocker import (
+    create_digilocker_url,
+    get_digilocker_verification_status,
+)
 from eko_digilocker_client.models import (
     CreateDigilockerUrlData,
     CreateDigilockerUrlRequest,
@@ -176,3 +179,43 @@ def test_business_error_is_not_the_data(client: EkoClient, server: Server) -> No
 def test_created_example_round_trips() -> None:
     model = CreateDigilockerUrlResponse.from_dict(CREATED)
     assert model.to_dict() == CREATED
+
+
+def test_any_iterable_of_documents_is_a_list_on_the_wire(client: EkoClient, server: Server) -> None:
+    client.create_digilocker_url("https://a.example/cb", (d for d in ["AADHAAR"]))
+    assert server.body()["document_requested"] == ["AADHAAR"]
+    client.create_digilocker_url("https://a.example/cb", {"PAN"})
+    assert server.body()["document_requested"] == ["PAN"]
+
+
+def test_values_json_cannot_carry_are_named(client: EkoClient, server: Server) -> None:
+    with pytest.raises(EkoValidationError) as caught:
+        client.get_document(b"7483920", "VER-1")
+    assert caught.value.fields == ["reference_id"]
+    with pytest.raises(EkoValidationError) as caught:
+        client.create_digilocker_url("https://a.example/cb", [object()])
+    assert caught.value.fields == ["document_requested"]
+    assert server.requests == []
+
+
+def test_an_integral_float_reference_id_is_sent_as_an_integer(
+    client: EkoClient, server: Server
+) -> None:
+    server.answers = [httpx.Response(200, json=STATUS)]
+    client.get_verification_status(7483920.0)
+    assert parse_qs(server.requests[0].url.query.decode())["reference_id"] == ["7483920"]
+    server.answers = [httpx.Response(200, json=DOCUMENT)]
+    client.get_document(7483920.0, "VER-1")
+    assert server.body()["reference_id"] == "7483920"
+
+
+def test_generated_functions_of_the_other_kind_fail_clearly(client: EkoClient) -> None:
+    import asyncio
+
+    from eko_digilocker import EkoConfigurationError
+
+    call = get_digilocker_verification_status.asyncio(
+        client=client.generated, initiator_id="1", user_code="2", reference_id=3
+    )
+    with pytest.raises(EkoConfigurationError, match="AsyncEkoClient"):
+        asyncio.run(call)

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from eko_digilocker import ConsentState, EkoNotFoundError, wait_for_consent
+from eko_digilocker import ConsentState, EkoApiError, EkoNotFoundError, wait_for_consent
 from tests.client.fakes import Server, envelope, make_client
 
 AUTHENTICATED = {
@@ -55,3 +55,21 @@ def test_unknown_reference_raises(server: Server, sleeps: list) -> None:
     server.answers = answers(envelope(1, 463))
     with make_client(server, sleeps) as eko, pytest.raises(EkoNotFoundError):
         eko.wait_for_consent(7, timeout=60)
+
+
+def test_an_undocumented_pending_answer_keeps_polling(server: Server, sleeps: list) -> None:
+    # Eko documents a pending session only as `status` 1 with a message.
+    undocumented = envelope(1, 1, "Verification is in progress")
+    server.answers = answers(undocumented, AUTHENTICATED)
+    with make_client(server, sleeps) as eko:
+        result = eko.wait_for_consent(7, timeout=60, interval=1)
+    assert result.state is ConsentState.AUTHENTICATED
+    assert len(server.requests) == 2
+
+
+def test_set_up_errors_are_raised_not_waited_for(server: Server, sleeps: list) -> None:
+    server.answers = answers(envelope(1, 346, "User not onboarded"))
+    with make_client(server, sleeps) as eko, pytest.raises(EkoApiError) as caught:
+        eko.wait_for_consent(7, timeout=60)
+    assert caught.value.response_status_id == 346
+    assert len(server.requests) == 1

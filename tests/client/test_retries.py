@@ -108,13 +108,22 @@ def test_retry_after_is_honoured(server: Server, sleeps: list) -> None:
     assert sleeps == [1.5]
 
 
-def test_backoff_is_exponential_with_full_jitter(server: Server, sleeps: list) -> None:
-    server.answers = [httpx.Response(503)] * 5 + [STATUS_OK]
-    with make_client(server, sleeps, max_retries=5) as eko:
+def test_backoff_is_exponential_with_full_jitter(
+    server: Server, sleeps: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[tuple[float, float]] = []
+
+    def uniform(low: float, high: float) -> float:
+        drawn.append((low, high))
+        return high
+
+    monkeypatch.setattr("eko_digilocker.retries.random.uniform", uniform)
+    server.answers = [httpx.Response(503)] * 6 + [STATUS_OK]
+    with make_client(server, sleeps, max_retries=6) as eko:
         eko.get_verification_status(1)
-    policy = RetryPolicy()
-    ceilings = [min(policy.max_delay, policy.initial_delay * 2**n) for n in range(5)]
-    assert all(0 <= slept <= ceiling for slept, ceiling in zip(sleeps, ceilings, strict=True))
+    # Full jitter: uniform between 0 and a ceiling that doubles up to max_delay (8 s).
+    assert drawn == [(0, ceiling) for ceiling in (0.5, 1, 2, 4, 8, 8)]
+    assert sleeps == [0.5, 1, 2, 4, 8, 8]
 
 
 def test_each_attempt_carries_a_new_valid_signature(server: Server, sleeps: list) -> None:

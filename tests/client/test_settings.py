@@ -49,9 +49,10 @@ def test_unknown_environment_is_refused() -> None:
         Settings.resolve(environment="staging", env=ENV)
 
 
-def test_httpx_args_may_not_replace_signing() -> None:
-    with pytest.raises(EkoConfigurationError, match="auth"):
-        EkoClient(**CREDENTIALS, httpx_args={"auth": None})
+@pytest.mark.parametrize("taken", ["auth", "base_url", "timeout"])
+def test_httpx_args_may_not_replace_what_the_client_sets(taken: str) -> None:
+    with pytest.raises(EkoConfigurationError, match=taken):
+        EkoClient(**CREDENTIALS, httpx_args={taken: None})
 
 
 def test_client_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
