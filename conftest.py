@@ -1,10 +1,12 @@
 """Hypothesis profiles: `ci` (default) is derandomized and quick; `fuzz` hunts longer.
 
-Select with HYPOTHESIS_PROFILE=fuzz (what `make fuzz` does).
+Select with HYPOTHESIS_PROFILE=fuzz (what `make fuzz` does). Also: the reports folder
+schemathesis writes into, and no EKO_* client settings leaking in from the shell.
 """
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -30,3 +32,20 @@ def pytest_configure() -> None:
     # schemathesis writes its JUnit report (schemathesis.toml) at session end and does not
     # create the folder itself.
     os.makedirs("reports", exist_ok=True)
+
+
+CLIENT_SETTINGS = (
+    "EKO_DEVELOPER_KEY",
+    "EKO_ACCESS_KEY",
+    "EKO_INITIATOR_ID",
+    "EKO_USER_CODE",
+    "EKO_BASE_URL",
+    "EKO_ENVIRONMENT",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_client_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests set what they need; keys a developer exported for UAT must not leak in."""
+    for name in CLIENT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)

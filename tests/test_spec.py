@@ -61,6 +61,7 @@ def test_every_operation_has_examples_for_success_and_errors() -> None:
 
 @pytest.mark.parametrize(("schema", "name", "value"), EXAMPLES)
 def test_example_matches_its_schema(schema: dict[str, Any], name: str, value: Any) -> None:
+    assert "uri" in jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers
     # A schema with the spec's components beside it resolves every "#/components/..." ref.
     validator = jsonschema.Draft202012Validator(
         {**schema, "components": SPEC["components"]},
@@ -74,10 +75,14 @@ def test_a_wrong_example_is_caught() -> None:
     schema = SPEC["paths"]["/tools/kyc/digilocker"]["post"]["requestBody"]["content"][
         "application/json"
     ]["schema"]
-    validator = jsonschema.Draft202012Validator({**schema, "components": SPEC["components"]})
     bad = {"initiator_id": "1", "user_code": "2", "document_requested": [], "redirect_url": "x"}
     bad["client_ref_id"] = "X" * 21
+    validator = jsonschema.Draft202012Validator(
+        {**schema, "components": SPEC["components"]},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
     messages = " ".join(e.message for e in validator.iter_errors(bad))
+    assert "is not a 'uri'" in messages
     assert "too long" in messages
     assert "should be non-empty" in messages or "is too short" in messages
 

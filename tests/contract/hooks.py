@@ -64,10 +64,14 @@ class SendTimeSigner(requests.auth.AuthBase):
 
 
 def signer_from_env() -> SendTimeSigner:
-    access_key = os.environ.get("EKO_ACCESS_KEY") or UAT_ACCESS_KEY
+    """The public UAT pair (which the embedded sandbox knows) unless EKO_CONTRACT_BASE_URL
+    names another server, whose keys come from EKO_DEVELOPER_KEY / EKO_ACCESS_KEY."""
+    external = bool(os.environ.get("EKO_CONTRACT_BASE_URL"))
+    developer_key = (external and os.environ.get("EKO_DEVELOPER_KEY")) or UAT_DEVELOPER_KEY
+    access_key = (external and os.environ.get("EKO_ACCESS_KEY")) or UAT_ACCESS_KEY
     if os.environ.get("EKO_CONTRACT_BREAK_SIGNER") == "1":
         access_key = "not-" + access_key
-    return SendTimeSigner(os.environ.get("EKO_DEVELOPER_KEY") or UAT_DEVELOPER_KEY, access_key)
+    return SendTimeSigner(developer_key, access_key)
 
 
 def _envelope(response: Any) -> dict[str, Any] | None:

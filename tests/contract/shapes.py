@@ -77,6 +77,8 @@ def query_parameters(path: str, method: str) -> st.SearchStrategy[Any]:
 
 def reference_validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
     """python-jsonschema, independent of the jsonschema-rs the client itself uses."""
+    # Without rfc3986-validator installed, python-jsonschema skips `format: uri` silently.
+    assert "uri" in jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers
     return jsonschema.Draft202012Validator(
         {**schema, "components": load_spec()["components"]},
         format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
