@@ -1,8 +1,9 @@
 """Figure 2: the cost of Eko's signature.
 
 `sign_secret_key` against the textbook implementation (`hmac.new(...).digest()`), and
-one `EkoAuth` application to a request against setting the same three pre-computed
-headers on it. Target: under 5 microseconds per signature.
+one `EkoAuth` application to a request (sign, then set three headers) against setting
+the same three pre-computed headers on it the same way: the cost of signing in place.
+Target: under 5 microseconds per signature.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def auth_application(rounds: int, calls: int) -> Comparison:
         next(auth.sync_auth_flow(request))
 
     def baseline() -> None:
-        request.headers.update(presigned)
+        for name, value in presigned.items():  # item by item: cheaper than Headers.update
+            request.headers[name] = value
 
     return compare(ours, baseline, rounds=rounds, calls=calls)
