@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any, Generic, NamedTuple
 
 from eko_digilocker_client.api.digilocker import (
@@ -47,12 +48,14 @@ class Call(NamedTuple, Generic[M]):
 
 def _checked(op: Operation, validator: SchemaValidator | None, values: dict[str, Any]) -> None:
     assert validator is not None, f"the spec defines no input for {op.operation_id}"
-    unsendable = [
-        FieldError(name, f"{type(value).__name__} cannot be sent as JSON")
-        for name, value in values.items()
-        if not _json_compatible(value)
-    ]
-    errors = unsendable or validator.errors(values)
+    try:
+        errors = validator.errors(values)
+    except ValueError:  # jsonschema-rs refuses values JSON cannot carry (bytes, sets...)
+        errors = [
+            FieldError(name, f"{type(value).__name__} cannot be sent as JSON")
+            for name, value in values.items()
+            if not _json_compatible(value)
+        ]
     if errors:
         raise EkoValidationError(op.operation_id, errors)
 
@@ -101,11 +104,12 @@ def _as_reference_string(value: Any) -> Any:
     return str(value) if type(value) is int else value
 
 
-def _default(operation_id: str, field: str) -> Any:
+@cache
+def _default(operation_id: str, field: str) -> tuple[Any, ...]:
     """The spec's default for a request body field."""
     body = operation(operation_id).body
     assert body is not None
-    return resolve(body.schema)["properties"][field]["default"]
+    return tuple(resolve(body.schema)["properties"][field]["default"])
 
 
 def create_digilocker_url(
@@ -122,7 +126,7 @@ def create_digilocker_url(
             "initiator_id": settings.initiator_id,
             "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
-            "document_requested": _default(op.operation_id, "document_requested")
+            "document_requested": list(_default(op.operation_id, "document_requested"))
             if document_requested is None
             else _as_list(document_requested),
             "redirect_url": redirect_url,
@@ -170,7 +174,7 @@ def get_document(
             "user_code": settings.user_code if user_code is None else user_code,
             "client_ref_id": client_ref_id,
             # By default, what create requests by default.
-            "document_type": _default("createDigilockerUrl", "document_requested")
+            "document_type": list(_default("createDigilockerUrl", "document_requested"))
             if document_type is None
             else _as_list(document_type),
             "verification_id": verification_id,
