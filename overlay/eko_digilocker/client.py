@@ -449,12 +449,15 @@ class AsyncEkoClient(_ClientBase):
 
     async def _send_when_a_connection_is_free(self, request: httpx.Request) -> httpx.Response:
         # Waiting for the gate counts against the pool timeout, as waiting in the pool would.
-        pool_timeout = request.extensions.get("timeout", {}).get("pool")
         try:
-            with anyio.fail_after(pool_timeout):
-                await self._in_flight.acquire()
-        except TimeoutError:
-            raise httpx.PoolTimeout("no free connection in time", request=request) from None
+            self._in_flight.acquire_nowait()  # the common case, without a cancel scope
+        except anyio.WouldBlock:
+            pool_timeout = request.extensions.get("timeout", {}).get("pool")
+            try:
+                with anyio.fail_after(pool_timeout):
+                    await self._in_flight.acquire()
+            except TimeoutError:
+                raise httpx.PoolTimeout("no free connection in time", request=request) from None
         try:
             return await self._http.send(request)
         finally:
