@@ -140,7 +140,7 @@ class FaultInjector:
         with self._lock:
             self._settings = settings
             self._enabled = settings.enabled
-            self._rng = random.Random(settings.seed)  # noqa: S311
+            self._rng = random.Random(settings.seed)  # noqa: S311 - chaos, not cryptography
 
     def draw(self) -> FaultPlan:
         if not self._enabled:
