@@ -5,6 +5,7 @@ with EkoClient(environment="uat") as eko:      # keys from EKO_* variables
     session = eko.create_digilocker_url("https://yourapp.com/kyc/callback")
 """
 
+from ._version import __version__
 from .client import AsyncEkoClient, EkoClient, wait_for_consent
 from .consent import ConsentResult, ConsentState
 from .errors import (
@@ -20,6 +21,7 @@ from .errors import (
     EkoValidationError,
     EkoVerificationPendingError,
 )
+from .raw import RawResponse
 from .redirect import ConsentRedirect, parse_redirect
 from .retries import RetryPolicy
 from .signing import EkoAuth, sign_secret_key
@@ -44,7 +46,9 @@ __all__ = [
     "EkoValidationError",
     "EkoVerificationPendingError",
     "FieldError",
+    "RawResponse",
     "RetryPolicy",
+    "__version__",
     "parse_redirect",
     "sign_secret_key",
     "wait_for_consent",
