@@ -12,104 +12,114 @@ from __future__ import annotations
 
 import time
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import httpcore
 import httpx
+
+if TYPE_CHECKING:  # httpx imports httpcore only when a transport is made; so do we
+    import httpcore
 
 DEADLINE: ContextVar[float | None] = ContextVar("eko_digilocker_deadline", default=None)
 
 
-def left(timeout: float | None, expired: type[Exception]) -> float | None:
-    """`timeout` capped by what is left of the current deadline; `expired` once it passed."""
+def left(timeout: float | None, phase: str) -> float | None:
+    """`timeout` capped by what is left of the current deadline; once it passed,
+    httpcore's timeout error for `phase` (read, write or connect)."""
     deadline = DEADLINE.get()
     if deadline is None:
         return timeout
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise expired("the call's deadline passed")
+        import httpcore
+
+        expired = {"read": httpcore.ReadTimeout, "write": httpcore.WriteTimeout}
+        raise expired.get(phase, httpcore.ConnectTimeout)("the call's deadline passed")
     return remaining if timeout is None else min(timeout, remaining)
 
 
-class _Stream(httpcore.NetworkStream):
+class _Stream:  # an httpcore.NetworkStream
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, left(timeout, httpcore.ReadTimeout))
+        return self._stream.read(max_bytes, left(timeout, "read"))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, left(timeout, httpcore.WriteTimeout))
+        self._stream.write(buffer, left(timeout, "write"))
 
     def close(self) -> None:
         self._stream.close()
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:  # fmt: skip
-        capped = left(timeout, httpcore.ConnectTimeout)
+                  timeout: float | None = None) -> _Stream:  # fmt: skip
+        capped = left(timeout, "connect")
         return _Stream(self._stream.start_tls(ssl_context, server_hostname, capped))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
-class _AsyncStream(httpcore.AsyncNetworkStream):
+class _AsyncStream:  # an httpcore.AsyncNetworkStream
     def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
         self._stream = stream
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._stream.read(max_bytes, left(timeout, httpcore.ReadTimeout))
+        return await self._stream.read(max_bytes, left(timeout, "read"))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._stream.write(buffer, left(timeout, httpcore.WriteTimeout))
+        await self._stream.write(buffer, left(timeout, "write"))
 
     async def aclose(self) -> None:
         await self._stream.aclose()
 
     async def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:  # fmt: skip
-        capped = left(timeout, httpcore.ConnectTimeout)
+                        timeout: float | None = None) -> _AsyncStream:  # fmt: skip
+        capped = left(timeout, "connect")
         return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, capped))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
-class _Backend(httpcore.NetworkBackend):
+class _Backend:  # an httpcore.NetworkBackend
     def __init__(self) -> None:
+        import httpcore
+
         self._backend = httpcore.SyncBackend()
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None, socket_options: Any = None,
-                    ) -> httpcore.NetworkStream:  # fmt: skip
-        capped = left(timeout, httpcore.ConnectTimeout)
+                    ) -> _Stream:  # fmt: skip
+        capped = left(timeout, "connect")
         stream = self._backend.connect_tcp(host, port, capped, local_address, socket_options)
         return _Stream(stream)
 
     def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Any = None) -> httpcore.NetworkStream:  # fmt: skip
-        capped = left(timeout, httpcore.ConnectTimeout)
+                            socket_options: Any = None) -> _Stream:  # fmt: skip
+        capped = left(timeout, "connect")
         return _Stream(self._backend.connect_unix_socket(path, capped, socket_options))
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
 
 
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
+class _AsyncBackend:  # an httpcore.AsyncNetworkBackend
     def __init__(self) -> None:
+        import httpcore
+
         self._backend = httpcore.AnyIOBackend()
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                           local_address: str | None = None, socket_options: Any = None,
-                          ) -> httpcore.AsyncNetworkStream:  # fmt: skip
-        capped = left(timeout, httpcore.ConnectTimeout)
+                          ) -> _AsyncStream:  # fmt: skip
+        capped = left(timeout, "connect")
         stream = await self._backend.connect_tcp(host, port, capped, local_address, socket_options)
         return _AsyncStream(stream)
 
     async def connect_unix_socket(self, path: str, timeout: float | None = None,
                                   socket_options: Any = None,
-                                  ) -> httpcore.AsyncNetworkStream:  # fmt: skip
-        capped = left(timeout, httpcore.ConnectTimeout)
+                                  ) -> _AsyncStream:  # fmt: skip
+        capped = left(timeout, "connect")
         return _AsyncStream(await self._backend.connect_unix_socket(path, capped, socket_options))
 
     async def sleep(self, seconds: float) -> None:
@@ -119,11 +129,12 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
 def transport(**options: Any) -> httpx.HTTPTransport:
     """httpx's own transport, its connections made through deadline-aware streams."""
     made = httpx.HTTPTransport(**options)
-    made._pool._network_backend = _Backend()  # no public way to pass one
+    # httpx offers no way to pass a backend; duck-typed, like httpcore's own
+    made._pool._network_backend = cast("httpcore.NetworkBackend", _Backend())
     return made
 
 
 def async_transport(**options: Any) -> httpx.AsyncHTTPTransport:
     made = httpx.AsyncHTTPTransport(**options)
-    made._pool._network_backend = _AsyncBackend()
+    made._pool._network_backend = cast("httpcore.AsyncNetworkBackend", _AsyncBackend())
     return made
