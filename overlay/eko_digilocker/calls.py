@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
-import secrets
 import time
 from collections.abc import Iterable, Mapping
 from functools import cache
@@ -40,7 +40,7 @@ class Call(NamedTuple, Generic[M]):
 
     name: str  # the client method, as errors name it
     operation: Operation
-    request: dict[str, Any]
+    request: dict[str, Any]  # method, url, headers (without signing) and content
     idempotent: bool
     success: type[M]
     client_ref_id: str | None
@@ -51,7 +51,7 @@ class Call(NamedTuple, Generic[M]):
 # Eko allows at most 20 characters. Ours: 11 hex digits of the millisecond clock, 3 of a
 # per-process counter and 6 random to this process: unique within a process (4,096 a
 # millisecond) and, with the random part, across processes; cheaper than a UUID.
-_PROCESS_TAG = secrets.token_hex(3)
+_PROCESS_TAG = os.urandom(3).hex()
 _SEQUENCE = itertools.count()
 
 
@@ -130,23 +130,23 @@ def _checked(name: str, validator: SchemaValidator | None, values: dict[str, Any
 # jsonschema-rs messages that start with the offending value ("'x' is too long"), and the
 # caller's phrasing of the rule each states.
 _RULES = (
-    (re.compile(r"^(.*) is a required property$"), "is required"),
-    (re.compile(r"^.* is longer than (\d+) characters?$"), r"is longer than \1 characters"),
-    (re.compile(r"^.* is shorter than (\d+) characters?$"), r"is shorter than \1 characters"),
-    (re.compile(r"^.* is not of type (.*)$"), r"must be of type \1"),
-    (re.compile(r"^.* is not one of (.*)$"), r"must be one of \1"),
-    (re.compile(r"^.* is not a \"(.*)\"$"), r"must be a valid \1"),
-    (re.compile(r"^.* does not match (.*)$"), r"must match \1"),
-    (re.compile(r"^.* is less than the minimum of (.*)$"), r"must be at least \1"),
-    (re.compile(r"^.* has less than (\d+) items?$"), r"must have at least \1 item(s)"),
-    (re.compile(r"^.* has more than (\d+) items?$"), r"must have at most \1 item(s)"),
+    (r"^(.*) is a required property$", "is required"),
+    (r"^.* is longer than (\d+) characters?$", r"is longer than \1 characters"),
+    (r"^.* is shorter than (\d+) characters?$", r"is shorter than \1 characters"),
+    (r"^.* is not of type (.*)$", r"must be of type \1"),
+    (r"^.* is not one of (.*)$", r"must be one of \1"),
+    (r"^.* is not a \"(.*)\"$", r"must be a valid \1"),
+    (r"^.* does not match (.*)$", r"must match \1"),
+    (r"^.* is less than the minimum of (.*)$", r"must be at least \1"),
+    (r"^.* has less than (\d+) items?$", r"must have at least \1 item(s)"),
+    (r"^.* has more than (\d+) items?$", r"must have at most \1 item(s)"),
 )
 
 
 def _plain(error: FieldError) -> FieldError:
     """The schema's complaint in the caller's words, without echoing the value."""
     for pattern, phrase in _RULES:
-        match = pattern.match(error.message)
+        match = re.match(pattern, error.message, re.DOTALL)  # compiled on the error path only
         if match:
             return FieldError(error.field, match.expand(phrase))
     return error
@@ -268,12 +268,8 @@ def create_digilocker_url(
     )
     _checked(name, op.body, payload)
     route = _route(op.operation_id)
-    request = {
-        "method": route.method,
-        "url": route.url,
-        "headers": route.headers,
-        "content": _json_body(name, payload),
-    }
+    request: dict[str, Any] = {"method": route.method, "url": route.url, "headers": route.headers}
+    request["content"] = _json_body(name, payload)
     # A POST is safe to repeat only when Eko can recognise the repeat by client_ref_id.
     idempotent = client_ref_id is not None
     return Call(name, op, request, idempotent, _success(op.operation_id), client_ref_id)
@@ -297,7 +293,8 @@ def get_verification_status(
     )
     _checked(name, op.query, params)
     route = _route(op.operation_id)
-    request = {"method": route.method, "url": f"{route.url}?{_query(name, params)}"}
+    url = f"{route.url}?{_query(name, params)}"
+    request = {"method": route.method, "url": url, "headers": route.headers}
     return Call(name, op, request, True, _success(op.operation_id), client_ref_id)
 
 
@@ -324,11 +321,7 @@ def get_document(
     )
     _checked(name, op.body, payload)
     route = _route(op.operation_id)
-    request = {
-        "method": route.method,
-        "url": route.url,
-        "headers": route.headers,
-        "content": _json_body(name, payload),
-    }
+    request: dict[str, Any] = {"method": route.method, "url": route.url, "headers": route.headers}
+    request["content"] = _json_body(name, payload)
     idempotent = client_ref_id is not None
     return Call(name, op, request, idempotent, _success(op.operation_id), client_ref_id)

@@ -308,19 +308,32 @@ class _ClientBase:
     # --- sending ---
 
     def _request(self, call: calls.Call[Any], until: float | None) -> httpx.Request:
-        """The request of one attempt, its phase timeouts capped by the deadline."""
-        phases = self.phase_timeout
+        """The request of one attempt, signed now, its phase timeouts capped by the deadline.
+
+        Signed here rather than by httpx's auth hook (which the generated client uses):
+        the same headers, given to httpx once instead of set one by one afterwards.
+        """
+        headers = self.auth.headers()
+        headers.update(call.request["headers"])
+        phases: httpx.Timeout | httpx._client.UseClientDefault = httpx.USE_CLIENT_DEFAULT
         if until is not None:
             remaining = until - time.monotonic()
             if remaining <= 0:
                 raise httpx.TimeoutException("the call's deadline passed")
             if remaining < self._longest_phase:
                 connect, read, write, pool = (
-                    remaining if p is None else min(p, remaining) for p in _phases(phases)
+                    remaining if p is None else min(p, remaining)
+                    for p in _phases(self.phase_timeout)
                 )
                 phases = httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
-        # Built anew each attempt; EkoAuth signs it with a fresh timestamp on send.
-        return self._http_client.build_request(**call.request, timeout=phases)
+        request = call.request
+        return self._http_client.build_request(
+            request["method"],
+            request["url"],
+            content=request.get("content"),
+            headers=headers,
+            timeout=phases,
+        )
 
     @property
     def _http_client(self) -> httpx.Client | httpx.AsyncClient:
@@ -574,7 +587,8 @@ class EkoClient(_ClientBase):
         try:
             for attempt in itertools.count():
                 try:
-                    response = self._http.send(self._request(call, until), stream=True)
+                    # Built anew each attempt, so each carries a fresh timestamp and signature.
+                    response = self._http.send(self._request(call, until), auth=None, stream=True)
                     body.read(response, self.max_response_bytes, until)
                 except (*TRANSPORT_ERRORS, body.BodyTooLarge, body.UnsupportedEncoding) as exc:
                     self._sleep(self._after_failure(policy, call, exc, attempt, until))
@@ -820,7 +834,7 @@ class AsyncEkoClient(_ClientBase):
             except TimeoutError:
                 raise httpx.PoolTimeout("no free connection in time", request=request) from None
         try:
-            return await self._http.send(request, stream=True)
+            return await self._http.send(request, auth=None, stream=True)
         finally:
             self._in_flight.release()
 
