@@ -18,20 +18,26 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, Generic, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 from .errors import EkoValidationError
-from .responses import M
 from .settings import Settings
 from .spec import FieldError, Operation, SchemaValidator, operation, resolve
 
 if TYPE_CHECKING:
     from eko_digilocker_client.models import (
-        CreateDigilockerUrlData,
-        DigilockerDocumentData,
-        VerificationStatusData,
+        DigilockerDocumentPayload,
+        DigilockerUrlSuccess,
+        VerificationStatusPayload,
     )
+
+    from .responses import SuccessModel
+
+
+# The generated model of a success answer's `data` (responses.M, whose module loads the
+# generated models: imported when the first answer is read, not with the package).
+M = TypeVar("M", bound="SuccessModel")
 
 
 class Call(NamedTuple, Generic[M]):
@@ -103,9 +109,9 @@ def _success(operation_id: str) -> type[Any]:
     from eko_digilocker_client import models
 
     names = {
-        "createDigilockerUrl": models.CreateDigilockerUrlData,
-        "getDigilockerVerificationStatus": models.VerificationStatusData,
-        "getDigilockerDocument": models.DigilockerDocumentData,
+        "createDigilockerUrl": models.DigilockerUrlSuccess,
+        "getDigilockerVerificationStatus": models.VerificationStatusPayload,
+        "getDigilockerDocument": models.DigilockerDocumentPayload,
     }
     return names[operation_id]
 
@@ -243,6 +249,11 @@ def _user_code(settings: Settings, user_code: str | None) -> str | None:
     return settings.user_code if user_code is None else user_code
 
 
+# The generated GET sends no content type, but Eko lists `content-type: application/json`
+# as required on every call, this one included (see the spec).
+_STATUS_HEADERS = {"Content-Type": "application/json"}
+
+
 # --- the calls -----------------------------------------------------------------------
 
 
@@ -253,7 +264,7 @@ def create_digilocker_url(
     document_requested: Iterable[str] | None,
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[CreateDigilockerUrlData]:
+) -> Call[DigilockerUrlSuccess]:
     name, op = "create_digilocker_url", operation("createDigilockerUrl")
     payload = _present(
         {
@@ -281,7 +292,7 @@ def get_verification_status(
     reference_id: int | str,
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[VerificationStatusData]:
+) -> Call[VerificationStatusPayload]:
     name, op = "get_verification_status", operation("getDigilockerVerificationStatus")
     params = _present(
         {
@@ -294,7 +305,7 @@ def get_verification_status(
     _checked(name, op.query, params)
     route = _route(op.operation_id)
     url = f"{route.url}?{_query(name, params)}"
-    request = {"method": route.method, "url": url, "headers": route.headers}
+    request = {"method": route.method, "url": url, "headers": _STATUS_HEADERS}
     return Call(name, op, request, True, _success(op.operation_id), client_ref_id)
 
 
@@ -306,7 +317,7 @@ def get_document(
     document_type: Iterable[str],
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[DigilockerDocumentData]:
+) -> Call[DigilockerDocumentPayload]:
     name, op = "get_document", operation("getDigilockerDocument")
     payload = _present(
         {

@@ -27,6 +27,7 @@ import httpx
 
 from . import body, calls, deadline
 from ._version import __version__
+from .calls import M
 from .errors import (
     EkoApiError,
     EkoConfigurationError,
@@ -35,7 +36,6 @@ from .errors import (
     EkoTimeoutError,
 )
 from .raw import RawResponse
-from .responses import M, read_answer
 from .retries import RetryPolicy
 from .settings import Settings
 from .signing import SIGNING_HEADERS, EkoAuth, mask
@@ -43,9 +43,9 @@ from .signing import SIGNING_HEADERS, EkoAuth, mask
 if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
     from eko_digilocker_client.models import (
-        CreateDigilockerUrlData,
-        DigilockerDocumentData,
-        VerificationStatusData,
+        DigilockerDocumentPayload,
+        DigilockerUrlSuccess,
+        VerificationStatusPayload,
     )
 
     from .consent import ConsentResult
@@ -269,7 +269,7 @@ class _ClientBase:
         document_requested: Iterable[str] | None,
         client_ref_id: str | None,
         user_code: str | None,
-    ) -> calls.Call[CreateDigilockerUrlData]:
+    ) -> calls.Call[DigilockerUrlSuccess]:
         return calls.create_digilocker_url(
             self.settings,
             redirect_url=redirect_url,
@@ -280,7 +280,7 @@ class _ClientBase:
 
     def _status(
         self, reference_id: int | str, client_ref_id: str | None, user_code: str | None
-    ) -> calls.Call[VerificationStatusData]:
+    ) -> calls.Call[VerificationStatusPayload]:
         return calls.get_verification_status(
             self.settings,
             reference_id=reference_id,
@@ -295,7 +295,7 @@ class _ClientBase:
         document_type: Iterable[str],
         client_ref_id: str | None,
         user_code: str | None,
-    ) -> calls.Call[DigilockerDocumentData]:
+    ) -> calls.Call[DigilockerDocumentPayload]:
         return calls.get_document(
             self.settings,
             reference_id=reference_id,
@@ -423,6 +423,8 @@ class _ClientBase:
 
     @staticmethod
     def _result(call: calls.Call[M], response: httpx.Response, attempt: int) -> RawResponse[M]:
+        from .responses import read_answer  # loads the generated models: on first answer
+
         data = read_answer(call.operation, response, call.success)
         return RawResponse(response, call.client_ref_id, attempt + 1, data)
 
@@ -439,7 +441,7 @@ def _log_retry(call: calls.Call[Any], why: str, delay: float, attempt: int) -> N
     logger.info("%s: %s; retry %d in %.2f s", call.name, why, attempt + 1, delay)
 
 
-def _requested(status: VerificationStatusData) -> list[str]:
+def _requested(status: VerificationStatusPayload) -> list[str]:
     """The documents a session asked for, from its status answer (the spec's default if
     the answer leaves them out)."""
     documents = getattr(status, "document_requested", None)
@@ -448,7 +450,7 @@ def _requested(status: VerificationStatusData) -> list[str]:
     return list(calls.default_documents())
 
 
-def _timed_out(last: VerificationStatusData | EkoApiError | None) -> ConsentResult:
+def _timed_out(last: VerificationStatusPayload | EkoApiError | None) -> ConsentResult:
     from .consent import ConsentResult, ConsentState, timed_out
 
     return ConsentResult(ConsentState.TIMED_OUT) if last is None else timed_out(last)
@@ -495,7 +497,7 @@ class EkoClient(_ClientBase):
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> CreateDigilockerUrlData:
+    ) -> DigilockerUrlSuccess:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
 
         `document_requested` defaults to the spec's default (`["AADHAAR"]`).
@@ -511,7 +513,7 @@ class EkoClient(_ClientBase):
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> VerificationStatusData:
+    ) -> VerificationStatusPayload:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
         return self._send(call, timeout, max_retries).parse()
@@ -526,11 +528,12 @@ class EkoClient(_ClientBase):
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> DigilockerDocumentData:
+    ) -> DigilockerDocumentPayload:
         """The verified document(s) after consent.
 
         `document_type` defaults to the documents the session requested, read with one
-        status call first; pass it to save that call.
+        status call first (the spec's default if that call fails); pass it to save that
+        call.
         """
         return self.with_raw_response.get_document(
             reference_id,
@@ -558,7 +561,7 @@ class EkoClient(_ClientBase):
 
         until = time.monotonic() + _wait_timeout(timeout)
         call = self._status(reference_id, client_ref_id, user_code)  # validated once
-        answer: VerificationStatusData | EkoApiError | None = None
+        answer: VerificationStatusPayload | EkoApiError | None = None
         while True:
             poll_deadline = max(until - time.monotonic(), MIN_POLL_DEADLINE)
             try:
@@ -631,7 +634,7 @@ class RawCalls:
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> RawResponse[CreateDigilockerUrlData]:
+    ) -> RawResponse[DigilockerUrlSuccess]:
         eko = self._client
         call = eko._create(redirect_url, document_requested, client_ref_id, user_code)
         return eko._send(call, timeout, max_retries)
@@ -644,7 +647,7 @@ class RawCalls:
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> RawResponse[VerificationStatusData]:
+    ) -> RawResponse[VerificationStatusPayload]:
         eko = self._client
         return eko._send(eko._status(reference_id, client_ref_id, user_code), timeout, max_retries)
 
@@ -658,17 +661,22 @@ class RawCalls:
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> RawResponse[DigilockerDocumentData]:
+    ) -> RawResponse[DigilockerDocumentPayload]:
         eko = self._client
         documents = calls.default_documents() if document_type is None else document_type
         call = eko._document(reference_id, verification_id, documents, client_ref_id, user_code)
         if document_type is None:  # the input is valid: ask which documents it requested
-            status = eko.get_verification_status(
-                reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
-            )
-            call = eko._document(
-                reference_id, verification_id, _requested(status), call.client_ref_id, user_code
-            )
+            try:
+                status = eko.get_verification_status(
+                    reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
+                )
+            except EkoApiError:
+                pass  # the document call itself will say what is wrong
+            else:
+                requested = _requested(status)
+                call = eko._document(
+                    reference_id, verification_id, requested, call.client_ref_id, user_code
+                )
         return eko._send(call, timeout, max_retries)
 
 
@@ -712,7 +720,7 @@ class AsyncEkoClient(_ClientBase):
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> CreateDigilockerUrlData:
+    ) -> DigilockerUrlSuccess:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
 
         `document_requested` defaults to the spec's default (`["AADHAAR"]`).
@@ -728,7 +736,7 @@ class AsyncEkoClient(_ClientBase):
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> VerificationStatusData:
+    ) -> VerificationStatusPayload:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
         return (await self._send(call, timeout, max_retries)).parse()
@@ -743,11 +751,12 @@ class AsyncEkoClient(_ClientBase):
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> DigilockerDocumentData:
+    ) -> DigilockerDocumentPayload:
         """The verified document(s) after consent.
 
         `document_type` defaults to the documents the session requested, read with one
-        status call first; pass it to save that call.
+        status call first (the spec's default if that call fails); pass it to save that
+        call.
         """
         raw = await self.with_raw_response.get_document(
             reference_id,
@@ -776,7 +785,7 @@ class AsyncEkoClient(_ClientBase):
 
         until = time.monotonic() + _wait_timeout(timeout)
         call = self._status(reference_id, client_ref_id, user_code)  # validated once
-        answer: VerificationStatusData | EkoApiError | None = None
+        answer: VerificationStatusPayload | EkoApiError | None = None
         while True:
             poll_deadline = max(until - time.monotonic(), MIN_POLL_DEADLINE)
             try:
@@ -868,7 +877,7 @@ class AsyncRawCalls:
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> RawResponse[CreateDigilockerUrlData]:
+    ) -> RawResponse[DigilockerUrlSuccess]:
         eko = self._client
         call = eko._create(redirect_url, document_requested, client_ref_id, user_code)
         return await eko._send(call, timeout, max_retries)
@@ -881,7 +890,7 @@ class AsyncRawCalls:
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> RawResponse[VerificationStatusData]:
+    ) -> RawResponse[VerificationStatusPayload]:
         eko = self._client
         call = eko._status(reference_id, client_ref_id, user_code)
         return await eko._send(call, timeout, max_retries)
@@ -896,17 +905,22 @@ class AsyncRawCalls:
         *,
         timeout: float | None = None,
         max_retries: int | None = None,
-    ) -> RawResponse[DigilockerDocumentData]:
+    ) -> RawResponse[DigilockerDocumentPayload]:
         eko = self._client
         documents = calls.default_documents() if document_type is None else document_type
         call = eko._document(reference_id, verification_id, documents, client_ref_id, user_code)
         if document_type is None:  # the input is valid: ask which documents it requested
-            status = await eko.get_verification_status(
-                reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
-            )
-            call = eko._document(
-                reference_id, verification_id, _requested(status), call.client_ref_id, user_code
-            )
+            try:
+                status = await eko.get_verification_status(
+                    reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
+                )
+            except EkoApiError:
+                pass  # the document call itself will say what is wrong
+            else:
+                requested = _requested(status)
+                call = eko._document(
+                    reference_id, verification_id, requested, call.client_ref_id, user_code
+                )
         return await eko._send(call, timeout, max_retries)
 
 

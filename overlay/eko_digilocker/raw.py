@@ -13,7 +13,7 @@ from typing import Any, Generic
 
 import httpx
 
-from .responses import M
+from .calls import M
 
 
 @dataclass(frozen=True, eq=False)
