@@ -18,8 +18,9 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import replace
+from functools import cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, overload
 
@@ -249,14 +250,8 @@ class _ClientBase:
 
     # --- preparing calls ---
 
-    def _policy(self, max_retries: int | None) -> RetryPolicy:
-        if max_retries is None:
-            return self.retry_policy
+    def _policy(self, max_retries: int) -> RetryPolicy:
         return replace(self.retry_policy, max_retries=_max_retries(max_retries))
-
-    def _deadline(self, timeout: float | None) -> float | None:
-        total = self.timeout if timeout is None else _total_timeout(timeout)
-        return None if total is None else time.monotonic() + total
 
     def _ref(self, client_ref_id: str | None) -> str | None:
         if client_ref_id is None and self.auto_client_ref_id:
@@ -339,10 +334,6 @@ class _ClientBase:
     def _http_client(self) -> httpx.Client | httpx.AsyncClient:
         raise NotImplementedError
 
-    def _check_open(self, call: calls.Call[Any]) -> None:
-        if self._http_client.is_closed:
-            raise EkoConfigurationError(f"{call.name}: the client is closed")
-
     def _after_failure(
         self,
         policy: RetryPolicy,
@@ -423,10 +414,26 @@ class _ClientBase:
 
     @staticmethod
     def _result(call: calls.Call[M], response: httpx.Response, attempt: int) -> RawResponse[M]:
-        from .responses import read_answer  # loads the generated models: on first answer
-
-        data = read_answer(call.operation, response, call.success)
+        data = _read_answer()(call.operation, response, call.success)
         return RawResponse(response, call.client_ref_id, attempt + 1, data)
+
+    def _start(
+        self, call: calls.Call[Any], timeout: float | None, max_retries: int | None
+    ) -> tuple[RetryPolicy, float | None]:
+        """Before sending: the client still open, the retry policy and the deadline."""
+        if self._http_client.is_closed:
+            raise EkoConfigurationError(f"{call.name}: the client is closed")
+        policy = self.retry_policy if max_retries is None else self._policy(max_retries)
+        total = self.timeout if timeout is None else _total_timeout(timeout)
+        return policy, None if total is None else time.monotonic() + total
+
+
+@cache
+def _read_answer() -> Callable[..., Any]:
+    # responses loads the generated models: on the first answer, not with the package.
+    from .responses import read_answer
+
+    return read_answer
 
 
 def _phases(phases: httpx.Timeout) -> tuple[float | None, ...]:
@@ -583,9 +590,7 @@ class EkoClient(_ClientBase):
     def _send(
         self, call: calls.Call[M], timeout: float | None, max_retries: int | None
     ) -> RawResponse[M]:
-        self._check_open(call)
-        policy = self._policy(max_retries)
-        until = self._deadline(timeout)
+        policy, until = self._start(call, timeout, max_retries)
         token = deadline.DEADLINE.set(until)
         try:
             for attempt in itertools.count():
@@ -807,9 +812,7 @@ class AsyncEkoClient(_ClientBase):
     async def _send(
         self, call: calls.Call[M], timeout: float | None, max_retries: int | None
     ) -> RawResponse[M]:
-        self._check_open(call)
-        policy = self._policy(max_retries)
-        until = self._deadline(timeout)
+        policy, until = self._start(call, timeout, max_retries)
         token = deadline.DEADLINE.set(until)
         try:
             for attempt in itertools.count():

@@ -7,8 +7,6 @@ already read within the client's limit, so `.content`, `.text` and `.json()` wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Generic
 
 import httpx
@@ -16,22 +14,35 @@ import httpx
 from .calls import M
 
 
-@dataclass(frozen=True, eq=False)
 class RawResponse(Generic[M]):
-    http_response: httpx.Response
-    client_ref_id: str | None
-    attempts: int
-    _data: M = field(repr=False)
+    # A plain slotted class: every call makes one, so it must cost next to nothing.
+    __slots__ = ("_data", "_envelope", "attempts", "client_ref_id", "http_response")
+
+    def __init__(
+        self, http_response: httpx.Response, client_ref_id: str | None, attempts: int, data: M
+    ) -> None:
+        self.http_response = http_response
+        self.client_ref_id = client_ref_id
+        self.attempts = attempts
+        self._data = data
+        self._envelope: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"RawResponse(http_status={self.http_response.status_code}, "
+            f"client_ref_id={self.client_ref_id!r}, attempts={self.attempts})"
+        )
 
     def parse(self) -> M:
         """The success answer's `data` as the generated model (what the plain call returns)."""
         return self._data
 
-    @cached_property
+    @property
     def envelope(self) -> dict[str, Any]:
         """The whole JSON envelope Eko answered with."""
-        body: dict[str, Any] = self.http_response.json()
-        return body
+        if self._envelope is None:
+            self._envelope = self.http_response.json()
+        return self._envelope
 
     @property
     def status(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hmac
 import threading
 import time
@@ -31,8 +32,10 @@ def _hmac_key(access_key: str) -> bytes:
 
 
 def _sign(key: bytes, timestamp: str) -> str:
-    # hmac.digest is OpenSSL's one-shot HMAC: about half the cost of hmac.new(...).digest().
-    return base64.b64encode(hmac.digest(key, timestamp.encode(), "sha256")).decode()
+    # hmac.digest is OpenSSL's one-shot HMAC: about half the cost of hmac.new(...).digest();
+    # binascii skips base64.b64encode's Python wrapper.
+    digest = hmac.digest(key, timestamp.encode(), "sha256")
+    return binascii.b2a_base64(digest, newline=False).decode()
 
 
 def now_ms() -> int:
@@ -59,7 +62,9 @@ class EkoAuth(httpx.Auth):
         self, developer_key: str, access_key: str, clock: Callable[[], int] = now_ms
     ) -> None:
         self.developer_key = developer_key
-        self._key = _hmac_key(access_key)
+        # The keyed HMAC state, made once: each signature copies it (about 0.7x the cost
+        # of a one-shot hmac.digest, which keys a new state every time).
+        self._mac = hmac.new(_hmac_key(access_key), digestmod="sha256")
         self._clock = clock
         self._last = 0
         self._lock = threading.Lock()
@@ -77,9 +82,11 @@ class EkoAuth(httpx.Auth):
     def headers(self) -> dict[str, str]:
         """The three signing headers for the next timestamp."""
         timestamp = str(self.timestamp())
+        mac = self._mac.copy()
+        mac.update(timestamp.encode())
         return {
             DEVELOPER_KEY_HEADER: self.developer_key,
-            SECRET_KEY_HEADER: _sign(self._key, timestamp),
+            SECRET_KEY_HEADER: binascii.b2a_base64(mac.digest(), newline=False).decode(),
             TIMESTAMP_HEADER: timestamp,
         }
 
