@@ -49,7 +49,7 @@ def test_unknown_environment_is_refused() -> None:
         Settings.resolve(environment="staging", env=ENV)
 
 
-@pytest.mark.parametrize("taken", ["auth", "base_url", "timeout"])
+@pytest.mark.parametrize("taken", ["auth", "base_url", "timeout", "params", "cookies"])
 def test_httpx_args_may_not_replace_what_the_client_sets(taken: str) -> None:
     with pytest.raises(EkoConfigurationError, match=taken):
         EkoClient(**CREDENTIALS, httpx_args={taken: None})
