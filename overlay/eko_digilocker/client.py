@@ -832,10 +832,7 @@ class AsyncEkoClient(_ClientBase):
         try:
             for attempt in itertools.count():
                 try:
-                    response = await self._send_when_a_connection_is_free(
-                        self._request(call, until)
-                    )
-                    await body.aread(response, self.max_response_bytes, until)
+                    response = await self._exchange(self._request(call, until), until)
                 except (*TRANSPORT_ERRORS, body.BodyTooLarge, body.UnsupportedEncoding) as exc:
                     await self._sleep(self._after_failure(policy, call, exc, attempt, until))
                     continue
@@ -847,7 +844,8 @@ class AsyncEkoClient(_ClientBase):
             deadline.DEADLINE.reset(token)
         raise AssertionError("unreachable")
 
-    async def _send_when_a_connection_is_free(self, request: httpx.Request) -> httpx.Response:
+    async def _exchange(self, request: httpx.Request, until: float | None) -> httpx.Response:
+        """Send when a pooled connection is free and read the answer on it."""
         import anyio
 
         # Waiting for the gate counts against the pool timeout, as waiting in the pool would.
@@ -861,7 +859,9 @@ class AsyncEkoClient(_ClientBase):
             except TimeoutError:
                 raise httpx.PoolTimeout("no free connection in time", request=request) from None
         try:
-            return await self._http.send(request, auth=None, stream=True)
+            response = await self._http.send(request, auth=None, stream=True)
+            await body.aread(response, self.max_response_bytes, until)
+            return response
         finally:
             self._in_flight.release()
 
