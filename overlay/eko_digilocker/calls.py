@@ -140,7 +140,7 @@ _RULES = (
     (r"^(.*) is a required property$", "is required"),
     (r"^.* is longer than (\d+) characters?$", r"is longer than \1 characters"),
     (r"^.* is shorter than (\d+) characters?$", r"is shorter than \1 characters"),
-    (r"^.* is not of type (.*)$", r"must be of type \1"),
+    (r"^.* is not of type \"?([^\"]*)\"?$", r"must be of type \1"),
     (r"^.* is not one of (.*)$", r"must be one of \1"),
     (r"^.* is not a \"(.*)\"$", r"must be a valid \1"),
     (r"^.* does not match (.*)$", r"must match \1"),
@@ -239,18 +239,14 @@ def _as_list(value: Any) -> Any:
     return list(value)
 
 
-def as_reference_id(name: str, value: Any) -> int:
-    """A reference id as the integer create returned: from an int, an integral float or
-    a string of digits (what a callback URL hands you)."""
+def as_reference_id(value: Any) -> Any:
+    """A reference id as the integer create returned, from an int, an integral float or a
+    string of digits (what a callback URL hands you); anything else goes to the spec's
+    schema as is, to be reported there."""
     if isinstance(value, float) and value.is_integer():
-        value = int(value)  # JSON Schema counts 5.0 as an integer; the wire needs 5
-    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value)
-    if type(value) is not int or value <= 0:
-        shown = repr(value)[:40]
-        raise EkoValidationError(
-            name, [FieldError("reference_id", f"must be a positive whole number, got {shown}")]
-        )
+        return int(value)  # JSON Schema counts 5.0 as an integer; the wire needs 5
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
     return value
 
 
@@ -316,7 +312,7 @@ def get_verification_status(
             "initiator_id": settings.initiator_id,
             "user_code": _user_code(settings, user_code),
             "client_ref_id": client_ref_id,
-            "reference_id": as_reference_id(name, reference_id),
+            "reference_id": as_reference_id(reference_id),
         }
     )
     _checked(name, op.query, params)
@@ -336,6 +332,7 @@ def get_document(
     user_code: str | None,
 ) -> Call[DigilockerDocumentPayload]:
     name, op = "get_document", operation("getDigilockerDocument")
+    reference = as_reference_id(reference_id)
     payload = _present(
         {
             "initiator_id": settings.initiator_id,
@@ -344,7 +341,7 @@ def get_document(
             "document_type": _as_list(document_type),
             "verification_id": verification_id,
             # Create returns reference_id as a number; this call takes it as a string.
-            "reference_id": str(as_reference_id(name, reference_id)),
+            "reference_id": str(reference) if type(reference) is int else reference,
         }
     )
     _checked(name, op.body, payload)

@@ -142,7 +142,7 @@ def test_invalid_input_lists_every_field_and_sends_nothing(
         (lambda c: c.create_digilocker_url("https://a.example", "AADHAAR"), "document_requested"),
         (lambda c: c.get_verification_status("7483920x"), "reference_id"),
         (lambda c: c.get_verification_status(" "), "reference_id"),
-        (lambda c: c.get_document("abc", "V"), "reference_id"),
+        (lambda c: c.get_document("", "V", ["AADHAAR"]), "reference_id"),
         (lambda c: c.get_verification_status(0), "reference_id"),
         (lambda c: c.get_verification_status(True), "reference_id"),
         (lambda c: c.get_document(1, ""), "verification_id"),

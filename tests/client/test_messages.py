@@ -27,9 +27,7 @@ def test_validation_errors_speak_the_callers_language(server: Server, sleeps: li
         )
         with pytest.raises(EkoValidationError) as caught:
             eko.get_verification_status("abc")
-        assert str(caught.value).startswith(
-            "get_verification_status: reference_id must be a positive whole number"
-        )
+        assert str(caught.value) == "get_verification_status: reference_id must be of type integer"
     assert server.requests == []
 
 
