@@ -4,20 +4,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
+# the TypeScript client's tools (package-lock.json): openapi-typescript, openapi-fetch, tsc
+NODE_INSTALLED := node_modules/.installed
+TS_OUT := build/typescript
 
-.PHONY: setup generate check-generated generator-matrix lint typecheck unit test demo sandbox contract fuzz bench clean
+.PHONY: setup generate check-generated generator-matrix ts-build ts-test lint typecheck unit test demo sandbox contract fuzz bench clean
 
-setup: $(INSTALLED)
+setup: $(INSTALLED) $(NODE_INSTALLED)
 
 $(INSTALLED): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@
 
-generate: $(INSTALLED)
+$(NODE_INSTALLED): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: the TypeScript client needs Node.js 20+ and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/generate.py
 
-check-generated: $(INSTALLED)
+check-generated: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/generate.py --check
 
 # The spec through openapi-generator's mainstream targets (Java 17+): any warning but the
@@ -30,8 +38,19 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml
 
-typecheck: $(INSTALLED)
+typecheck: $(INSTALLED) ts-build
 	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox
+
+# tsc --strict (tsconfig.json) type-checks the generated types, the overlay and the tests
+# as it compiles them for Node's test runner.
+ts-build: $(NODE_INSTALLED)
+	rm -rf $(TS_OUT)
+	node_modules/.bin/tsc -p tsconfig.json
+
+# Signing vectors, every documented answer of the spec, and the journey against a real
+# sandbox process.
+ts-test: ts-build $(INSTALLED)
+	node --test $(TS_OUT)/tests/typescript/
 
 unit: $(INSTALLED)
 	$(BIN)/pytest --junitxml=reports/junit.xml
@@ -45,7 +64,7 @@ contract: $(INSTALLED)
 fuzz: $(INSTALLED)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/contract tests/client tests/sandbox -x
 
-test: check-generated lint typecheck generator-matrix unit
+test: check-generated lint typecheck generator-matrix ts-test unit
 
 demo: $(INSTALLED)
 	$(BIN)/python examples/demo.py
@@ -57,4 +76,4 @@ sandbox: $(INSTALLED)
 	$(BIN)/eko-digilocker sandbox --port 8080
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache reports
+	rm -rf $(VENV) .mypy_cache .ruff_cache reports node_modules build
