@@ -7,6 +7,7 @@
     --spec PATH / --target DIR           another spec or Python client folder (used by the
                                          tests); the TypeScript folder is `typescript`
                                          beside the Python one unless --ts-target says
+    --client python|typescript           only one of the two (used by the tests)
 
 Both modes build in a temporary folder outside the repository, so that the generator's
 ruff post-hooks never pick up this project's ruff settings and the output is the same
@@ -75,7 +76,8 @@ def build_typescript(out: Path, spec_path: Path = SPEC) -> None:
         raise SystemExit(f"{OPENAPI_TYPESCRIPT} is missing: run `make setup` (npm ci)")
     out.mkdir(parents=True)
     subprocess.run(
-        [str(OPENAPI_TYPESCRIPT), str(spec_path), "--output", str(out / TS_FILE)],
+        # --enum-values: each enum's values as an array too, for checks at run time
+        [str(OPENAPI_TYPESCRIPT), str(spec_path), "--enum-values", "--output", str(out / TS_FILE)],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -121,15 +123,20 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
     parser.add_argument("--ts-target", type=Path)
+    parser.add_argument("--client", choices=["python", "typescript"], help="only this one")
     args = parser.parse_args()
     target: Path = args.target.resolve()
     ts_target: Path = (args.ts_target or target.parent / "typescript").resolve()
     spec: Path = args.spec.resolve()
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
-        built = {target: Path(tmp) / PACKAGE, ts_target: Path(tmp) / "typescript"}
-        build(built[target], spec)
-        build_typescript(built[ts_target], spec)
+        built: dict[Path, Path] = {}
+        if args.client in (None, "python"):
+            built[target] = Path(tmp) / PACKAGE
+            build(built[target], spec)
+        if args.client in (None, "typescript"):
+            built[ts_target] = Path(tmp) / "typescript"
+            build_typescript(built[ts_target], spec)
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
