@@ -20,6 +20,13 @@ UAT_TEST_ACCOUNT = {
 }
 
 
+#: How the sandbox answers (see sandbox/README.md, "Profiles"): `eps` follows eps.eko.in
+#: and Eko's corrected answers (error codes in `status`); `legacy` follows the legacy
+#: README (codes in `response_status_id`, ids 1627/1628/1630, the 7.2 status shape).
+PROFILES = ("eps", "legacy")
+DEFAULT_PROFILE = "eps"
+
+
 def _uat_credentials() -> dict[str, str]:
     return {UAT_DEVELOPER_KEY: UAT_ACCESS_KEY}
 
@@ -33,6 +40,7 @@ class SandboxConfig:
     and session expiry both read it). `public_base_url` fixes the base of consent URLs
     (default: taken from the request's Host header). `self_check` validates every API
     answer against the spec before sending it and counts failures (for tests).
+    `profile` is one of `PROFILES`: which of Eko's documented answer variants to send.
     """
 
     credentials: Mapping[str, str] = field(default_factory=_uat_credentials)
@@ -43,6 +51,7 @@ class SandboxConfig:
     faults: FaultSettings = field(default_factory=FaultSettings)
     public_base_url: str | None = None
     self_check: bool = False
+    profile: str = DEFAULT_PROFILE
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
@@ -56,6 +65,8 @@ class SandboxConfig:
             raise ValueError("max_body_bytes must be positive")
         if self.max_sessions < 1:
             raise ValueError("max_sessions must be positive")
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
         if self.public_base_url is not None:
             object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))
 
@@ -65,5 +76,6 @@ class SandboxConfig:
             f"SandboxConfig(developer_keys=[{keys}], access_keys='***', "
             f"timestamp_window_seconds={self.timestamp_window_seconds}, "
             f"session_ttl_seconds={self.session_ttl_seconds}, "
-            f"max_body_bytes={self.max_body_bytes}, faults={self.faults!r})"
+            f"max_body_bytes={self.max_body_bytes}, profile={self.profile!r}, "
+            f"faults={self.faults!r})"
         )

@@ -21,7 +21,13 @@ from types import FrameType
 import uvicorn
 
 from eko_digilocker_sandbox.app import create_app
-from eko_digilocker_sandbox.config import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, SandboxConfig
+from eko_digilocker_sandbox.config import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    UAT_ACCESS_KEY,
+    UAT_DEVELOPER_KEY,
+    SandboxConfig,
+)
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -187,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="base of consent URLs (default: from the request's Host header)",
     )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="which of Eko's documented answer variants to send: eps (error codes in "
+        "`status`, eps.eko.in fields; the default) or legacy (codes in "
+        "`response_status_id`, the legacy README's status shape and ids 1627/1628/1630)",
+    )
     faults = parser.add_argument_group("fault injection (off by default; API paths only)")
     for flag, help_text in (
         ("--fault-latency", "probability of added latency (see --fault-latency-ms)"),
@@ -234,6 +248,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         session_ttl_seconds=args.session_ttl,
         max_body_bytes=args.max_body_bytes,
         public_base_url=args.public_base_url,
+        profile=args.profile,
         faults=faults,
     )
     if args.credential:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eko_digilocker_sandbox.auth import Authenticator
-from eko_digilocker_sandbox.config import SandboxConfig
+from eko_digilocker_sandbox.config import PROFILES, SandboxConfig
 from eko_digilocker_sandbox.faults import FaultInjector
 from eko_digilocker_sandbox.sessions import SessionStore
 
@@ -46,9 +46,23 @@ class SandboxState:
             config.credentials, config.timestamp_window_seconds, config.clock
         )
         self.counters = Counters()
+        self._profile = config.profile
+
+    @property
+    def profile(self) -> str:
+        """Which documented answer variant the sandbox sends now (config.PROFILES)."""
+        return self._profile
+
+    def set_profile(self, name: str) -> None:
+        """Switch the answer variant at run time; ValueError for an unknown name."""
+        if name not in PROFILES:
+            raise ValueError(f"unknown profile {name!r}: use one of {', '.join(PROFILES)}")
+        self._profile = name
 
     def reset(self) -> None:
-        """Forget sessions, zero the counters, restore the fault settings of the run."""
+        """Forget sessions, zero the counters, restore the fault settings and the profile
+        of the run."""
+        self._profile = self.config.profile
         self.store.reset()
         self.faults.configure(self.config.faults)
         self.counters.reset()
