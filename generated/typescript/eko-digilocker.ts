@@ -18,13 +18,14 @@ export interface paths {
          * @description Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
          *     portal for consent-based retrieval of Aadhaar (and other) documents. After the
          *     customer authorises access on DigiLocker, they are redirected back to the
-         *     provided `redirect_url` (Eko's legacy page says with a verification id appended).
-         *     The `reference_id` returned is then used to poll the status and to fetch the
-         *     verified document.
+         *     provided `redirect_url`. The `reference_id` returned is then used to poll the
+         *     status and to fetch the verified document.
          *
-         *     Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
-         *     301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
-         *     initiator; validation errors carry `invalid_params`.
+         *     Documented business errors (HTTP 200, non-zero code in `status` or
+         *     `response_status_id`, see the envelope): 301 invalid redirect URL (eps-platform
+         *     api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
+         *     `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
+         *     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
          */
         post: operations["createDigilockerUrl"];
         delete?: never;
@@ -45,12 +46,28 @@ export interface paths {
          * @description Reports whether the customer has completed the DigiLocker journey for a
          *     `reference_id`, with the customer's details once they have.
          *
-         *     Eko documents success (`status` 0, `response_type_id` 1389) and says a pending
-         *     or unknown reference answers HTTP 200 with `status` 1 and a message. It does not
-         *     publish the `response_status_id` values for these cases nor states for a denied
-         *     or expired session; the local sandbox answers 327 for pending and 463 for an
-         *     unknown reference (the ids Eko uses for the document call) and reports
-         *     `session_status` in `data`.
+         *     **Parameters.** eps.eko.in (/docs/digilocker-verification-status) lists only
+         *     `initiator_id` and `reference_id` (older api-specs.ts: `omitCommonParams:
+         *     ["user_code", "source"]`); the legacy README 7.2 lists `initiator_id`,
+         *     `client_ref_id` and `reference_id`. `user_code` is therefore optional; the
+         *     client sends it only when given one, and the local sandbox accepts a call
+         *     without it. Send `content-type: application/json` here too (see the top).
+         *
+         *     **Answers.** Success is `status` 0, `response_status_id` 0 in both Eko sources,
+         *     with `response_type_id` 1389 (eps) or 1628 (legacy README 7.2, which also sends
+         *     an ISO `dob`, `gender: Male`, `eaadhaar: Available`, an unmasked `mobile` and
+         *     `document_consent: ["Y"]`). A pending session and an "Invalid or expired
+         *     reference_id" both answer `status` 1, `response_status_id` -1 (eps.eko.in and
+         *     api-specs.ts); only the message tells them apart. Older Eko entries use 327
+         *     (pending) and 463 (unknown reference) for these, in either placement.
+         *     The upstream DigiLocker provider (the `sourceDoc` of this entry in api-specs.ts)
+         *     answers a pending session as a *success* carrying `data.status: PENDING`, so a
+         *     `status` 0 answer is authenticated only when no `SessionState` field in `data`
+         *     says otherwise.
+         *
+         *     Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+         *     them `status` 1, `response_status_id` 1 with `data.session_status`
+         *     `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
          */
         get: operations["getDigilockerVerificationStatus"];
         put?: never;
@@ -74,13 +91,15 @@ export interface paths {
          * Get DigiLocker document
          * @description Fetches the verified document(s) after the customer has given consent.
          *
-         *     Follows eps.eko.in. An older Eko page describes this call as
+         *     Follows eps.eko.in. The legacy README 7.3 describes this call as
          *     `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
          *     Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
-         *     `split_address`; nothing public settles which one Eko's UAT serves.
+         *     `split_address` (`response_type_id` 1630); nothing public settles which one
+         *     Eko's UAT serves, and this document models only the eps call.
          *
-         *     Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
-         *     the customer has not consented yet, 463 for an unknown reference.
+         *     Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
+         *     the customer has not consented yet, 463 for an invalid reference (code in
+         *     `status` or `response_status_id`, see the envelope).
          */
         post: operations["getDigilockerDocument"];
         delete?: never;
@@ -105,9 +124,12 @@ export interface components {
         UserCode: string;
         /**
          * @description Unique reference id per API call, generated by your system (at most 20
-         *     characters). Eko uses it to recognise a repeated call; the local sandbox returns
-         *     the same session for the same `client_ref_id` and body, and an error for the
-         *     same `client_ref_id` with a different body.
+         *     characters). Optional, as the eps.eko.in reference page says; the legacy pages
+         *     call it "required" for POST calls (legacy README 7.1, section 4 "required for
+         *     POST/PUT/DELETE requests only") and eps-platform `api-specs-common.ts` comments
+         *     "Required for POST calls only". Eko uses it to recognise a repeated call; the
+         *     local sandbox returns the same session for the same `client_ref_id` and body,
+         *     and an error for the same `client_ref_id` with a different body.
          * @example REQ-20260101-001
          */
         ClientRefId: string;
@@ -118,6 +140,15 @@ export interface components {
          * @enum {string}
          */
         DocumentType: "AADHAAR" | "PAN" | "DRIVING_LICENSE";
+        /**
+         * @description State of a DigiLocker session, the states upstream DigiLocker providers report
+         *     (PENDING, AUTHENTICATED, EXPIRED; CONSENT_DENIED where the customer refuses).
+         *     Eko documents none of them. Wherever a `data` object has a field of this type,
+         *     a client reads the session's state from it: the upstream provider sends it as
+         *     `data.status`, the local sandbox as `data.session_status` (sandbox's own).
+         * @enum {string}
+         */
+        SessionState: "PENDING" | "AUTHENTICATED" | "EXPIRED" | "CONSENT_DENIED";
         CreateDigilockerUrlRequest: {
             initiator_id: components["schemas"]["InitiatorId"];
             user_code: components["schemas"]["UserCode"];
@@ -135,9 +166,10 @@ export interface components {
             /**
              * Format: uri
              * @description The URL to redirect the customer back to after completing the DigiLocker
-             *     authorisation journey. Eko answers `response_status_id` 301 ("Invalid redirect
-             *     URL provided.") for a URL it rejects but does not publish which; the local
-             *     sandbox rejects anything but an absolute http(s) URL.
+             *     authorisation journey (the legacy README 7.1 says it will then carry the
+             *     `verification_id`). Eko answers 301 ("Invalid redirect URL provided.") for a
+             *     URL it rejects but does not publish which; the local sandbox rejects
+             *     anything but an absolute http(s) URL.
              * @example https://yourapp.com/kyc/callback
              */
             redirect_url: string;
@@ -153,12 +185,7 @@ export interface components {
              *     ]
              */
             document_type: components["schemas"]["DocumentType"][];
-            /**
-             * @description The verification id appended to `redirect_url` when the customer comes back
-             *     from DigiLocker.
-             * @example VER-7483920
-             */
-            verification_id: string;
+            verification_id: components["schemas"]["VerificationId"];
             /**
              * @description The `reference_id` returned by Create DigiLocker URL. eps.eko.in types it as a
              *     string here, although Create DigiLocker URL returns a number.
@@ -167,102 +194,177 @@ export interface components {
             reference_id: string;
         };
         /**
-         * @description The envelope of every Eko answer. Only `status` is required here so that the
-         *     client can read any answer Eko sends; the local sandbox always sends all fields.
+         * @description The id of the customer's verification. Two Eko sources give it two ways:
+         *     eps-platform api-specs.ts (`digilocker-get-document`: "returned by the Create
+         *     DigiLocker URL API", example `vrf_digilocker_abc123`, and eps-transact-mcp's
+         *     flow guidance) has Create return it in `data`; the legacy README 7.1 appends it
+         *     to `redirect_url` when the customer comes back (its sample also puts
+         *     `?verification_id=123456` inside `url` and `redirect_url`). Take it from
+         *     wherever it comes first. The local sandbox gives it the legacy way only: it
+         *     appends it to `redirect_url` when the customer approves.
+         * @example VER-7483920
+         */
+        VerificationId: string;
+        /**
+         * @description Primary success indicator: 0 = success, anything else = failure (legacy README
+         *     section 5). Eko's corrected answers put the error code here (e.g. 463, 319,
+         *     346, 461); older DigiLocker answers send 1 and the code in `response_status_id`.
+         *     Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP
+         *     status here (sandbox's own).
+         */
+        Status: number;
+        /** @description Human-readable response or error message. */
+        Message: string;
+        /**
+         * @description Granular status id. Legacy README section 4: -2 another transaction in progress
+         *     for the user, -1 success for GET / non-transactional APIs, 0 success for POST /
+         *     transactional APIs, 1 failure, 2 initiated, 3 refund initiated, 4 refunded,
+         *     5 on hold. The DigiLocker calls use 0 on success (the status call too, in both
+         *     sources), -1 with `status` 1 for a pending or invalid reference on the status
+         *     call (eps.eko.in), 1 on failure. Older DigiLocker answers put the error code
+         *     here instead (`status` 1): 301 invalid redirect URL, 327 verification pending,
+         *     463 not found / invalid reference (api-specs.ts, `api-error-codes.ts`); Eko's
+         *     codes 319 invalid initiator ("Invalid Sender/Initiator") and 346 user not
+         *     onboarded or wrong `user_code` may come in either placement too.
+         */
+        ResponseStatusId: number;
+        /**
+         * @description Identifies the shape of the answer ("for client logic branching and
+         *     analytics", eps.eko.in). -1 on validation errors. Known DigiLocker ids: legacy
+         *     README 7.1-7.3 gives 1627 (create), 1628 (status), 1630 (document, legacy GET
+         *     call). eps-platform api-specs.ts gives 1389 for the status call and 1388 for
+         *     create and document, but 1388 is Eko's generic placeholder there (commit
+         *     1679f0c "fix fabricated 1388"; it occurs 93 times), so the real eps ids for
+         *     create and document are not published. No source has 1390. The local sandbox
+         *     sends 1388/1389/1388 in its `eps` profile and 1627/1628/1630 in its `legacy`
+         *     profile.
+         */
+        ResponseTypeId: number;
+        /** @description On validation errors, a message for each invalid field. */
+        InvalidParams: {
+            [key: string]: string;
+        };
+        /**
+         * @description The envelope of an answer with no operation-specific `data` (HTTP 403, 404,
+         *     405, 413, 415, 500). Only `status` is required so that a client can read any
+         *     answer Eko sends; the local sandbox always sends every field.
          */
         Envelope: {
-            /** @description Primary success indicator (0 = success). */
-            status: number;
-            /** @description Human-readable response / error message. */
-            message?: string;
-            /**
-             * @description Granular status id: -1 success (GET / non-transactional), 0 success (POST /
-             *     transactional), 1 failure, 2 initiated; for DigiLocker also 327 verification
-             *     pending, 463 not found / invalid reference, 301 invalid redirect URL, 346 user
-             *     not onboarded or wrong user_code, 319 invalid initiator.
-             */
-            response_status_id?: number;
-            /**
-             * @description A unique id for every possible response shape (success or error); -1 on
-             *     validation errors.
-             */
-            response_type_id?: number;
-            /** @description API-specific response payload (usually an object; often empty on errors). */
-            data?: unknown;
-            /** @description On validation errors, a message for each invalid field. */
-            invalid_params?: {
-                [key: string]: string;
-            };
+            status: components["schemas"]["Status"];
+            message?: components["schemas"]["Message"];
+            response_status_id?: components["schemas"]["ResponseStatusId"];
+            response_type_id?: components["schemas"]["ResponseTypeId"];
+            data?: components["schemas"]["FreeFormObject"];
+            invalid_params?: components["schemas"]["InvalidParams"];
         };
-        /** @description An envelope with a non-zero `status`. */
-        ErrorEnvelope: components["schemas"]["Envelope"] & {
-            status?: number;
+        /** @description Any JSON object; the `data` of an error answer is usually empty. */
+        FreeFormObject: Record<string, never>;
+        /**
+         * @description Every HTTP 200 answer of Create DigiLocker URL: success or error. `data` is
+         *     `{}` on errors; on success it matches `DigilockerUrlSuccess`.
+         */
+        DigilockerUrlEnvelope: {
+            status: components["schemas"]["Status"];
+            message?: components["schemas"]["Message"];
+            response_status_id?: components["schemas"]["ResponseStatusId"];
+            response_type_id?: components["schemas"]["ResponseTypeId"];
+            data?: components["schemas"]["DigilockerUrlPayload"];
+            invalid_params?: components["schemas"]["InvalidParams"];
         };
-        /** @description A successful Create DigiLocker URL answer. */
-        CreateDigilockerUrlResponse: components["schemas"]["Envelope"] & {
-            status?: number;
-            data: components["schemas"]["CreateDigilockerUrlData"];
-        };
-        CreateDigilockerUrlData: {
+        /** @description The `data` of a Create DigiLocker URL answer (empty on errors). */
+        DigilockerUrlPayload: {
             /**
              * @description Unique reference id of this DigiLocker session. Store it to poll the status
              *     and fetch the document.
              */
-            reference_id: number;
+            reference_id?: number;
             /**
              * Format: uri
              * @description DigiLocker redirect URL. Present it to the customer to begin authorisation.
              */
-            url: string;
+            url?: string;
             /** @description Echo of the document types requested. */
             document_requested?: string[];
             /** @description The callback URL provided in the request. */
             redirect_url?: string;
-        };
-        /** @description A successful verification status answer. */
-        VerificationStatusResponse: components["schemas"]["Envelope"] & {
-            status?: number;
-            data: components["schemas"]["VerificationStatusData"];
-        };
-        VerificationStatusData: {
-            session_status?: components["schemas"]["SessionStatus"];
-            user_details?: components["schemas"]["UserDetails"];
-            document_requested?: string[];
-            document_consent?: components["schemas"]["DocumentConsent"][];
+            verification_id?: components["schemas"]["VerificationId"];
         };
         /**
-         * @description State of the DigiLocker session: PENDING, AUTHENTICATED, EXPIRED or
-         *     CONSENT_DENIED. Not documented by Eko: these are the states upstream DigiLocker
-         *     providers report. The local sandbox always sends it; a client must not rely on it
-         *     against Eko.
-         * @example AUTHENTICATED
+         * @description What the `data` of a successful (`status` 0) Create DigiLocker URL answer must
+         *     carry: `reference_id` and `url` (both Eko sources). Named by the 200 answer's
+         *     `x-eko-success-data`.
          */
-        SessionStatus: string;
+        DigilockerUrlSuccess: components["schemas"]["DigilockerUrlPayload"] & Record<string, never>;
+        /**
+         * @description Every HTTP 200 answer of DigiLocker Verification Status: success or error.
+         *     A successful answer's `data` matches `VerificationStatusPayload`.
+         */
+        VerificationStatusEnvelope: {
+            status: components["schemas"]["Status"];
+            message?: components["schemas"]["Message"];
+            response_status_id?: components["schemas"]["ResponseStatusId"];
+            response_type_id?: components["schemas"]["ResponseTypeId"];
+            data?: components["schemas"]["VerificationStatusPayload"];
+            invalid_params?: components["schemas"]["InvalidParams"];
+        };
+        /**
+         * @description The `data` of a status answer. eps.eko.in and the legacy README 7.2 give
+         *     `user_details`, `document_requested` and `document_consent`; `status` is where
+         *     the upstream provider reports the session's state, `session_status` where the
+         *     local sandbox does (sandbox's own).
+         */
+        VerificationStatusPayload: {
+            user_details?: components["schemas"]["UserDetails"];
+            document_requested?: string[];
+            /**
+             * @description The customer's consent per document. eps.eko.in sends objects
+             *     `{"document_type": "AADHAAR", "consent": "Y"}` (see `DocumentConsent`); the
+             *     legacy README 7.2 sends bare strings (`["Y"]`). Items are kept as sent.
+             */
+            document_consent?: unknown[];
+            status?: components["schemas"]["SessionState"];
+            session_status?: components["schemas"]["SessionState"];
+        };
+        /**
+         * @description The customer's details. Values differ by source: eps.eko.in sends `dob`
+         *     DD-MM-YYYY, `gender` M/F/T, `eaadhaar` Y/N and a masked `mobile`; the legacy
+         *     README 7.2 sends `dob` 1990-05-15, `gender` Male, `eaadhaar` Available and an
+         *     unmasked `mobile`. Values are kept as sent.
+         */
         UserDetails: {
             name?: string;
             /**
-             * @description Date of birth, DD-MM-YYYY.
+             * @description Date of birth, DD-MM-YYYY (eps) or YYYY-MM-DD (legacy).
              * @example 01-01-1990
              */
             dob?: string;
-            /** @description M, F or T. */
+            /** @description M, F or T (eps); Male, Female... (legacy). */
             gender?: string;
-            /** @description Y or N. */
+            /** @description Y or N (eps); Available... (legacy). */
             eaadhaar?: string;
-            /** @description Masked mobile number. */
+            /** @description Mobile number, masked (eps) or not (legacy). */
             mobile?: string;
         };
+        /** @description One item of eps.eko.in's `document_consent`. */
         DocumentConsent: {
             document_type?: string;
             /** @description Y or N. */
             consent?: string;
         };
-        /** @description A successful Get DigiLocker Document answer. */
-        DigilockerDocumentResponse: components["schemas"]["Envelope"] & {
-            status?: number;
-            data: components["schemas"]["DigilockerDocumentData"];
+        /**
+         * @description Every HTTP 200 answer of Get DigiLocker Document: success or error. A
+         *     successful answer's `data` matches `DigilockerDocumentPayload`.
+         */
+        DigilockerDocumentEnvelope: {
+            status: components["schemas"]["Status"];
+            message?: components["schemas"]["Message"];
+            response_status_id?: components["schemas"]["ResponseStatusId"];
+            response_type_id?: components["schemas"]["ResponseTypeId"];
+            data?: components["schemas"]["DigilockerDocumentPayload"];
+            invalid_params?: components["schemas"]["InvalidParams"];
         };
-        DigilockerDocumentData: {
+        /** @description The `data` of a document answer (eps.eko.in). */
+        DigilockerDocumentPayload: {
             /** @description SUCCESS or PENDING. */
             verification_status?: string;
             documents?: components["schemas"]["DigilockerDocument"][];
@@ -297,7 +399,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["Envelope"];
             };
         };
         /** @description No such URL. */
@@ -306,7 +408,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["Envelope"];
             };
         };
         /** @description Method not allowed on this URL. */
@@ -315,7 +417,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["Envelope"];
             };
         };
         /**
@@ -327,7 +429,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["Envelope"];
             };
         };
         /** @description The body is not `application/json`. */
@@ -336,7 +438,22 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorEnvelope"];
+                "application/json": components["schemas"]["Envelope"];
+            };
+        };
+        /**
+         * @description Eko's gateway could not reach its servers, or the URL or method is wrong
+         *     (legacy README section 5: "For staging, remove the port 25004 from the URL").
+         *     Eko publishes no body for it; the Python client treats it like any other 5xx
+         *     (retried when safe, then `EkoResponseError`). The local sandbox never sends it
+         *     on its own.
+         */
+        ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Envelope"];
             };
         };
     };
@@ -361,7 +478,7 @@ export interface operations {
         };
         responses: {
             /**
-             * @description Answered by Eko: either the created session (`status` 0) or a business or
+             * @description Answered by Eko: the created session (`status` 0) or a business or
              *     validation error (non-zero `status`).
              */
             200: {
@@ -369,7 +486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CreateDigilockerUrlResponse"] | components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["DigilockerUrlEnvelope"];
                 };
             };
             403: components["responses"]["Forbidden"];
@@ -377,13 +494,18 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["ServerError"];
         };
     };
     getDigilockerVerificationStatus: {
         parameters: {
             query: {
                 initiator_id: components["schemas"]["InitiatorId"];
-                user_code: components["schemas"]["UserCode"];
+                /**
+                 * @description Optional: eps.eko.in does not list it for this call; the legacy README 7.2
+                 *     neither. Sent when the caller gives one.
+                 */
+                user_code?: components["schemas"]["UserCode"];
                 client_ref_id?: components["schemas"]["ClientRefId"];
                 /**
                  * @description The `reference_id` returned by Create DigiLocker URL.
@@ -406,12 +528,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VerificationStatusResponse"] | components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["VerificationStatusEnvelope"];
                 };
             };
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            500: components["responses"]["ServerError"];
         };
     };
     getDigilockerDocument: {
@@ -436,7 +559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DigilockerDocumentResponse"] | components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["DigilockerDocumentEnvelope"];
                 };
             };
             403: components["responses"]["Forbidden"];
@@ -444,6 +567,7 @@ export interface operations {
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["ServerError"];
         };
     };
 }
@@ -456,3 +580,4 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const documentTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DocumentType"]> = ["AADHAAR", "PAN", "DRIVING_LICENSE"];
+export const sessionStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SessionState"]> = ["PENDING", "AUTHENTICATED", "EXPIRED", "CONSENT_DENIED"];

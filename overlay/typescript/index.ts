@@ -3,9 +3,11 @@ export { ekoSigning, signSecretKey, type EkoKeys } from "./signing.js";
 export {
   errorCode,
   readAnswer,
+  sessionState,
   type Answer,
   type AnswerBody,
   type CallResult,
   type Envelope,
+  type SessionState,
 } from "./answers.js";
 export type { components, operations, paths } from "../../generated/typescript/eko-digilocker.js";
