@@ -35,7 +35,11 @@ TARGETS: dict[str, dict[str, object]] = {
     "go": {"generatorName": "go"},
     "java-native": {"generatorName": "java", "library": "native"},
     "java-okhttp-gson": {"generatorName": "java", "library": "okhttp-gson"},
-    "typescript-fetch": {"generatorName": "typescript-fetch"},
+    # ES modules, so that tests/typescript-fetch can import its models on Node
+    "typescript-fetch": {
+        "generatorName": "typescript-fetch",
+        "additionalProperties": {"importFileExtension": ".js", "supportsES6": True},
+    },
     "typescript-axios": {"generatorName": "typescript-axios"},
     "csharp": {"generatorName": "csharp"},
     "kotlin": {"generatorName": "kotlin"},

@@ -7,7 +7,8 @@ import {
   readAnswer,
   type SessionState,
 } from "../../overlay/typescript/index.js";
-import { INITIATOR, UAT_KEYS, readJson } from "./support.js";
+import { documentedExamples, field, type Example } from "./spec-examples.js";
+import { INITIATOR, UAT_KEYS } from "./support.js";
 
 type Expected =
   | { kind: "success" }
@@ -66,58 +67,6 @@ for (const operation of ["createDigilockerUrl", "getDigilockerDocument"]) {
   EXPECTED[`${operation} 415 unsupported_media_type`] = httpError;
 }
 
-// --- reading the spec (JSON, as generated/eko_digilocker_client carries it) ---
-
-function isObject(value: unknown): value is object {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function entries(value: unknown): [string, unknown][] {
-  return isObject(value) ? Object.entries(value) : [];
-}
-
-function field(value: unknown, name: string): unknown {
-  return isObject(value) ? Reflect.get(value, name) : undefined;
-}
-
-const SPEC = readJson("generated/eko_digilocker_client/openapi.json");
-
-/** Follows local `$ref`s ("#/components/...") to the object they name. */
-function resolve(node: unknown): unknown {
-  const ref = field(node, "$ref");
-  if (typeof ref !== "string") {
-    return node;
-  }
-  assert.ok(ref.startsWith("#/"), ref);
-  return resolve(ref.slice(2).split("/").reduce<unknown>(field, SPEC));
-}
-
-interface Example {
-  key: string;
-  operationId: string;
-  httpStatus: number;
-  value: unknown;
-}
-
-function examples(): Example[] {
-  const found: Example[] = [];
-  for (const [, pathItem] of entries(field(SPEC, "paths"))) {
-    for (const [, operation] of entries(pathItem)) {
-      const operationId = field(operation, "operationId");
-      assert.ok(typeof operationId === "string");
-      for (const [status, response] of entries(field(operation, "responses"))) {
-        const media = field(field(resolve(response), "content"), "application/json");
-        for (const [name, example] of entries(field(media, "examples"))) {
-          const key = `${operationId} ${status} ${name}`;
-          const value = field(resolve(example), "value");
-          found.push({ key, operationId, httpStatus: Number(status), value });
-        }
-      }
-    }
-  }
-  return found;
-}
-
 // --- serving one example to the client ---
 
 async function decode(example: Example) {
@@ -162,7 +111,7 @@ async function decode(example: Example) {
   }
 }
 
-const ALL = examples();
+const ALL = documentedExamples();
 
 test("every documented answer example is listed with its intended kind", () => {
   assert.deepEqual(ALL.map((example) => example.key).sort(), Object.keys(EXPECTED).sort());
