@@ -24,6 +24,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,12 +183,6 @@ def run_batch(spec: Path, out: Path, labels: list[str]) -> tuple[int, list[str]]
     return result.returncode, (result.stdout + result.stderr).splitlines()
 
 
-def version() -> str:
-    from importlib.metadata import version as installed
-
-    return installed("openapi-generator-cli")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=SPEC)
@@ -207,22 +202,23 @@ def main() -> int:
         returncode, lines = run_batch(args.spec.resolve(), out, labels)
 
     report = read_log(lines, labels)
-    print(f"openapi-generator {version()} on {args.spec}:")
+    refused = report.refused()
+    print(f"openapi-generator {version('openapi-generator-cli')} on {args.spec}:")
     for label in labels:
         settings = TARGETS[label]
         generator = str(settings["generatorName"])
         if "library" in settings:
             generator += f" ({settings['library']})"
         state = "generated" if label in report.finished else "NOT generated"
-        print(f"  {label:<18} {generator:<24} {state}, {len(report.warnings[label])} warning(s)")
+        counts = f"{len(report.warnings[label])} warning(s), {len(refused.get(label, []))} refused"
+        print(f"  {label:<18} {generator:<24} {state}, {counts}")
     if BATCH in report.warnings:
-        print(f"  {BATCH:<18} {'':<24} {len(report.warnings[BATCH])} warning(s)")
+        print(f"  {BATCH:<18} {'':<24} {len(report.warnings[BATCH])} warning(s), all refused")
     print(
         "  (openapi-generator logs some warnings once per JVM: a warning that several targets "
         "hit is counted for the first of them)"
     )
 
-    refused = report.refused()
     missing = [label for label in labels if label not in report.finished]
     if returncode != 0 or refused or missing:
         print("FAILED:", file=sys.stderr)
