@@ -275,3 +275,35 @@ def test_a_dual_stack_sandbox_answers_an_ipv4_loopback_control_client() -> None:
             f"http://127.0.0.1:{port}{CREATE}", json=create_body(), headers=signed_headers()
         )
         assert signed.json()["status"] == 0
+
+
+# --- a bug anywhere is an envelope, counted ---------------------------------------------
+
+
+def _broken(*args: object) -> object:
+    raise RuntimeError("a sandbox bug")
+
+
+def test_an_exception_outside_the_api_is_an_envelope_and_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eko_digilocker_sandbox import consent, control
+
+    with running_sandbox(SandboxConfig()) as url:
+        api = Api(url)
+        try:
+            api.new_session()
+            api.new_session()
+            monkeypatch.setattr(control, "encode_cursor", _broken)
+            monkeypatch.setattr(consent, "_not_found", _broken)
+            for response in (
+                api.control("GET", "sessions", params={"limit": 1}),
+                api.http.get("/consent/1", params={"token": "x"}),
+            ):
+                assert response.status_code == 200
+                answer = response.json()
+                assert answer["status"] == 500
+                assert "internal error" in answer["message"]
+            assert api.state()["internal_errors"] == 2
+        finally:
+            api.close()
