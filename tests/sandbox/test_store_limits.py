@@ -153,3 +153,34 @@ def test_create_stays_o1_at_the_cap_and_after_many_forgotten_sessions() -> None:
     assert late < early * 5, (early, late)
     page, _ = store.page(None, 5)
     assert page[0]["reference_id"] > FIRST_REFERENCE_ID + 20000
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("redirect_url", "https://yourapp.example/" + "a" * 2030),
+        ("initiator_id", "9" * 33),
+        ("user_code", "2" * 33),
+        ("client_ref_id", "R" * 21),
+        ("document_requested", ["AADHAAR"] * 11),
+    ],
+)
+def test_fields_over_the_spec_limits_are_refused_with_an_envelope(
+    api: Api, field: str, value: object
+) -> None:
+    answer = api.create(**{field: value}).json()
+    assert answer["status"] == 461
+    assert field in answer["invalid_params"]
+    assert api.state()["sessions"] == 0
+
+
+def test_fields_at_the_spec_limits_are_accepted(api: Api) -> None:
+    url = "https://yourapp.example/"
+    answer = api.create(
+        redirect_url=url + "a" * (2048 - len(url)),
+        initiator_id="9" * 32,
+        user_code="2" * 32,
+        client_ref_id="R" * 20,
+        document_requested=["AADHAAR"] * 10,
+    ).json()
+    assert answer["status"] == 0, answer
