@@ -186,8 +186,8 @@ def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
     rows.append(
         Row(
             f"sandbox: creates/s with {effort.live_sessions:,} live sessions vs an empty store",
-            f"{full['full_rps']:.0f} /s",
-            f"{full['empty_rps']:.0f} /s",
+            f"{full['full_rps']:.0f} /s ({full['full_cpu_us']:.0f} us CPU each)",
+            f"{full['empty_rps']:.0f} /s ({full['empty_cpu_us']:.0f} us CPU each)",
             full["ratio"],
             ">= 0.9x",
             full["ratio"] >= sandbox_throughput.TARGET_FULL_RATIO,

@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,27 @@ TARGET_FULL_RATIO = 0.9
 LIVE_SESSIONS = 100_000
 
 
+@dataclass(frozen=True)
+class Child:
+    """A sandbox child process: where it listens, and its CPU time so far."""
+
+    host: str
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process (Linux /proc; 0.0 where there is none)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return 0.0
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def sandbox_process(*options: str) -> Iterator[tuple[str, int]]:
-    """The sandbox as a child process; yields (host, port)."""
+def sandbox_child(*options: str) -> Iterator[Child]:
+    """The sandbox as a child process, started with `options`."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "eko_digilocker_sandbox", "--port", "0", *options],
@@ -62,7 +81,7 @@ def sandbox_process(*options: str) -> Iterator[tuple[str, int]]:
         if not url.startswith("http://"):
             raise RuntimeError(f"the sandbox did not print its URL (got {url!r})")
         host, port = url.removeprefix("http://").rsplit(":", 1)
-        yield host, int(port)
+        yield Child(host, int(port), proc.pid)
     finally:
         proc.terminate()
         try:
@@ -70,6 +89,13 @@ def sandbox_process(*options: str) -> Iterator[tuple[str, int]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextmanager
+def sandbox_process(*options: str) -> Iterator[tuple[str, int]]:
+    """The sandbox as a child process; yields (host, port)."""
+    with sandbox_child(*options) as child:
+        yield child.host, child.port
 
 
 def bare_request(host: str, port: int) -> Callable[[int], bytes]:
@@ -207,33 +233,39 @@ async def _count(host: str, port: int) -> int:
     return sessions
 
 
+async def _timed_load(child: Child, tag: str, total: int) -> tuple[float, float]:
+    """(requests per second, CPU seconds the sandbox spent) for `total` creates."""
+    build = create_request(child.host, child.port, tag)
+    cpu_before = child.cpu_seconds()
+    rps = await _load(child.host, child.port, build, total, OK)
+    return rps, child.cpu_seconds() - cpu_before
+
+
 async def _measure_full(
-    empty: tuple[str, int],
-    full: tuple[str, int],
-    rounds: int,
-    requests_per_round: int,
-    live_sessions: int,
+    empty: Child, full: Child, rounds: int, requests_per_round: int, live_sessions: int
 ) -> dict[str, Any]:
-    fill_seconds = await _fill(*full, live_sessions)
+    fill_seconds = await _fill(full.host, full.port, live_sessions)
     warm_up = min(200, requests_per_round)
-    await _load(*empty, create_request(*empty, "W"), warm_up, OK)
+    await _load(empty.host, empty.port, create_request(empty.host, empty.port, "W"), warm_up, OK)
     per_round: list[dict[str, float]] = []
+    cpu = {"empty": 0.0, "full": 0.0}
     for r in range(rounds):
-        await _reset(*empty)
-        on_empty = create_request(*empty, f"E{r}")
-        on_full = create_request(*full, f"M{r}")
+        await _reset(empty.host, empty.port)
         if r % 2 == 0:
-            empty_rps = await _load(*empty, on_empty, requests_per_round, OK)
-            full_rps = await _load(*full, on_full, requests_per_round, OK)
+            empty_rps, empty_cpu = await _timed_load(empty, f"E{r}", requests_per_round)
+            full_rps, full_cpu = await _timed_load(full, f"M{r}", requests_per_round)
         else:
-            full_rps = await _load(*full, on_full, requests_per_round, OK)
-            empty_rps = await _load(*empty, on_empty, requests_per_round, OK)
+            full_rps, full_cpu = await _timed_load(full, f"M{r}", requests_per_round)
+            empty_rps, empty_cpu = await _timed_load(empty, f"E{r}", requests_per_round)
+        cpu["empty"] += empty_cpu
+        cpu["full"] += full_cpu
         per_round.append(
             {"empty_rps": empty_rps, "full_rps": full_rps, "ratio": full_rps / empty_rps}
         )
-    held = await _count(*full)
+    held = await _count(full.host, full.port)
     if held < live_sessions:
         raise RuntimeError(f"the full sandbox holds {held} sessions, not {live_sessions}")
+    total = rounds * requests_per_round
     return {
         "rounds": rounds,
         "requests_per_round": requests_per_round,
@@ -243,6 +275,10 @@ async def _measure_full(
         "empty_rps": statistics.median(x["empty_rps"] for x in per_round),
         "full_rps": statistics.median(x["full_rps"] for x in per_round),
         "ratio": statistics.median(x["ratio"] for x in per_round),
+        # the sandbox's own CPU time per create: what the store costs, whatever else
+        # runs on the machine (wall-clock rates also move with other processes' load)
+        "empty_cpu_us": cpu["empty"] / total * 1e6,
+        "full_cpu_us": cpu["full"] / total * 1e6,
         "target_ratio": TARGET_FULL_RATIO,
         "per_round": per_round,
     }
@@ -260,7 +296,7 @@ def measure_full_store(
         "--max-store-mb",
         "2048",
     ]
-    with sandbox_process(*room) as empty, sandbox_process(*room) as full:
+    with sandbox_child(*room) as empty, sandbox_child(*room) as full:
         return asyncio.run(_measure_full(empty, full, rounds, requests_per_round, live_sessions))
 
 
@@ -311,7 +347,8 @@ def _full_summary(figures: dict[str, Any]) -> str:
         f"filled {figures['live_sessions']} sessions in {figures['fill_seconds']:.0f} s; "
         f"median creates/s: empty store {figures['empty_rps']:.0f}, with "
         f"{figures['live_sessions']} live sessions {figures['full_rps']:.0f}, ratio "
-        f"{figures['ratio']:.2f} ({verdict} the target {TARGET_FULL_RATIO})"
+        f"{figures['ratio']:.2f} ({verdict} the target {TARGET_FULL_RATIO}); sandbox CPU per "
+        f"create: empty {figures['empty_cpu_us']:.0f} us, full {figures['full_cpu_us']:.0f} us"
     )
 
 

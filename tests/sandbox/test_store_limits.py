@@ -4,8 +4,12 @@ envelope, and memory is bounded in bytes."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -184,3 +188,42 @@ def test_fields_at_the_spec_limits_are_accepted(api: Api) -> None:
         document_requested=["AADHAAR"] * 10,
     ).json()
     assert answer["status"] == 0, answer
+
+
+def _rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_the_process_memory_stays_near_the_byte_budget() -> None:
+    """Real RSS, not the estimate: fill a 16 MiB store with the largest sessions allowed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eko_digilocker_sandbox", "--port", "0", "--max-store-mb", "16"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert proc.stdout is not None
+        api = Api(proc.stdout.readline().strip())
+        url = "https://yourapp.example/" + "u" * (2048 - 24)
+        api.new_session(client_ref_id="WARM", redirect_url=url)
+        before = _rss_bytes(proc.pid)
+        created = 0
+        while True:
+            body = {"client_ref_id": f"M-{created}", "redirect_url": url, "initiator_id": "9" * 32}
+            if api.create(user_code="2" * 32, document_requested=["AADHAAR"] * 10, **body).json()[
+                "status"
+            ]:
+                break
+            created += 1
+            assert created < 10_000, "the byte budget never refused"
+        grown = _rss_bytes(proc.pid) - before
+        assert created > 500
+        assert grown < 32 * 1024 * 1024, (created, grown)
+        api.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
