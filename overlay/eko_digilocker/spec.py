@@ -78,6 +78,13 @@ class Operation:
     query: SchemaValidator | None
     responses: dict[str, SchemaValidator]
     security_headers: tuple[str, ...]
+    # What a successful (`status` 0) answer's `data` must be: the schema the 200 answer
+    # names in `x-eko-success-data`. The answer schemas themselves cannot say it (see
+    # the spec's description: no unions in answers).
+    success_data: SchemaValidator
+    # The fields of that `data` that carry a `SessionState` (where a status answer
+    # reports the session's state; see the spec's SessionState).
+    state_fields: tuple[str, ...]
 
 
 def resolve(node: dict[str, Any]) -> dict[str, Any]:
@@ -99,6 +106,22 @@ def _query_schema(parameters: list[dict[str, Any]]) -> dict[str, Any] | None:
         "properties": {p["name"]: p["schema"] for p in query},
         "required": [p["name"] for p in query if p.get("required")],
     }
+
+
+SESSION_STATE_REF = "#/components/schemas/SessionState"
+
+
+def _state_fields(schema: dict[str, Any]) -> tuple[str, ...]:
+    """The properties of `schema` (following refs and allOf) typed as a SessionState."""
+    schema = resolve(schema)
+    found = [
+        name
+        for name, prop in schema.get("properties", {}).items()
+        if prop.get("$ref") == SESSION_STATE_REF
+    ]
+    for part in schema.get("allOf", []):
+        found.extend(_state_fields(part))
+    return tuple(found)
 
 
 def _security_headers(op: dict[str, Any]) -> tuple[str, ...]:
@@ -126,6 +149,7 @@ def operations() -> dict[str, Operation]:
                 for ctype, media in resolve(response).get("content", {}).items()
                 if ctype == "application/json"
             }
+            success_schema = resolve(op["responses"]["200"])["x-eko-success-data"]
             found[op["operationId"]] = Operation(
                 operation_id=op["operationId"],
                 method=method.upper(),
@@ -134,12 +158,30 @@ def operations() -> dict[str, Operation]:
                 query=SchemaValidator(query_schema) if query_schema else None,
                 responses=responses,
                 security_headers=_security_headers(op),
+                success_data=SchemaValidator(success_schema),
+                state_fields=_state_fields(success_schema),
             )
     return found
 
 
 def operation(operation_id: str) -> Operation:
     return operations()[operation_id]
+
+
+def _raw_operation(operation_id: str) -> dict[str, Any]:
+    for item in load_spec()["paths"].values():
+        for op in item.values():
+            if op.get("operationId") == operation_id:
+                found: dict[str, Any] = op
+                return found
+    raise LookupError(f"no operation {operation_id!r} in the spec")
+
+
+def example_values(operation_id: str, status: str) -> list[Any]:
+    """Every named example of one response of an operation."""
+    holder = resolve(_raw_operation(operation_id)["responses"][status])
+    examples = holder["content"]["application/json"].get("examples", {})
+    return [copy.deepcopy(resolve(e)["value"]) for e in examples.values()]
 
 
 def example(operation_id: str, name: str | None = None, *, status: str | None = None) -> Any:

@@ -24,6 +24,7 @@ import uvicorn
 
 from eko_digilocker_sandbox.app import create_app
 from eko_digilocker_sandbox.config import (
+    DEFAULT_PROFILE,
     PROFILES,
     UAT_ACCESS_KEY,
     UAT_DEVELOPER_KEY,
@@ -238,12 +239,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="base of consent URLs, an absolute http(s) URL (default: from the Host header)",
     )
-    parser.add_argument(
-        "--profile",
-        choices=PROFILES,
-        default="eps",
-        help="whose published behaviour to play (default %(default)s)",
-    )
     store = parser.add_argument_group("sessions")
     store.add_argument(
         "--session-ttl",
@@ -306,6 +301,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=1000,
         metavar="N",
         help="open connections at once; more are answered 503 and closed (default 1000)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="which of Eko's documented answer variants to send: eps (error codes in "
+        "`status`, eps.eko.in fields; the default) or legacy (codes in "
+        "`response_status_id`, the legacy README's status shape and ids 1627/1628/1630)",
     )
     faults = parser.add_argument_group("fault injection (off by default; API paths only)")
     for flag, help_text in (

@@ -6,7 +6,6 @@ requests and for other threads (the test-control surface, a test's helper thread
 
 from __future__ import annotations
 
-import enum
 import secrets
 import threading
 from collections import deque
@@ -15,14 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+# The session states are the spec's `SessionState` enum, as generated from it.
+from eko_digilocker_client.models import SessionState as SessionState
+
 FIRST_REFERENCE_ID = 7_000_001
-
-
-class SessionState(enum.StrEnum):
-    PENDING = "PENDING"
-    AUTHENTICATED = "AUTHENTICATED"
-    CONSENT_DENIED = "CONSENT_DENIED"
-    EXPIRED = "EXPIRED"
 
 
 class IdempotencyConflict(Exception):
