@@ -36,6 +36,7 @@ from eko_digilocker_sandbox.state import SandboxState
 
 logger = logging.getLogger("eko_digilocker_sandbox")
 
+INTERNAL_ERROR = "Sandbox internal error; this is a sandbox bug, please report it."
 _JSON_TYPE = b"application/json"
 _MAX_MESSAGE = 300
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
@@ -193,9 +194,7 @@ class ApiPath:
             state.counters.add("internal_errors")
             answer = json_answer(
                 200,
-                answers.envelope(
-                    500, "Sandbox internal error; this is a sandbox bug, please report it.", 1
-                ),
+                answers.envelope(500, INTERNAL_ERROR, answers.FAILURE),
             )
         if state.config.self_check:
             self._self_check(scope, answer)

@@ -16,8 +16,8 @@ GET    /_sandbox/scenarios                    the queued forced scenarios
 DELETE /_sandbox/scenarios                    clear them
 GET    /_sandbox/bare                         a constant body (the benchmark's baseline)
 
-The contract, with every field: /work/wt/_notes/CONTROL-CONTRACT.md and
-openapi/sandbox-control.yaml. Every JSON body goes through `jsonbody.parse`.
+Every field: sandbox/README.md and openapi/sandbox-control.yaml. Every JSON body goes
+through `jsonbody.parse`; errors are `{"error": "<message>"}` with a 4xx status.
 """
 
 from __future__ import annotations
