@@ -266,7 +266,15 @@ def control_routes(state: SandboxState) -> list[Route]:
     return [
         Route("/_sandbox/bare", BareEndpoint()),
         *(Route(path, _ByMethod(fns)) for path, fns in by_path.items()),
+        Route("/_sandbox/{rest:path}", _UnknownRoute()),
     ]
+
+
+class _UnknownRoute:
+    """Any other path under /_sandbox/, any method: the control surface's JSON 404."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _error(404, "no such control route")(scope, receive, send)
 
 
 class _ByMethod:
