@@ -14,7 +14,8 @@ T = TypeVar("T", bound="GetDigilockerDocumentRequest")
 
 @_attrs_define
 class GetDigilockerDocumentRequest:
-    """
+    """The body of Get DigiLocker Document.
+
     Attributes:
         initiator_id (str): Registered mobile number of the API user (see Platform Credentials).
         user_code (str): User code of the retailer/agent the service is run for.
