@@ -239,3 +239,28 @@ def test_the_catch_all_answers_an_envelope_and_counts() -> None:
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
     assert handler.state.counters.internal_errors == 1
+
+
+def test_the_self_check_holds_a_success_to_its_success_data_schema(
+    monkeypatch: Any,
+) -> None:
+    """A created answer without `url` fits the envelope (data fields are optional) but not
+    DigilockerUrlSuccess: the self-check must count it."""
+    from eko_digilocker_sandbox import answers, running_sandbox
+
+    real = answers.created
+
+    def without_url(profile: str, session: Any, url: str) -> dict[str, Any]:
+        answer = real(profile, session, url)
+        del answer["data"]["url"]
+        return answer
+
+    monkeypatch.setattr(answers, "created", without_url)
+    with running_sandbox(SandboxConfig(self_check=True)) as url:
+        response = httpx.post(
+            f"{url}{CREATE}", json=create_body(), headers=signed_headers(), timeout=10
+        )
+        assert response.json()["status"] == 0
+        assert spec_errors(CREATE, "POST", response)  # the tests' own check sees it too
+        state = httpx.get(f"{url}/_sandbox/state", timeout=10).json()
+    assert state["self_check_failures"] == 1
