@@ -82,7 +82,7 @@ def spec_errors(path: str, method: str, response: httpx.Response) -> list[str]:
     """Why an API answer does not match the spec (empty when it does).
 
     Paths outside the spec are held to the 404 answer of any operation (the shared
-    ErrorEnvelope)."""
+    Envelope)."""
     op = OPERATIONS_BY_PATH.get(path)
     if op is None:
         op = next(iter(operations().values()))

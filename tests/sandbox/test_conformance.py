@@ -37,15 +37,15 @@ def test_every_kind_of_answer_matches_the_spec(profiled_api: Api) -> None:
     api.create(client_ref_id="CONF-1", user_code="1")  # idempotency conflict
     api.create(redirect_url="ftp://x.example/")  # 301
     api.create(document_requested=[])  # 461
-    api.status(reference_id)  # 327
+    api.status(reference_id)  # pending (eps: -1; legacy: 327)
     api.document(reference_id, "VER-x")  # 327
-    api.status(1)  # 463
+    api.status(1)  # unknown (eps: -1; legacy: 463)
     api.document(1, "VER-x")  # 463
     verification_id = api.control("POST", f"sessions/{reference_id}/approve").json()[
         "verification_id"
     ]
-    api.status(reference_id)  # 1389
-    api.document(reference_id, verification_id)  # 1390
+    api.status(reference_id)  # success
+    api.document(reference_id, verification_id)  # success
     api.document(reference_id, "VER-wrong")  # 463
     denied = api.new_session()["reference_id"]
     api.control("POST", f"sessions/{denied}/deny")
