@@ -237,10 +237,15 @@ class ApiPath:
                 return
 
     def _self_check(self, scope: Scope, answer: Answer) -> None:
-        op = self.operations.get(scope["method"])
-        validator = (op or next(iter(self.operations.values()))).responses.get(str(answer.status))
+        """The answer matches the spec: its response schema and, for a success, the data
+        the operation's `x-eko-success-data` schema requires."""
+        op = self.operations.get(scope["method"]) or next(iter(self.operations.values()))
+        validator = op.responses.get(str(answer.status))
         try:
-            valid = validator is not None and validator.is_valid(json.loads(answer.body))
+            body = json.loads(answer.body)
+            valid = validator is not None and validator.is_valid(body)
+            if valid and answer.status == 200 and body["status"] == 0:
+                valid = op.success_data.is_valid(body.get("data"))
         except ValueError:
             valid = False
         if not valid:
