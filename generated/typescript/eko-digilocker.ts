@@ -113,12 +113,14 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Registered mobile number of the API user (see Platform Credentials).
+         * @description Registered mobile number of the API user (see Platform Credentials). At most 32
+         *     characters: the local sandbox's own limit (Eko publishes none).
          * @example 9962981729
          */
         InitiatorId: string;
         /**
-         * @description User code of the retailer/agent the service is run for.
+         * @description User code of the retailer/agent the service is run for. At most 32 characters:
+         *     the local sandbox's own limit (Eko publishes none).
          * @example 20810200
          */
         UserCode: string;
@@ -149,12 +151,26 @@ export interface components {
          * @enum {string}
          */
         SessionState: "PENDING" | "AUTHENTICATED" | "EXPIRED" | "CONSENT_DENIED";
+        /**
+         * @description The body of Create DigiLocker URL. (Its example sits here, on the schema: an
+         *     example on the request body makes openapi-generator's Java targets warn.)
+         * @example {
+         *       "initiator_id": "9962981729",
+         *       "user_code": "20810200",
+         *       "client_ref_id": "REQ-20260101-001",
+         *       "document_requested": [
+         *         "AADHAAR"
+         *       ],
+         *       "redirect_url": "https://yourapp.com/kyc/callback"
+         *     }
+         */
         CreateDigilockerUrlRequest: {
             initiator_id: components["schemas"]["InitiatorId"];
             user_code: components["schemas"]["UserCode"];
             client_ref_id?: components["schemas"]["ClientRefId"];
             /**
              * @description List of document types requested for verification. Defaults to ["AADHAAR"].
+             *     At most 10 items: the local sandbox's own limit (Eko publishes none).
              * @default [
              *       "AADHAAR"
              *     ]
@@ -169,26 +185,43 @@ export interface components {
              *     authorisation journey (the legacy README 7.1 says it will then carry the
              *     `verification_id`). Eko answers 301 ("Invalid redirect URL provided.") for a
              *     URL it rejects but does not publish which; the local sandbox rejects
-             *     anything but an absolute http(s) URL.
+             *     anything but an absolute http(s) URL. At most 2048 characters: the local
+             *     sandbox's own limit (Eko publishes none).
              * @example https://yourapp.com/kyc/callback
              */
             redirect_url: string;
         };
+        /**
+         * @description The body of Get DigiLocker Document.
+         * @example {
+         *       "initiator_id": "9962981729",
+         *       "user_code": "20810200",
+         *       "client_ref_id": "REQ-20260101-002",
+         *       "document_type": [
+         *         "AADHAAR"
+         *       ],
+         *       "verification_id": "VER-7483920",
+         *       "reference_id": "7483920"
+         *     }
+         */
         GetDigilockerDocumentRequest: {
             initiator_id: components["schemas"]["InitiatorId"];
             user_code: components["schemas"]["UserCode"];
             client_ref_id?: components["schemas"]["ClientRefId"];
             /**
-             * @description The document types to fetch, e.g. ["AADHAAR"].
+             * @description The document types to fetch, e.g. ["AADHAAR"]. At most 10 items: the local
+             *     sandbox's own limit (Eko publishes none).
              * @example [
              *       "AADHAAR"
              *     ]
              */
             document_type: components["schemas"]["DocumentType"][];
+            /** @description At most 64 characters here: the local sandbox's own limit (Eko publishes none). */
             verification_id: components["schemas"]["VerificationId"];
             /**
              * @description The `reference_id` returned by Create DigiLocker URL. eps.eko.in types it as a
-             *     string here, although Create DigiLocker URL returns a number.
+             *     string here, although Create DigiLocker URL returns a number. At most 20
+             *     characters: the local sandbox's own limit (Eko publishes none).
              * @example 7483920
              */
             reference_id: string;
@@ -242,8 +275,13 @@ export interface components {
         ResponseTypeId: number;
         /** @description On validation errors, a message for each invalid field. */
         InvalidParams: {
-            [key: string]: string;
+            [key: string]: components["schemas"]["InvalidParamMessage"];
         };
+        /**
+         * @description Why one field was refused. (A named schema: openapi-generator warns "Failed to get
+         *     the schema name: null" for an inline `additionalProperties` schema.)
+         */
+        InvalidParamMessage: string;
         /**
          * @description The envelope of an answer with no operation-specific `data` (HTTP 403, 404,
          *     405, 413, 415, 500). Only `status` is required so that a client can read any
@@ -273,28 +311,46 @@ export interface components {
         };
         /** @description The `data` of a Create DigiLocker URL answer (empty on errors). */
         DigilockerUrlPayload: {
-            /**
-             * @description Unique reference id of this DigiLocker session. Store it to poll the status
-             *     and fetch the document.
-             */
-            reference_id?: number;
-            /**
-             * Format: uri
-             * @description DigiLocker redirect URL. Present it to the customer to begin authorisation.
-             */
-            url?: string;
-            /** @description Echo of the document types requested. */
-            document_requested?: string[];
-            /** @description The callback URL provided in the request. */
-            redirect_url?: string;
+            reference_id?: components["schemas"]["SessionReferenceId"];
+            url?: components["schemas"]["DigilockerConsentUrl"];
+            document_requested?: components["schemas"]["RequestedDocuments"];
+            redirect_url?: components["schemas"]["CallbackUrl"];
             verification_id?: components["schemas"]["VerificationId"];
         };
         /**
          * @description What the `data` of a successful (`status` 0) Create DigiLocker URL answer must
          *     carry: `reference_id` and `url` (both Eko sources). Named by the 200 answer's
-         *     `x-eko-success-data`.
+         *     `x-eko-success-data`. The same fields as `DigilockerUrlPayload` (each field's rule
+         *     is its own named schema), listed again rather than composed with `allOf`, which
+         *     openapi-generator's rust target warns about.
          */
-        DigilockerUrlSuccess: components["schemas"]["DigilockerUrlPayload"] & Record<string, never>;
+        DigilockerUrlSuccess: {
+            reference_id: components["schemas"]["SessionReferenceId"];
+            url: components["schemas"]["DigilockerConsentUrl"];
+            document_requested?: components["schemas"]["RequestedDocuments"];
+            redirect_url?: components["schemas"]["CallbackUrl"];
+            verification_id?: components["schemas"]["VerificationId"];
+        };
+        /**
+         * @description Unique reference id of this DigiLocker session. Store it to poll the status and
+         *     fetch the document.
+         */
+        SessionReferenceId: number;
+        /**
+         * Format: uri
+         * @description DigiLocker redirect URL. Present it to the customer to begin authorisation.
+         */
+        DigilockerConsentUrl: string;
+        /** @description Echo of the document types requested. */
+        RequestedDocuments: components["schemas"]["EchoedDocumentType"][];
+        /**
+         * @description A document type as Eko echoes it (any string, so that a type Eko adds later does
+         *     not make the answer unreadable). A named schema: openapi-generator warns "Failed to
+         *     get the schema name: null" for a named array whose items are inline.
+         */
+        EchoedDocumentType: string;
+        /** @description The callback URL provided in the request. */
+        CallbackUrl: string;
         /**
          * @description Every HTTP 200 answer of DigiLocker Verification Status: success or error.
          *     A successful answer's `data` matches `VerificationStatusPayload`.
