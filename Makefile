@@ -4,31 +4,73 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
+# the TypeScript client's tools (package-lock.json): openapi-typescript, openapi-fetch, tsc
+NODE_INSTALLED := node_modules/.installed
+TS_OUT := build/typescript
+MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup generate check-generated lint typecheck unit test demo sandbox contract fuzz bench clean
+.PHONY: setup browser generate check-generated generator-matrix ts-build ts-test lint typecheck unit test demo sandbox contract fuzz bench clean
 
-setup: $(INSTALLED)
+setup: $(INSTALLED) $(NODE_INSTALLED) browser
+
+# The consent-page test drives Debian's chromium through chromedriver (tests/sandbox/
+# test_consent_browser.py). Installed here when missing and we are root; otherwise the
+# test fails and names the command.
+BROWSER_INSTALL := apt-get update && apt-get install -y chromium chromium-driver
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing the test browser: $(BROWSER_INSTALL)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else \
+		echo "make browser: not root, so the consent-page browser test will fail; run as root: $(BROWSER_INSTALL)" >&2; \
+	fi
 
 $(INSTALLED): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@
 
-generate: $(INSTALLED)
+$(NODE_INSTALLED): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: the TypeScript client needs Node.js 20+ and npm (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/generate.py
 
-check-generated: $(INSTALLED)
+check-generated: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python scripts/generate.py --check
+
+# The spec through openapi-generator's mainstream targets (Java 17+): any warning but the
+# 3.1 beta notice fails. Then typescript-fetch's models decode every documented answer.
+generator-matrix: $(INSTALLED) $(NODE_INSTALLED)
+	rm -rf $(MATRIX_OUT) build/matrix-typescript
+	$(BIN)/python scripts/generator_matrix.py --keep $(MATRIX_OUT)
+	node_modules/.bin/tsc -p tsconfig.matrix.json
+	node --test build/matrix-typescript/tests/typescript-fetch/
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml
 
-typecheck: $(INSTALLED)
+typecheck: $(INSTALLED) ts-build
 	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox
 
-unit: $(INSTALLED)
+# tsc --strict (tsconfig.json) type-checks the generated types, the overlay and the tests
+# as it compiles them for Node's test runner.
+ts-build: $(NODE_INSTALLED)
+	rm -rf $(TS_OUT)
+	node_modules/.bin/tsc -p tsconfig.json
+
+# Signing vectors, every documented answer of the spec, and the journey against a real
+# sandbox process.
+ts-test: ts-build $(INSTALLED)
+	node --test $(TS_OUT)/tests/typescript/
+
+unit: $(INSTALLED) browser
 	$(BIN)/pytest --junitxml=reports/junit.xml
 
 # The contract suite alone: against the embedded sandbox, or against the server named by
@@ -37,10 +79,10 @@ contract: $(INSTALLED)
 	$(BIN)/pytest tests/contract --junitxml=reports/contract-junit.xml
 
 # The same property and contract tests with many more, random examples.
-fuzz: $(INSTALLED)
+fuzz: $(INSTALLED) browser
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/contract tests/client tests/sandbox -x
 
-test: check-generated lint typecheck unit
+test: check-generated lint typecheck generator-matrix ts-test unit
 
 demo: $(INSTALLED)
 	$(BIN)/python examples/demo.py
@@ -52,4 +94,4 @@ sandbox: $(INSTALLED)
 	$(BIN)/eko-digilocker sandbox --port 8080
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache reports
+	rm -rf $(VENV) .mypy_cache .ruff_cache reports node_modules build

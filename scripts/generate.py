@@ -1,9 +1,13 @@
-"""Regenerate the client from the spec, or check that the committed client matches it.
+"""Regenerate the clients from the spec, or check that the committed clients match it.
 
-    python scripts/generate.py           rewrite generated/eko_digilocker_client
+    python scripts/generate.py           rewrite generated/eko_digilocker_client (Python)
+                                         and generated/typescript (TypeScript types)
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
-                                         naming the files, if the committed copy differs
-    --spec PATH / --target DIR           another spec or client folder (used by the tests)
+                                         naming the files, if a committed copy differs
+    --spec PATH / --target DIR           another spec or Python client folder (used by the
+                                         tests); the TypeScript folder is `typescript`
+                                         beside the Python one unless --ts-target says
+    --client python|typescript           only one of the two (used by the tests)
 
 Both modes build in a temporary folder outside the repository, so that the generator's
 ruff post-hooks never pick up this project's ruff settings and the output is the same
@@ -29,6 +33,9 @@ SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
 CONFIG = ROOT / "openapi" / "generator-config.yaml"
 PACKAGE = "eko_digilocker_client"
 TARGET = ROOT / "generated" / PACKAGE
+TS_FILE = "eko-digilocker.ts"
+# openapi-typescript, pinned by package-lock.json and installed by `make setup` (npm ci)
+OPENAPI_TYPESCRIPT = ROOT / "node_modules" / ".bin" / "openapi-typescript"
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -63,6 +70,19 @@ def build(out: Path, spec_path: Path = SPEC) -> None:
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
 
 
+def build_typescript(out: Path, spec_path: Path = SPEC) -> None:
+    """Write the spec's TypeScript types (for openapi-fetch) into `out`."""
+    if not OPENAPI_TYPESCRIPT.exists():
+        raise SystemExit(f"{OPENAPI_TYPESCRIPT} is missing: run `make setup` (npm ci)")
+    out.mkdir(parents=True)
+    subprocess.run(
+        # --enum-values: each enum's values as an array too, for checks at run time
+        [str(OPENAPI_TYPESCRIPT), str(spec_path), "--enum-values", "--output", str(out / TS_FILE)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def differences(expected: Path, actual: Path) -> list[str]:
     """Relative paths that are missing, extra or different in `actual`."""
     found: list[str] = []
@@ -82,33 +102,52 @@ def differences(expected: Path, actual: Path) -> list[str]:
     return sorted(found)
 
 
+def stale_files(built: Path, target: Path, spec: Path) -> list[str]:
+    """Say what differs between a freshly built folder and the committed one."""
+    if not target.is_dir():
+        return [f"{target} is missing: run `make generate`."]
+    stale = differences(built, target)
+    if not stale:
+        print(f"{target.name} matches the spec.")
+        return []
+    return [
+        f"The committed {target.name} differs from {spec}.",
+        "Run `make generate` and commit the result. Files that differ:",
+        *(f"  {target.name}/{name}" for name in stale),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if generated/ is stale")
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
+    parser.add_argument("--ts-target", type=Path)
+    parser.add_argument("--client", choices=["python", "typescript"], help="only this one")
     args = parser.parse_args()
     target: Path = args.target.resolve()
+    ts_target: Path = (args.ts_target or target.parent / "typescript").resolve()
+    spec: Path = args.spec.resolve()
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
-        out = Path(tmp) / PACKAGE
-        build(out, args.spec.resolve())
+        built: dict[Path, Path] = {}
+        if args.client in (None, "python"):
+            built[target] = Path(tmp) / PACKAGE
+            build(built[target], spec)
+        if args.client in (None, "typescript"):
+            built[ts_target] = Path(tmp) / "typescript"
+            build_typescript(built[ts_target], spec)
         if args.check:
-            if not target.is_dir():
-                print(f"{target} is missing: run `make generate`.")
-                return 1
-            stale = differences(out, target)
-            if stale:
-                print(f"The committed client differs from {args.spec}.")
-                print("Run `make generate` and commit the result. Files that differ:")
-                for name in stale:
-                    print(f"  {target.name}/{name}")
-                return 1
-            print(f"{target.name} matches the spec.")
-            return 0
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(out, target, ignore=shutil.ignore_patterns("__pycache__"))
-        print(f"wrote {target}")
+            problems = [
+                line for dest, out in built.items() for line in stale_files(out, dest, spec)
+            ]
+            for line in problems:
+                print(line)
+            return 1 if problems else 0
+        for dest, out in built.items():
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(out, dest, ignore=shutil.ignore_patterns("__pycache__"))
+            print(f"wrote {dest}")
         return 0
 
 

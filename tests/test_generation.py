@@ -1,5 +1,6 @@
-"""The drift check: a spec edit without `make generate` fails and names the files;
-regenerating makes it pass again, changing only what the edit implies."""
+"""The drift check: a spec edit without `make generate` fails and names the files, in the
+Python and the TypeScript client; regenerating makes it pass again, changing only what
+the edit implies."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
 COMMITTED = ROOT / "generated" / "eko_digilocker_client"
+TS_COMMITTED = ROOT / "generated" / "typescript"
 OLD = "Photo, base64-encoded."  # the description of one field, DigilockerDocument.photo
 NEW = "Photo of the holder, base64-encoded."
 
@@ -61,6 +63,32 @@ def test_a_spec_edit_is_caught_then_regenerated(tmp_path: Path) -> None:
         assert [line[0] for line in edits] == ["-", "+"], edits
         assert OLD in edits[0]
         assert NEW in edits[1]
+
+
+def test_a_spec_edit_is_caught_in_the_typescript_client(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC.read_text().replace(OLD, NEW))
+    typescript = tmp_path / "typescript"
+    shutil.copytree(TS_COMMITTED, typescript)
+    targets = ("--client", "typescript", "--spec", str(spec), "--ts-target", str(typescript))
+
+    stale = generate("--check", *targets)
+    assert stale.returncode == 1
+    assert "typescript/eko-digilocker.ts" in stale.stdout
+
+    assert generate(*targets).returncode == 0
+    assert generate("--check", *targets).returncode == 0
+    assert _changed_files(TS_COMMITTED, typescript) == ["eko-digilocker.ts"]
+    before = (TS_COMMITTED / "eko-digilocker.ts").read_text().splitlines()
+    after = (typescript / "eko-digilocker.ts").read_text().splitlines()
+    edits = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert [line[0] for line in edits] == ["-", "+"], edits
+    assert OLD in edits[0]
+    assert NEW in edits[1]
 
 
 def _changed_files(left: Path, right: Path) -> list[str]:

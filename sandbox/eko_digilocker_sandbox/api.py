@@ -2,8 +2,9 @@
 
 Each request goes through, in this order: method (405), authentication (403), content
 type of a body (415), body size (413, refused from Content-Length or while streaming,
-never read whole), JSON parsing and schema validation against the spec (Eko's
-validation error), scenario forcing, then the operation itself. Faults, when switched on,
+never read whole), JSON parsing (`jsonbody`) and schema validation against the spec
+(Eko's validation error), scenario forcing (queued through the control surface first,
+then magic inputs), then the operation itself. Faults, when switched on,
 strike before or after that. Whatever happens inside, the client gets an envelope: an
 unexpected exception becomes an internal-error envelope and is counted, never a 500.
 """
@@ -23,21 +24,21 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import Receive, Scope, Send
 
 from eko_digilocker.spec import Operation, resolve
-from eko_digilocker_sandbox import answers, faults, scenarios
+from eko_digilocker_sandbox import answers, faults, jsonbody, scenarios
 from eko_digilocker_sandbox.auth import AuthFailure
 from eko_digilocker_sandbox.sessions import (
     IdempotencyConflict,
     Session,
     SessionState,
+    StoreFull,
 )
 from eko_digilocker_sandbox.state import SandboxState
 
 logger = logging.getLogger("eko_digilocker_sandbox")
 
+INTERNAL_ERROR = "Sandbox internal error; this is a sandbox bug, please report it."
 _JSON_TYPE = b"application/json"
 _MAX_MESSAGE = 300
-MAX_DEPTH = 32  # deeper JSON is refused; no Eko request nests more than 3 levels
-_TOO_DEEP = f"body is nested too deeply (more than {MAX_DEPTH} levels)"
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?([eE][+-]?[0-9]{1,3})?")
 _HOST = re.compile(rb"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
@@ -103,48 +104,14 @@ def _invalid(field: str, message: str) -> Refused:
     return Refused(json_answer(200, answers.validation_error({field: _short(message)})))
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-# Built once: json.loads(..., parse_constant=...) would build a decoder per call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
 def _parse_json(body: bytes) -> Any:
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _invalid("(body)", f"body is not valid UTF-8 (byte {exc.start})") from None
-    if not text.strip():
-        raise _invalid("(body)", "body is empty: send a JSON object")
-    try:
-        value = _DECODER.decode(text)
-    except RecursionError:
-        raise _invalid("(body)", _TOO_DEEP) from None
-    except ValueError as exc:
-        raise _invalid("(body)", f"malformed JSON: {exc}") from None
-    if _deeper_than(value, MAX_DEPTH):
-        raise _invalid("(body)", _TOO_DEEP)
-    return value
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether containers nest more than `limit` levels (iterative: no recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+        return jsonbody.parse(body)
+    except jsonbody.JsonBodyError as exc:
+        raise _invalid("(body)", str(exc)) from None
 
 
 def _has_body(headers: Mapping[bytes, bytes]) -> bool:
@@ -227,9 +194,7 @@ class ApiPath:
             state.counters.add("internal_errors")
             answer = json_answer(
                 200,
-                answers.envelope(
-                    500, "Sandbox internal error; this is a sandbox bug, please report it.", 1
-                ),
+                answers.envelope(500, INTERNAL_ERROR, answers.FAILURE),
             )
         if state.config.self_check:
             self._self_check(scope, answer)
@@ -272,10 +237,15 @@ class ApiPath:
                 return
 
     def _self_check(self, scope: Scope, answer: Answer) -> None:
-        op = self.operations.get(scope["method"])
-        validator = (op or next(iter(self.operations.values()))).responses.get(str(answer.status))
+        """The answer matches the spec: its response schema and, for a success, the data
+        the operation's `x-eko-success-data` schema requires."""
+        op = self.operations.get(scope["method"]) or next(iter(self.operations.values()))
+        validator = op.responses.get(str(answer.status))
         try:
-            valid = validator is not None and validator.is_valid(json.loads(answer.body))
+            body = json.loads(answer.body)
+            valid = validator is not None and validator.is_valid(body)
+            if valid and answer.status == 200 and body["status"] == 0:
+                valid = op.success_data.is_valid(body.get("data"))
         except ValueError:
             valid = False
         if not valid:
@@ -325,6 +295,10 @@ class ApiPath:
                 )
             raise Refused(json_answer(200, answers.validation_error(invalid)))
 
+        queued = self.state.forced.take(op.operation_id, params.get("client_ref_id"))
+        if queued is not None:  # forced through POST /_sandbox/scenarios
+            status, envelope = scenarios.answer(queued, self.state.profile, op.operation_id)
+            return json_answer(status, envelope)
         eps_scenario = query.get(scenarios.QUERY_PARAMETER)
         try:
             forced = scenarios.requested(
@@ -444,6 +418,8 @@ class ApiPath:
                     "body: send the same body to repeat a call, or a new client_ref_id."
                 ),
             )
+        except StoreFull as full:
+            return json_answer(200, answers.envelope(1, str(full), answers.FAILURE))
         return Answer(200, session.answer)
 
     def _session(self, request: Request, reference_id: int | None) -> Session | None:

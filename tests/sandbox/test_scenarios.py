@@ -56,7 +56,7 @@ def assert_forced(api: Api, response: Any, forced: int) -> None:
 def test_client_ref_id_forces_a_scenario(profiled_api: Api, operation: str, forced: int) -> None:
     api = profiled_api
     assert_forced(api, call(api, operation, f"SCENARIO-{forced}"), forced)
-    assert api.control("GET", "sessions").json()["count"] == 0
+    assert api.state()["sessions"] == 0
 
 
 # Eko's mock (eps-mock-server match.ts) forces an operation's documented error; here the

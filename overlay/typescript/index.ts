@@ -1,0 +1,13 @@
+export { createEkoClient, type EkoClient, type EkoClientOptions } from "./client.js";
+export { ekoSigning, signSecretKey, type EkoKeys } from "./signing.js";
+export {
+  errorCode,
+  readAnswer,
+  sessionState,
+  type Answer,
+  type AnswerBody,
+  type CallResult,
+  type Envelope,
+  type SessionState,
+} from "./answers.js";
+export type { components, operations, paths } from "../../generated/typescript/eko-digilocker.js";
