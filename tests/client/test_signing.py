@@ -150,3 +150,17 @@ def test_300_concurrent_async_creates_carry_300_distinct_signatures() -> None:
             request.headers["secret-key-timestamp"],
             request.headers["secret-key"],
         )
+
+
+def test_timestamps_never_run_further_ahead_of_the_clock_than_allowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eko_digilocker import signing
+
+    waits: list[float] = []
+    monkeypatch.setattr(signing, "MAX_AHEAD_MS", 5)
+    monkeypatch.setattr(signing.time, "sleep", waits.append)
+    auth = EkoAuth("dev", "key", clock=lambda: 1000)
+    stamps = [auth.timestamp() for _ in range(8)]
+    assert stamps == list(range(1000, 1008))
+    assert waits == [0.001, 0.002]  # the 7th and 8th waited for the clock to catch up
