@@ -7,8 +7,8 @@ Timeouts come in two kinds:
 - `phase_timeout` (an `httpx.Timeout`, default connect 5 s, others 30 s) limits each
   phase of one attempt: connecting, waiting for a pooled connection, each write, and
   each read (which restarts with every byte received).
-A call ends at whichever comes first. With your own `transport` in `httpx_args`, the
-deadline is checked between the body's chunks, not inside a read.
+A call ends at whichever comes first. With your own `transport` (or a `proxy`) in
+`httpx_args`, the deadline is checked between the body's chunks, not inside a read.
 """
 
 from __future__ import annotations

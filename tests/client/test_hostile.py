@@ -101,7 +101,7 @@ def test_the_deadline_holds_for_the_async_client(mode: str) -> None:
         with pytest.raises(EkoTimeoutError):
             asyncio.run(call(server.url))
         took = time.monotonic() - start
-    assert 0.9 < took < 2.0
+    assert 0.9 < took < 2.5  # includes the event loop's and the client's start
 
 
 def test_a_per_call_timeout_overrides_the_clients() -> None:
