@@ -23,7 +23,7 @@ check-generated: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml
+	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml openapi/sandbox-control.yaml
 
 typecheck: $(INSTALLED)
 	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox

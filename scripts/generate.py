@@ -4,6 +4,9 @@
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if the committed copy differs
     --spec PATH / --target DIR           another spec or client folder (used by the tests)
+    --control-spec PATH / --control-target FILE
+                                         the same for the sandbox control surface's
+                                         document, bundled as JSON into the sandbox package
 
 Both modes build in a temporary folder outside the repository, so that the generator's
 ruff post-hooks never pick up this project's ruff settings and the output is the same
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -29,6 +33,8 @@ SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
 CONFIG = ROOT / "openapi" / "generator-config.yaml"
 PACKAGE = "eko_digilocker_client"
 TARGET = ROOT / "generated" / PACKAGE
+CONTROL_SPEC = ROOT / "openapi" / "sandbox-control.yaml"
+CONTROL_TARGET = ROOT / "sandbox" / "eko_digilocker_sandbox" / "control-openapi.json"
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -63,6 +69,53 @@ def build(out: Path, spec_path: Path = SPEC) -> None:
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
 
 
+def bundle(spec_path: Path) -> dict[str, Any]:
+    """`spec_path` read as one self-contained document: each `$ref` into another file
+    (`eko-digilocker.yaml#/components/schemas/X`) becomes a local `#/components/schemas/X`,
+    with X (and whatever it refers to in turn) copied in, so shared rules stay written once."""
+    spec: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    own = spec.setdefault("components", {}).setdefault("schemas", {})
+    copied: dict[str, Any] = {}
+    others: dict[Path, Any] = {}
+    imported: dict[str, Path] = {}
+
+    def localise(node: Any, source: Path) -> Any:
+        if isinstance(node, list):
+            return [localise(item, source) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and (ref.partition("#")[0] or source != spec_path):
+            name = import_schema(ref, source)
+            return {**node, "$ref": f"#/components/schemas/{name}"}
+        return {key: localise(value, source) for key, value in node.items()}
+
+    def import_schema(ref: str, source: Path) -> str:
+        file_part, _, pointer = ref.partition("#")
+        origin = (source.parent / file_part).resolve() if file_part else source
+        prefix = "/components/schemas/"
+        if not pointer.startswith(prefix):
+            raise ValueError(f"{spec_path.name}: only schemas can be shared, not {ref}")
+        name = pointer.removeprefix(prefix)
+        if imported.get(name) == origin:
+            return name
+        if name in own or name in copied:
+            raise ValueError(f"{spec_path.name}: schema {name} is defined twice")
+        if origin not in others:
+            others[origin] = yaml.safe_load(origin.read_text(encoding="utf-8"))
+        imported[name] = origin  # before localising: a schema may refer to itself
+        copied[name] = localise(others[origin]["components"]["schemas"][name], origin)
+        return name
+
+    bundled: dict[str, Any] = localise(spec, spec_path)
+    bundled["components"]["schemas"].update(copied)
+    return bundled
+
+
+def control_json(spec_path: Path = CONTROL_SPEC) -> str:
+    return json.dumps(bundle(spec_path), indent=1) + "\n"
+
+
 def differences(expected: Path, actual: Path) -> list[str]:
     """Relative paths that are missing, extra or different in `actual`."""
     found: list[str] = []
@@ -87,8 +140,12 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if generated/ is stale")
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
+    parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
+    parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
     args = parser.parse_args()
     target: Path = args.target.resolve()
+    control = control_json(args.control_spec.resolve())
+    control_target: Path = args.control_target.resolve()
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
         out = Path(tmp) / PACKAGE
@@ -97,18 +154,21 @@ def main() -> int:
             if not target.is_dir():
                 print(f"{target} is missing: run `make generate`.")
                 return 1
-            stale = differences(out, target)
+            stale = [f"{target.name}/{name}" for name in differences(out, target)]
+            if not control_target.is_file() or control_target.read_text("utf-8") != control:
+                stale.append(f"{control_target.parent.name}/{control_target.name}")
             if stale:
-                print(f"The committed client differs from {args.spec}.")
+                print(f"The committed files differ from {args.spec} / {args.control_spec}.")
                 print("Run `make generate` and commit the result. Files that differ:")
                 for name in stale:
-                    print(f"  {target.name}/{name}")
+                    print(f"  {name}")
                 return 1
-            print(f"{target.name} matches the spec.")
+            print(f"{target.name} and {control_target.name} match the specs.")
             return 0
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(out, target, ignore=shutil.ignore_patterns("__pycache__"))
-        print(f"wrote {target}")
+        control_target.write_text(control, encoding="utf-8")
+        print(f"wrote {target} and {control_target}")
         return 0
 
 

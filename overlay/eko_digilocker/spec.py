@@ -2,6 +2,8 @@
 
 This is the only place field rules come from: the client validates its input here and
 the sandbox validates requests and its own answers here. Nothing is copied by hand.
+The same machinery reads other OpenAPI documents when given one (`operations_in(spec)`):
+the sandbox's control client uses it for the control surface's own document.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ def load_spec() -> dict[str, Any]:
     return spec
 
 
-def standalone(schema: dict[str, Any]) -> dict[str, Any]:
-    """A schema that resolves the spec's `#/components/...` refs on its own."""
-    return {**schema, "components": load_spec()["components"]}
+def standalone(schema: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A schema that resolves the `#/components/...` refs of `spec` (default: the
+    client's spec) on its own."""
+    return {**schema, "components": (spec or load_spec())["components"]}
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,13 @@ class SchemaValidator:
     """A compiled validator that reports every error by field name."""
 
     schema: dict[str, Any]
+    #: the document whose `#/components/...` the schema refers to; None: the client's spec
+    spec: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     _compiled: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        compiled = jsonschema_rs.validator_for(standalone(self.schema), validate_formats=True)
+        whole = standalone(self.schema, self.spec)
+        compiled = jsonschema_rs.validator_for(whole, validate_formats=True)
         object.__setattr__(self, "_compiled", compiled)
 
     def is_valid(self, instance: Any) -> bool:
@@ -80,18 +86,18 @@ class Operation:
     security_headers: tuple[str, ...]
 
 
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
+def resolve(node: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
     """Follow local `$ref`s (`#/components/...`) to the object they name."""
     while "$ref" in node:
-        target: Any = load_spec()
+        target: Any = spec or load_spec()
         for part in node["$ref"].removeprefix("#/").split("/"):
             target = target[part]
         node = target
     return node
 
 
-def _query_schema(parameters: list[dict[str, Any]]) -> dict[str, Any] | None:
-    query = [p for p in map(resolve, parameters) if p["in"] == "query"]
+def _query_schema(parameters: list[dict[str, Any]], spec: dict[str, Any]) -> dict[str, Any] | None:
+    query = [p for p in (resolve(p, spec) for p in parameters) if p["in"] == "query"]
     if not query:
         return None
     return {
@@ -101,8 +107,8 @@ def _query_schema(parameters: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-def _security_headers(op: dict[str, Any]) -> tuple[str, ...]:
-    schemes = load_spec()["components"]["securitySchemes"]
+def _security_headers(op: dict[str, Any], spec: dict[str, Any]) -> tuple[str, ...]:
+    schemes = spec["components"].get("securitySchemes", {})
     names: list[str] = []
     for requirement in op.get("security", []):
         for scheme in requirement:
@@ -113,27 +119,34 @@ def _security_headers(op: dict[str, Any]) -> tuple[str, ...]:
 
 @cache
 def operations() -> dict[str, Operation]:
-    """Every operation in the spec, by operationId."""
+    """Every operation in the client's spec, by operationId."""
+    return operations_in(load_spec())
+
+
+def operations_in(spec: dict[str, Any]) -> dict[str, Operation]:
+    """Every operation in `spec`, by operationId, with validators compiled against it."""
     found: dict[str, Operation] = {}
-    for path, item in load_spec()["paths"].items():
+    for path, item in spec["paths"].items():
         for method, op in item.items():
             body = op.get("requestBody")
-            body_schema = resolve(body)["content"]["application/json"]["schema"] if body else None
-            query_schema = _query_schema(op.get("parameters", []))
+            body_schema = (
+                resolve(body, spec)["content"]["application/json"]["schema"] if body else None
+            )
+            query_schema = _query_schema(op.get("parameters", []), spec)
             responses = {
-                status: SchemaValidator(media["schema"])
+                status: SchemaValidator(media["schema"], spec)
                 for status, response in op["responses"].items()
-                for ctype, media in resolve(response).get("content", {}).items()
+                for ctype, media in resolve(response, spec).get("content", {}).items()
                 if ctype == "application/json"
             }
             found[op["operationId"]] = Operation(
                 operation_id=op["operationId"],
                 method=method.upper(),
                 path=path,
-                body=SchemaValidator(body_schema) if body_schema else None,
-                query=SchemaValidator(query_schema) if query_schema else None,
+                body=SchemaValidator(body_schema, spec) if body_schema else None,
+                query=SchemaValidator(query_schema, spec) if query_schema else None,
                 responses=responses,
-                security_headers=_security_headers(op),
+                security_headers=_security_headers(op, spec),
             )
     return found
 
