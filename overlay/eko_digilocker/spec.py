@@ -73,6 +73,9 @@ class SchemaValidator:
         return found
 
 
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
 @dataclass(frozen=True)
 class Operation:
     """What the spec says about one operation, as plain JSON schemas."""
@@ -128,6 +131,8 @@ def operations_in(spec: dict[str, Any]) -> dict[str, Operation]:
     found: dict[str, Operation] = {}
     for path, item in spec["paths"].items():
         for method, op in item.items():
+            if method not in HTTP_METHODS:  # path-level `parameters`, `summary`...
+                continue
             body = op.get("requestBody")
             body_schema = (
                 resolve(body, spec)["content"]["application/json"]["schema"] if body else None
