@@ -20,12 +20,14 @@ from .errors import (
     EkoValidationError,
     EkoVerificationPendingError,
 )
+from .redirect import ConsentRedirect, parse_redirect
 from .retries import RetryPolicy
 from .signing import EkoAuth, sign_secret_key
 from .spec import FieldError
 
 __all__ = [
     "AsyncEkoClient",
+    "ConsentRedirect",
     "ConsentResult",
     "ConsentState",
     "EkoApiError",
@@ -43,6 +45,7 @@ __all__ = [
     "EkoVerificationPendingError",
     "FieldError",
     "RetryPolicy",
+    "parse_redirect",
     "sign_secret_key",
     "wait_for_consent",
 ]
