@@ -23,12 +23,13 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import Receive, Scope, Send
 
 from eko_digilocker.spec import Operation, resolve
-from eko_digilocker_sandbox import answers, faults, scenarios
+from eko_digilocker_sandbox import answers, faults, jsonbody, scenarios
 from eko_digilocker_sandbox.auth import AuthFailure
 from eko_digilocker_sandbox.sessions import (
     IdempotencyConflict,
     Session,
     SessionState,
+    StoreFull,
 )
 from eko_digilocker_sandbox.state import SandboxState
 
@@ -36,8 +37,6 @@ logger = logging.getLogger("eko_digilocker_sandbox")
 
 _JSON_TYPE = b"application/json"
 _MAX_MESSAGE = 300
-MAX_DEPTH = 32  # deeper JSON is refused; no Eko request nests more than 3 levels
-_TOO_DEEP = f"body is nested too deeply (more than {MAX_DEPTH} levels)"
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?([eE][+-]?[0-9]{1,3})?")
 _HOST = re.compile(rb"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
@@ -103,48 +102,14 @@ def _invalid(field: str, message: str) -> Refused:
     return Refused(json_answer(200, answers.validation_error({field: _short(message)})))
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-# Built once: json.loads(..., parse_constant=...) would build a decoder per call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
 def _parse_json(body: bytes) -> Any:
     try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _invalid("(body)", f"body is not valid UTF-8 (byte {exc.start})") from None
-    if not text.strip():
-        raise _invalid("(body)", "body is empty: send a JSON object")
-    try:
-        value = _DECODER.decode(text)
-    except RecursionError:
-        raise _invalid("(body)", _TOO_DEEP) from None
-    except ValueError as exc:
-        raise _invalid("(body)", f"malformed JSON: {exc}") from None
-    if _deeper_than(value, MAX_DEPTH):
-        raise _invalid("(body)", _TOO_DEEP)
-    return value
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether containers nest more than `limit` levels (iterative: no recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+        return jsonbody.parse(body)
+    except jsonbody.JsonBodyError as exc:
+        raise _invalid("(body)", str(exc)) from None
 
 
 def _has_body(headers: Mapping[bytes, bytes]) -> bool:
@@ -325,6 +290,10 @@ class ApiPath:
                 )
             raise Refused(json_answer(200, answers.validation_error(invalid)))
 
+        queued = self.state.forced.take(op.operation_id, params.get("client_ref_id"))
+        if queued is not None:  # forced through POST /_sandbox/scenarios
+            status, envelope = scenarios.answer(queued)
+            return json_answer(status, envelope)
         try:
             forced = scenarios.requested(params.get("client_ref_id"), query.get("eps_scenario"))
         except scenarios.UnknownScenario as exc:
@@ -439,6 +408,8 @@ class ApiPath:
                     answers.FAILURE,
                 ),
             )
+        except StoreFull as full:
+            return json_answer(200, answers.envelope(1, str(full), answers.FAILURE))
         return Answer(200, session.answer)
 
     def _session(self, request: Request, reference_id: int | None) -> Session | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
+import threading
 from collections.abc import Callable, Mapping, Sequence
 
 DEVELOPER_KEY = "developer_key"
@@ -33,6 +35,9 @@ class Authenticator:
         credentials: Mapping[str, str],
         window_seconds: float,
         clock: Callable[[], float],
+        *,
+        reject_replay: bool = False,
+        max_replay_entries: int = 100_000,
     ) -> None:
         # The HMAC key is the base64 text of the access key, as ASCII bytes. One keyed
         # HMAC per developer_key is built here and copied per request (cheaper than rekeying).
@@ -45,6 +50,7 @@ class Authenticator:
         self._window_ms = window_seconds * 1000.0
         self._window_seconds = window_seconds
         self._clock = clock
+        self._replays = ReplayGuard(max_replay_entries) if reject_replay else None
 
     def check(self, headers: Mapping[bytes, bytes], required: Sequence[str]) -> bytes:
         """Return the authenticated developer_key, or raise `AuthFailure`.
@@ -84,4 +90,43 @@ class Authenticator:
                 "Authentication failed: secret-key does not match secret-key-timestamp "
                 "for this developer_key."
             )
+        if self._replays is not None:
+            self._replays.admit(
+                (developer_key, timestamp, expected), int(timestamp) + self._window_ms, now_ms
+            )
         return developer_key
+
+
+class ReplayGuard:
+    """Signatures seen within the timestamp window (`--reject-replay`).
+
+    A signature stays acceptable while its timestamp is inside the window, so it is
+    remembered until `timestamp + window`, then forgotten (a heap orders the deadlines).
+    At most `max_entries` are remembered: beyond that a new signature is refused too,
+    rather than forgetting one that could still be replayed.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self._max = max_entries
+        self._lock = threading.Lock()
+        self._seen: set[tuple[bytes, bytes, bytes]] = set()
+        self._deadlines: list[tuple[float, tuple[bytes, bytes, bytes]]] = []
+
+    def admit(self, key: tuple[bytes, bytes, bytes], deadline_ms: float, now_ms: float) -> None:
+        with self._lock:
+            while self._deadlines and self._deadlines[0][0] < now_ms:
+                self._seen.discard(heapq.heappop(self._deadlines)[1])
+            if key in self._seen:
+                raise AuthFailure(
+                    "Authentication failed: this developer_key, secret-key-timestamp and "
+                    "secret-key were already used (the sandbox runs with --reject-replay): "
+                    "sign every request with a new timestamp."
+                )
+            if len(self._seen) >= self._max:
+                raise AuthFailure(
+                    f"Authentication failed: the sandbox remembers at most {self._max} "
+                    "signatures for --reject-replay and is full; retry once older "
+                    "timestamps leave the window."
+                )
+            self._seen.add(key)
+            heapq.heappush(self._deadlines, (deadline_ms, key))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from eko_digilocker_sandbox.faults import FaultSettings
 
@@ -20,13 +21,44 @@ UAT_TEST_ACCOUNT = {
 }
 
 
+#: What `PUT /_sandbox/profile` can switch between: whose published behaviour to play.
+PROFILES = ("eps", "legacy")
+
+
 def _uat_credentials() -> dict[str, str]:
     return {UAT_DEVELOPER_KEY: UAT_ACCESS_KEY}
+
+
+def _check_base_url(url: str) -> None:
+    """Consent URLs are `{base}/consent/...`: the base must be an absolute http(s) URL."""
+    problem = None
+    if not url.isascii() or not url.isprintable() or " " in url:
+        problem = "only visible ASCII characters"
+    else:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a bad port
+        except ValueError as exc:
+            problem = f"a valid host and port ({exc})"
+        else:
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                problem = "an absolute http:// or https:// URL with a host"
+            elif parts.query or parts.fragment or "?" in url or "#" in url:
+                problem = "no query or fragment"
+    if problem:
+        raise ValueError(f"public_base_url {url[:80]!r} is not usable: it needs {problem}")
 
 
 @dataclass(frozen=True)
 class SandboxConfig:
     """How a sandbox behaves.
+
+    Limits (sandbox README, "Limits and timeouts"): a session is kept at least
+    `session_ttl_seconds` after its creation and at most `session_retention_seconds`;
+    the store holds at most `max_sessions` sessions and about `max_store_bytes` bytes of
+    them, and refuses a create beyond either once no expired session is left to forget.
+    `reject_replay` refuses a signature seen before within the timestamp window,
+    remembering at most `max_replay_entries` of them.
 
     `credentials` maps each known `developer_key` to its `access_key`. `clock` returns
     seconds since the UNIX epoch; tests inject a fake one to move time (timestamp window
@@ -38,8 +70,13 @@ class SandboxConfig:
     credentials: Mapping[str, str] = field(default_factory=_uat_credentials)
     timestamp_window_seconds: float = 300.0
     session_ttl_seconds: float = 600.0
+    session_retention_seconds: float = 3600.0
     max_body_bytes: int = 64 * 1024
     max_sessions: int = 100_000
+    max_store_bytes: int = 512 * 1024 * 1024
+    reject_replay: bool = False
+    max_replay_entries: int = 100_000
+    profile: str = "eps"
     faults: FaultSettings = field(default_factory=FaultSettings)
     public_base_url: str | None = None
     self_check: bool = False
@@ -56,7 +93,16 @@ class SandboxConfig:
             raise ValueError("max_body_bytes must be positive")
         if self.max_sessions < 1:
             raise ValueError("max_sessions must be positive")
+        if self.session_retention_seconds < self.session_ttl_seconds:
+            raise ValueError("session_retention_seconds must not be below session_ttl_seconds")
+        if self.max_store_bytes < 1024 * 1024:
+            raise ValueError("max_store_bytes must be at least 1 MiB")
+        if self.max_replay_entries < 1:
+            raise ValueError("max_replay_entries must be positive")
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
         if self.public_base_url is not None:
+            _check_base_url(self.public_base_url)
             object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))
 
     def __repr__(self) -> str:
@@ -65,5 +111,7 @@ class SandboxConfig:
             f"SandboxConfig(developer_keys=[{keys}], access_keys='***', "
             f"timestamp_window_seconds={self.timestamp_window_seconds}, "
             f"session_ttl_seconds={self.session_ttl_seconds}, "
-            f"max_body_bytes={self.max_body_bytes}, faults={self.faults!r})"
+            f"max_body_bytes={self.max_body_bytes}, max_sessions={self.max_sessions}, "
+            f"max_store_bytes={self.max_store_bytes}, reject_replay={self.reject_replay}, "
+            f"profile={self.profile!r}, faults={self.faults!r})"
         )

@@ -1,20 +1,31 @@
 """The test-control surface under `/_sandbox/`: off the spec, unsigned, loopback clients only.
 
-GET    /_sandbox/state                        counters, session count, fault settings
-GET    /_sandbox/sessions                     {"count": n, "sessions": [...]}
+GET    /_sandbox/state                        counters, session count, fault settings, profile
+GET    /_sandbox/sessions?limit=N&cursor=C    {"sessions": [...], "next_cursor": "..." | null}
 GET    /_sandbox/sessions/{reference_id}      one session
 POST   /_sandbox/sessions/{reference_id}/approve | /deny | /expire
-POST   /_sandbox/reset                        forget sessions, restore the run's faults
+POST   /_sandbox/reset                        forget sessions and forced scenarios, restore
+                                              the run's faults and profile
 GET    /_sandbox/faults                       fault settings
 PUT    /_sandbox/faults                       change some settings: {"drop_probability": 0.2}
 DELETE /_sandbox/faults                       switch every fault off
+GET    /_sandbox/profile                      {"profile": "eps" | "legacy"}
+PUT    /_sandbox/profile                      {"profile": "legacy"}
+POST   /_sandbox/scenarios                    queue a forced answer: {"scenario": 463, ...}
+GET    /_sandbox/scenarios                    the queued forced scenarios
+DELETE /_sandbox/scenarios                    clear them
 GET    /_sandbox/bare                         a constant body (the benchmark's baseline)
+
+The contract, with every field: /work/wt/_notes/CONTROL-CONTRACT.md and
+openapi/sandbox-control.yaml. Every JSON body goes through `jsonbody.parse`.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
-import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,22 +34,35 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from eko_digilocker.spec import operations
+from eko_digilocker_sandbox import forced, jsonbody, scenarios
 from eko_digilocker_sandbox.faults import FaultSettings
 from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound
 from eko_digilocker_sandbox.state import SandboxState
 
-_MAX_CONTROL_BODY = 16 * 1024
+MAX_CONTROL_BODY = 16 * 1024
+DEFAULT_PAGE = 100
+MAX_PAGE = 1000
+_CURSOR_PREFIX = b"after:"
+_DIGITS = re.compile(r"[0-9]{1,4}")
 BARE_BODY = b'{"status":0,"message":"bare","response_status_id":-1,"response_type_id":0,"data":{}}'
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def _is_loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
+def is_loopback(host: str) -> bool:
+    """Loopback, IPv4-mapped IPv6 loopback (`::ffff:127.0.0.1`, the peer of an IPv4
+    client on a dual-stack `--host ::`) included."""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host.partition("%")[0])
     except ValueError:
         return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def _is_loopback(request: Request) -> bool:
+    return is_loopback(request.client.host if request.client else "")
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -54,13 +78,60 @@ def _loopback_only(endpoint: Endpoint) -> Endpoint:
     return guarded
 
 
-async def _json_body(request: Request) -> Any:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_CONTROL_BODY:
-            raise ValueError("body too large")
-    return json.loads(body.decode("utf-8")) if body.strip() else {}
+async def _json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON object (an empty body is `{}`); `JsonBodyError` otherwise."""
+    body = await jsonbody.read_limited(request.stream(), MAX_CONTROL_BODY)
+    value = jsonbody.parse(body, empty={})
+    if not isinstance(value, dict):
+        raise jsonbody.JsonBodyError("send a JSON object")
+    return value
+
+
+def encode_cursor(reference_id: int) -> str:
+    return base64.urlsafe_b64encode(_CURSOR_PREFIX + str(reference_id).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """The reference_id a cursor stands for; ValueError if it is not one we made."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii"))
+    except (UnicodeEncodeError, binascii.Error):
+        raise ValueError("malformed cursor: pass next_cursor from the previous page") from None
+    digits = raw.removeprefix(_CURSOR_PREFIX)
+    if raw == digits or not digits.isdigit() or len(digits) > 18 or len(cursor) > 64:
+        raise ValueError("malformed cursor: pass next_cursor from the previous page")
+    return int(digits)
+
+
+def _page_limit(text: str | None) -> int:
+    if text is None:
+        return DEFAULT_PAGE
+    if not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_PAGE:
+        raise ValueError(f"limit must be an integer from 1 to {MAX_PAGE}")
+    return int(text)
+
+
+def _forced_entry(body: dict[str, Any]) -> tuple[int, str | None, str | None, int]:
+    """(scenario, operation, client_ref_id, times) of a POST /_sandbox/scenarios body."""
+    unknown = set(body) - {"scenario", "operation", "client_ref_id", "times"}
+    if unknown:
+        raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))[:200]}")
+    code, operation = body.get("scenario"), body.get("operation")
+    client_ref_id, times = body.get("client_ref_id"), body.get("times", 1)
+    known = ", ".join(str(c) for c in scenarios.SCENARIOS)
+    if type(code) is not int or code not in scenarios.SCENARIOS:
+        raise ValueError(f"scenario must be one of the forcible codes: {known}")
+    if operation is not None and operation not in operations():
+        raise ValueError(f"operation must be one of {', '.join(sorted(operations()))}")
+    if client_ref_id is not None and not (
+        isinstance(client_ref_id, str) and 1 <= len(client_ref_id) <= forced.MAX_CLIENT_REF_ID
+    ):
+        raise ValueError(
+            f"client_ref_id must be a string of 1 to {forced.MAX_CLIENT_REF_ID} characters"
+        )
+    if type(times) is not int or not 1 <= times <= forced.MAX_TIMES:
+        raise ValueError(f"times must be an integer from 1 to {forced.MAX_TIMES}")
+    return code, operation, client_ref_id, times
 
 
 class BareEndpoint:
@@ -84,16 +155,25 @@ def control_routes(state: SandboxState) -> list[Route]:
     def state_json() -> dict[str, Any]:
         return {
             "sessions": state.store.count(),
+            "session_store_bytes": state.store.bytes_used(),
             **state.counters.to_json(),
             "faults": state.faults.settings.to_json(),
+            "profile": state.profile,
         }
 
     async def get_state(request: Request) -> Response:
         return JSONResponse(state_json())
 
     async def list_sessions(request: Request) -> Response:
-        sessions = state.store.summaries()
-        return JSONResponse({"count": len(sessions), "sessions": sessions})
+        try:
+            limit = _page_limit(request.query_params.get("limit"))
+            cursor = request.query_params.get("cursor")
+            after = None if cursor is None else decode_cursor(cursor)
+        except ValueError as exc:
+            return _error(400, str(exc))
+        sessions, last = state.store.page(after, limit)
+        next_cursor = None if last is None else encode_cursor(last)
+        return JSONResponse({"sessions": sessions, "next_cursor": next_cursor})
 
     async def get_session(request: Request) -> Response:
         summary = state.store.snapshot(request.path_params["reference_id"])
@@ -123,9 +203,7 @@ def control_routes(state: SandboxState) -> list[Route]:
 
     async def set_faults(request: Request) -> Response:
         try:
-            changes = await _json_body(request)
-            if not isinstance(changes, dict):
-                raise ValueError("send a JSON object of fault settings")
+            changes = await _json_object(request)
             changes.pop("enabled", None)
             settings = state.faults.settings.updated(changes)
         except ValueError as exc:
@@ -136,6 +214,33 @@ def control_routes(state: SandboxState) -> list[Route]:
     async def clear_faults(request: Request) -> Response:
         state.faults.configure(FaultSettings())
         return JSONResponse(state.faults.settings.to_json())
+
+    async def get_profile(request: Request) -> Response:
+        return JSONResponse({"profile": state.profile})
+
+    async def set_profile(request: Request) -> Response:
+        try:
+            body = await _json_object(request)
+            if set(body) != {"profile"} or not isinstance(body["profile"], str):
+                raise ValueError('send {"profile": "eps"} or {"profile": "legacy"}')
+            state.set_profile(body["profile"])
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return JSONResponse({"profile": state.profile})
+
+    async def add_scenario(request: Request) -> Response:
+        try:
+            entry = state.forced.add(*_forced_entry(await _json_object(request)))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return JSONResponse(entry.to_json(), status_code=201)
+
+    async def list_scenarios(request: Request) -> Response:
+        return JSONResponse({"scenarios": state.forced.entries()})
+
+    async def clear_scenarios(request: Request) -> Response:
+        state.forced.clear()
+        return JSONResponse({"scenarios": []})
 
     routes = [
         ("/_sandbox/state", get_state, ["GET"]),
@@ -148,8 +253,36 @@ def control_routes(state: SandboxState) -> list[Route]:
         ("/_sandbox/faults", get_faults, ["GET"]),
         ("/_sandbox/faults", set_faults, ["PUT", "POST"]),
         ("/_sandbox/faults", clear_faults, ["DELETE"]),
+        ("/_sandbox/profile", get_profile, ["GET"]),
+        ("/_sandbox/profile", set_profile, ["PUT"]),
+        ("/_sandbox/scenarios", add_scenario, ["POST"]),
+        ("/_sandbox/scenarios", list_scenarios, ["GET"]),
+        ("/_sandbox/scenarios", clear_scenarios, ["DELETE"]),
     ]
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    for path, fn, methods in routes:
+        for method in methods:
+            by_path.setdefault(path, {})[method] = fn
     return [
         Route("/_sandbox/bare", BareEndpoint()),
-        *(Route(path, _loopback_only(fn), methods=methods) for path, fn, methods in routes),
+        *(Route(path, _ByMethod(fns)) for path, fns in by_path.items()),
     ]
+
+
+class _ByMethod:
+    """One ASGI route per path (any method), so a method the path lacks gets a JSON 405
+    with `Allow` instead of falling through to the catch-all 404."""
+
+    def __init__(self, endpoints: dict[str, Endpoint]) -> None:
+        self.endpoints = {method: _loopback_only(fn) for method, fn in endpoints.items()}
+        self.allow = ", ".join(sorted(endpoints))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        endpoint = self.endpoints.get(request.method)
+        if endpoint is None:
+            response: Response = _error(405, f"method not allowed: use {self.allow}")
+            response.headers["allow"] = self.allow
+        else:
+            response = await endpoint(request)
+        await response(scope, receive, send)

@@ -7,9 +7,9 @@ requests and for other threads (the test-control surface, a test's helper thread
 from __future__ import annotations
 
 import enum
-import itertools
 import secrets
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,15 +77,59 @@ def append_query(url: str, params: dict[str, str]) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-class SessionStore:
-    """All sessions of one sandbox, by reference_id and by (developer_key, client_ref_id)."""
+#: Bytes one session costs beyond its variable-length fields (measured with tracemalloc:
+#: the Session object, its dict entries, token, floats, the deque slot), rounded up.
+SESSION_OVERHEAD_BYTES = 1200
 
-    def __init__(self, ttl_seconds: float, clock: Callable[[], float], max_sessions: int) -> None:
+
+def session_cost(session: Session) -> int:
+    """An estimate of the memory a session holds, for the store's byte budget.
+
+    `redirect_url` counts twice: `redirect_location` repeats it once a decision is made."""
+    text = (
+        len(session.client_ref_id or "")
+        + len(session.initiator_id)
+        + len(session.user_code)
+        + 2 * len(session.redirect_url)
+        + sum(len(doc) + 60 for doc in session.document_requested)
+    )
+    return SESSION_OVERHEAD_BYTES + text + len(session.answer)
+
+
+class StoreFull(Exception):
+    """No room for a new session, and no session whose consent window is over to forget."""
+
+
+class SessionStore:
+    """All sessions of one sandbox, by reference_id and by (developer_key, client_ref_id).
+
+    Sessions live in creation order (a deque), which is also the order their consent
+    windows close, because every session gets the same TTL. So forgetting the oldest
+    session is O(1) and a create is O(1). A session is kept at least `ttl_seconds` (its
+    consent window) and at most `retention_seconds` after creation; between the two it
+    is forgotten early only when the store is full. When the store is full of sessions
+    whose window is still open, a create raises `StoreFull`: live sessions are never
+    dropped. Reference ids count up without gaps, so the listing can page by id.
+    """
+
+    def __init__(
+        self,
+        *,
+        ttl_seconds: float,
+        retention_seconds: float,
+        clock: Callable[[], float],
+        max_sessions: int,
+        max_bytes: int,
+    ) -> None:
         self._lock = threading.Lock()
         self._ttl = ttl_seconds
+        self._retention = retention_seconds
         self._clock = clock
         self._max = max_sessions
-        self._ids = itertools.count(FIRST_REFERENCE_ID)
+        self._max_bytes = max_bytes
+        self._next_id = FIRST_REFERENCE_ID
+        self._in_order: deque[Session] = deque()
+        self._bytes = 0
         self._by_reference: dict[int, Session] = {}
         self._by_client_ref: dict[tuple[bytes, str], Session] = {}
 
@@ -107,19 +151,19 @@ class SessionStore:
 
         `render_answer` builds the create answer once, under the lock, so a repeated call
         gets byte-for-byte the same answer. Raises `IdempotencyConflict` when the
-        `client_ref_id` was used with a different body.
+        `client_ref_id` was used with a different body, `StoreFull` when there is no room.
         """
         with self._lock:
+            now = self._clock()
+            self._forget_older_than(now - self._retention)
             if client_ref_id is not None:
                 earlier = self._by_client_ref.get((developer_key, client_ref_id))
                 if earlier is not None:
                     if earlier.fingerprint != fingerprint:
                         raise IdempotencyConflict(client_ref_id)
                     return earlier
-            now = self._clock()
-            reference_id = next(self._ids)
             session = Session(
-                reference_id=reference_id,
+                reference_id=self._next_id,
                 token=secrets.token_urlsafe(16),
                 developer_key=developer_key,
                 client_ref_id=client_ref_id,
@@ -132,14 +176,43 @@ class SessionStore:
                 expires_at=now + self._ttl,
             )
             session.answer = render_answer(session)
-            self._by_reference[reference_id] = session
+            cost = session_cost(session)
+            if not self._has_room(cost):
+                # Expire first: forget sessions whose consent window is over, oldest first.
+                self._forget_older_than(now - self._ttl, until_room_for=cost)
+                if not self._has_room(cost):
+                    raise StoreFull(self._full_message())
+            self._next_id += 1
+            self._in_order.append(session)
+            self._bytes += cost
+            self._by_reference[session.reference_id] = session
             if client_ref_id is not None:
                 self._by_client_ref[(developer_key, client_ref_id)] = session
-            while len(self._by_reference) > self._max:
-                self._forget(next(iter(self._by_reference.values())))
             return session
 
+    def _has_room(self, cost: int) -> bool:
+        return len(self._in_order) < self._max and self._bytes + cost <= self._max_bytes
+
+    def _full_message(self) -> str:
+        return (
+            f"The sandbox's session store is full ({len(self._in_order)} sessions, about "
+            f"{self._bytes // (1024 * 1024)} MiB; limits {self._max} sessions, "
+            f"{self._max_bytes // (1024 * 1024)} MiB) and every session is still inside "
+            f"its {self._ttl:g} s consent window. Retry later, reset the sandbox, or start "
+            "it with a larger --max-sessions / --max-store-mb."
+        )
+
+    def _forget_older_than(self, created_before: float, until_room_for: int = 0) -> None:
+        """Forget the oldest sessions created before `created_before`; with
+        `until_room_for`, stop as soon as a session of that cost fits."""
+        in_order = self._in_order
+        while in_order and in_order[0].created_at <= created_before:
+            if until_room_for and self._has_room(until_room_for):
+                return
+            self._forget(in_order.popleft())
+
     def _forget(self, session: Session) -> None:
+        self._bytes -= session_cost(session)
         self._by_reference.pop(session.reference_id, None)
         if session.client_ref_id is not None:
             key = (session.developer_key, session.client_ref_id)
@@ -156,25 +229,49 @@ class SessionStore:
 
     def get(self, reference_id: int) -> Session | None:
         with self._lock:
+            self._forget_older_than(self._clock() - self._retention)
             session = self._by_reference.get(reference_id)
             return None if session is None else self._refresh(session)
 
     def snapshot(self, reference_id: int) -> dict[str, Any] | None:
         with self._lock:
+            self._forget_older_than(self._clock() - self._retention)
             session = self._by_reference.get(reference_id)
             return None if session is None else self._refresh(session).summary()
 
-    def summaries(self) -> list[dict[str, Any]]:
+    def page(self, after: int | None, limit: int) -> tuple[list[dict[str, Any]], int | None]:
+        """Up to `limit` session summaries with reference_id above `after`, ascending,
+        and the reference_id to pass as `after` for the next page (None on the last)."""
         with self._lock:
-            return [self._refresh(s).summary() for s in self._by_reference.values()]
+            self._forget_older_than(self._clock() - self._retention)
+            if not self._in_order:
+                return [], None
+            start = self._in_order[0].reference_id
+            if after is not None:
+                start = max(start, after + 1)
+            found: list[dict[str, Any]] = []
+            reference_id = start
+            while reference_id < self._next_id and len(found) < limit:
+                session = self._by_reference.get(reference_id)
+                if session is not None:
+                    found.append(self._refresh(session).summary())
+                reference_id += 1
+            more = bool(found) and found[-1]["reference_id"] < self._in_order[-1].reference_id
+            return found, (found[-1]["reference_id"] if more else None)
 
     def count(self) -> int:
         with self._lock:
-            return len(self._by_reference)
+            return len(self._in_order)
+
+    def bytes_used(self) -> int:
+        with self._lock:
+            return self._bytes
 
     def reset(self) -> None:
         """Forget every session. Reference ids keep counting, so old ids stay unknown."""
         with self._lock:
+            self._in_order.clear()
+            self._bytes = 0
             self._by_reference.clear()
             self._by_client_ref.clear()
 

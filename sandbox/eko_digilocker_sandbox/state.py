@@ -1,4 +1,4 @@
-"""The shared state of one running sandbox: sessions, faults, auth, counters."""
+"""The shared state of one running sandbox: sessions, faults, auth, counters, profile."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eko_digilocker_sandbox.auth import Authenticator
-from eko_digilocker_sandbox.config import SandboxConfig
+from eko_digilocker_sandbox.config import PROFILES, SandboxConfig
 from eko_digilocker_sandbox.faults import FaultInjector
+from eko_digilocker_sandbox.forced import ForcedScenarios
 from eko_digilocker_sandbox.sessions import SessionStore
 
 
@@ -40,15 +41,35 @@ class Counters:
 class SandboxState:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
-        self.store = SessionStore(config.session_ttl_seconds, config.clock, config.max_sessions)
+        self.store = SessionStore(
+            ttl_seconds=config.session_ttl_seconds,
+            retention_seconds=config.session_retention_seconds,
+            clock=config.clock,
+            max_sessions=config.max_sessions,
+            max_bytes=config.max_store_bytes,
+        )
         self.faults = FaultInjector(config.faults)
         self.authenticator = Authenticator(
-            config.credentials, config.timestamp_window_seconds, config.clock
+            config.credentials,
+            config.timestamp_window_seconds,
+            config.clock,
+            reject_replay=config.reject_replay,
+            max_replay_entries=config.max_replay_entries,
         )
         self.counters = Counters()
+        self.forced = ForcedScenarios()
+        self.profile = config.profile
+
+    def set_profile(self, name: str) -> None:
+        if name not in PROFILES:
+            raise ValueError(f"unknown profile {name[:40]!r}: use one of {', '.join(PROFILES)}")
+        self.profile = name
 
     def reset(self) -> None:
-        """Forget sessions, zero the counters, restore the fault settings of the run."""
+        """Forget sessions and forced scenarios, zero the counters, restore the run's
+        fault settings and profile."""
         self.store.reset()
         self.faults.configure(self.config.faults)
         self.counters.reset()
+        self.forced.clear()
+        self.profile = self.config.profile

@@ -16,7 +16,7 @@ def test_the_same_client_ref_id_and_body_give_the_same_session(api: Api) -> None
     second = api.create(client_ref_id="IDEM-1")
     assert first.json()["status"] == 0
     assert second.content == first.content  # byte for byte: same reference_id, same url
-    assert api.control("GET", "sessions").json()["count"] == 1
+    assert api.state()["sessions"] == 1
 
 
 def test_key_order_and_spacing_do_not_make_a_different_body(api: Api) -> None:
@@ -38,7 +38,7 @@ def test_the_same_client_ref_id_with_another_body_is_an_error(api: Api) -> None:
     assert conflict["message"].startswith(
         "client_ref_id IDEM-3 was already used with a different request body"
     )
-    assert api.control("GET", "sessions").json()["count"] == 1
+    assert api.state()["sessions"] == 1
     # the original is untouched and can still be repeated
     assert api.create(client_ref_id="IDEM-3").json() == first
 
@@ -83,11 +83,11 @@ def test_concurrent_creates_get_unique_reference_ids(api: Api) -> None:
     ids = [a["data"]["reference_id"] for a in answers]
     assert len(set(ids)) == 150
     assert len({a["data"]["url"] for a in answers}) == 150
-    assert api.control("GET", "sessions").json()["count"] == 150
+    assert api.state()["sessions"] == 150
 
 
 def test_concurrent_repeats_of_one_client_ref_id_make_one_session(api: Api) -> None:
     bodies = [create_body(client_ref_id="CONC-SAME") for _ in range(40)]
     answers = [r.json() for r in asyncio.run(_concurrent_creates(api.base_url, bodies))]
     assert {a["data"]["reference_id"] for a in answers} == {answers[0]["data"]["reference_id"]}
-    assert api.control("GET", "sessions").json()["count"] == 1
+    assert api.state()["sessions"] == 1

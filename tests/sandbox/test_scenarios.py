@@ -56,7 +56,7 @@ def assert_forced(response: Any, code: int) -> None:
 @pytest.mark.parametrize("code", sorted(EXPECTED))
 def test_client_ref_id_forces_a_scenario(api: Api, operation: str, code: int) -> None:
     assert_forced(call(api, operation, f"SCENARIO-{code}"), code)
-    assert api.control("GET", "sessions").json()["count"] == 0
+    assert api.state()["sessions"] == 0
 
 
 @pytest.mark.parametrize("operation", ["create", "status", "document"])

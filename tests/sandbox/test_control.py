@@ -1,0 +1,277 @@
+"""The control surface after issue 12: paginated listing, forced scenarios, profile,
+one JSON parser for every body, JSON errors everywhere, IPv4-mapped loopback."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import httpx
+import pytest
+
+from eko_digilocker_sandbox import SandboxConfig, running_sandbox
+from eko_digilocker_sandbox.control import is_loopback
+from tests.sandbox.helpers import CREATE, Api, create_body, signed_headers
+
+DEEP_JSON = b"[" * 5000 + b"]" * 5000
+
+
+def _all_pages(api: Api, limit: int) -> list[list[int]]:
+    pages: list[list[int]] = []
+    params: dict[str, Any] = {"limit": limit}
+    while True:
+        answer = api.control("GET", "sessions", params=params).json()
+        pages.append([s["reference_id"] for s in answer["sessions"]])
+        if answer["next_cursor"] is None:
+            return pages
+        params["cursor"] = answer["next_cursor"]
+
+
+# --- GET /_sandbox/sessions -----------------------------------------------------------
+
+
+def test_the_listing_pages_by_reference_id_with_an_opaque_cursor(api: Api) -> None:
+    ids = [api.new_session(client_ref_id=f"PAGE-{i}")["reference_id"] for i in range(5)]
+    assert _all_pages(api, 2) == [ids[0:2], ids[2:4], ids[4:5]]
+    assert _all_pages(api, 5) == [ids]
+    first = api.control("GET", "sessions").json()  # default limit 100: all five
+    assert [s["reference_id"] for s in first["sessions"]] == ids
+    assert first["next_cursor"] is None
+    assert set(first["sessions"][0]) == {
+        "reference_id",
+        "client_ref_id",
+        "session_status",
+        "verification_id",
+        "document_requested",
+        "redirect_url",
+        "redirect_location",
+        "created_at",
+        "expires_at",
+    }
+
+
+def test_an_empty_store_lists_nothing(api: Api) -> None:
+    assert api.control("GET", "sessions").json() == {"sessions": [], "next_cursor": None}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": "0"},
+        {"limit": "1001"},
+        {"limit": "ten"},
+        {"limit": "-1"},
+        {"cursor": "7000001"},
+        {"cursor": "!!!"},
+        {"cursor": "é"},
+        {"cursor": "YWZ0ZXI6"},  # base64 of "after:" without digits
+    ],
+)
+def test_a_bad_limit_or_cursor_is_a_json_400(api: Api, params: dict[str, str]) -> None:
+    response = api.control("GET", "sessions", params=params)
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+
+
+def test_a_page_body_stays_bounded_with_many_large_sessions(api: Api) -> None:
+    long_url = "https://yourapp.example/" + "a" * 1900
+    for i in range(30):
+        api.new_session(client_ref_id=f"BIG-{i}", redirect_url=long_url)
+    response = api.control("GET", "sessions", params={"limit": 10})
+    assert len(response.json()["sessions"]) == 10
+    assert len(response.content) < 10 * 5000
+
+
+# --- no 500 on any path: one JSON parser -----------------------------------------------
+
+
+def test_a_lone_surrogate_in_client_ref_id_is_refused_and_breaks_nothing(api: Api) -> None:
+    body = create_body(client_ref_id="PLACEHOLDER")
+    raw = httpx.Request("POST", "/", json=body).content.replace(b"PLACEHOLDER", b"\\udfff")
+    response = api.request(
+        "POST", CREATE, content=raw, headers={"content-type": "application/json"}
+    )
+    answer = response.json()
+    assert answer["status"] == 461
+    assert "surrogate" in answer["invalid_params"]["(body)"]
+    assert api.state()["sessions"] == 0
+    session = api.new_session()
+    listing = api.control("GET", "sessions")
+    assert listing.status_code == 200
+    assert api.control("GET", f"sessions/{session['reference_id']}").status_code == 200
+    assert api.control("POST", f"sessions/{session['reference_id']}/approve").status_code == 200
+
+
+def test_a_valid_surrogate_pair_is_accepted(api: Api) -> None:
+    body = create_body(client_ref_id="PLACEHOLDER")
+    raw = httpx.Request("POST", "/", json=body).content.replace(b"PLACEHOLDER", b"\\ud83d\\ude00")
+    response = api.request(
+        "POST", CREATE, content=raw, headers={"content-type": "application/json"}
+    )
+    assert response.json()["status"] == 0
+    assert api.control("GET", "sessions").json()["sessions"][0]["client_ref_id"] == "\U0001f600"
+
+
+@pytest.mark.parametrize("path", ["faults", "profile", "scenarios"])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (DEEP_JSON, "nested too deeply"),
+        (b'{"profile": "\\udfff"}', "surrogate"),
+        (b'{"\\ud800": 1}', "surrogate"),
+        (b"{not json", "malformed JSON"),
+        (b'{"a": NaN}', "malformed JSON"),
+        (b"\xff\xfe", "UTF-8"),
+        (b'{"a": "' + b"x" * 20000 + b'"}', "too large"),
+        (b"[1, 2]", "JSON object"),
+    ],
+)
+def test_every_control_body_goes_through_the_one_parser(
+    api: Api, path: str, body: bytes, reason: str
+) -> None:
+    method = "POST" if path == "scenarios" else "PUT"
+    response = api.control(method, path, content=body)
+    assert response.status_code == 400, response.text
+    assert reason in response.json()["error"]
+
+
+def test_a_5000_deep_api_body_is_a_validation_envelope(api: Api) -> None:
+    response = api.request(
+        "POST", CREATE, content=DEEP_JSON, headers={"content-type": "application/json"}
+    )
+    assert response.json()["status"] == 461
+    assert "nested too deeply" in response.json()["invalid_params"]["(body)"]
+
+
+def test_a_method_a_control_route_lacks_is_a_json_405(api: Api) -> None:
+    response = api.control("DELETE", "state")
+    assert response.status_code == 405
+    assert "error" in response.json()
+
+
+# --- PUT /_sandbox/profile ---------------------------------------------------------------
+
+
+def test_the_profile_switches_and_reset_restores_the_runs(api: Api) -> None:
+    assert api.control("GET", "profile").json() == {"profile": "eps"}
+    assert api.state()["profile"] == "eps"
+    switched = api.control("PUT", "profile", json={"profile": "legacy"})
+    assert switched.status_code == 200
+    assert switched.json() == {"profile": "legacy"}
+    assert api.state()["profile"] == "legacy"
+    api.control("POST", "reset")
+    assert api.control("GET", "profile").json() == {"profile": "eps"}
+
+
+@pytest.mark.parametrize(
+    "body", [{"profile": "prod"}, {"profile": 1}, {}, {"profile": "eps", "extra": 1}]
+)
+def test_an_unknown_profile_is_a_400(api: Api, body: dict[str, Any]) -> None:
+    response = api.control("PUT", "profile", json=body)
+    assert response.status_code == 400
+    assert "error" in response.json()
+    assert api.control("GET", "profile").json() == {"profile": "eps"}
+
+
+# --- POST /_sandbox/scenarios -------------------------------------------------------------
+
+
+def test_a_queued_scenario_forces_the_next_matching_calls_only(api: Api) -> None:
+    queued = api.control(
+        "POST", "scenarios", json={"scenario": 346, "operation": "createDigilockerUrl", "times": 2}
+    )
+    assert queued.status_code == 201
+    entry = queued.json()
+    assert entry["scenario"] == 346
+    assert entry["operation"] == "createDigilockerUrl"
+    assert entry["client_ref_id"] is None
+    assert entry["remaining"] == 2
+    assert isinstance(entry["id"], str)
+    assert api.status(7_000_001).json()["response_status_id"] == 463  # other operation
+    for _ in range(2):
+        assert api.create().json()["response_status_id"] == 346
+    assert api.control("GET", "scenarios").json() == {"scenarios": []}
+    assert api.create().json()["status"] == 0
+    assert api.state()["sessions"] == 1
+
+
+def test_a_queued_scenario_matches_on_client_ref_id_and_the_oldest_answers_first(
+    api: Api,
+) -> None:
+    api.control("POST", "scenarios", json={"scenario": 319, "client_ref_id": "ONLY-ME"})
+    api.control("POST", "scenarios", json={"scenario": 403})
+    listed = api.control("GET", "scenarios").json()["scenarios"]
+    assert [e["scenario"] for e in listed] == [319, 403]
+    assert api.create(client_ref_id="ONLY-ME").json()["response_status_id"] == 319
+    assert api.create(client_ref_id="OTHER").status_code == 403
+    assert api.create(client_ref_id="OTHER").json()["status"] == 0
+
+
+def test_forced_scenarios_need_a_signed_valid_request_and_can_be_cleared(api: Api) -> None:
+    api.control("POST", "scenarios", json={"scenario": 301, "times": 5})
+    unsigned = api.request("POST", CREATE, signed=False, json=create_body())
+    assert unsigned.status_code == 403
+    invalid = api.create(document_requested=[])
+    assert invalid.json()["status"] == 461
+    assert api.control("GET", "scenarios").json()["scenarios"][0]["remaining"] == 5
+    assert api.control("DELETE", "scenarios").json() == {"scenarios": []}
+    assert api.create().json()["status"] == 0
+    api.control("POST", "scenarios", json={"scenario": 301})
+    api.control("POST", "reset")
+    assert api.control("GET", "scenarios").json() == {"scenarios": []}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"scenario": 999},
+        {"scenario": True},
+        {"scenario": "463"},
+        {"scenario": 463, "operation": "noSuchOperation"},
+        {"scenario": 463, "times": 0},
+        {"scenario": 463, "times": 1.5},
+        {"scenario": 463, "client_ref_id": ""},
+        {"scenario": 463, "colour": "red"},
+    ],
+)
+def test_a_bad_forced_scenario_is_a_400(api: Api, body: dict[str, Any]) -> None:
+    response = api.control("POST", "scenarios", json=body)
+    assert response.status_code == 400
+    assert "error" in response.json()
+    assert api.control("GET", "scenarios").json() == {"scenarios": []}
+
+
+# --- loopback -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:10.0.0.1", False),
+        ("10.0.0.1", False),
+        ("::ffff:7f00:1", True),
+        ("", False),
+        ("testclient", False),
+    ],
+)
+def test_loopback_includes_ipv4_mapped_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_a_dual_stack_sandbox_answers_an_ipv4_loopback_control_client() -> None:
+    if not socket.has_ipv6:
+        pytest.fail("this machine has no IPv6 socket support; the dual-stack test needs it")
+    with running_sandbox(SandboxConfig(), host="::") as url:
+        port = url.rsplit(":", 1)[1]
+        response = httpx.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=10)
+        assert response.status_code == 200, response.text
+        assert response.json()["internal_errors"] == 0
+        signed = httpx.post(
+            f"http://127.0.0.1:{port}{CREATE}", json=create_body(), headers=signed_headers()
+        )
+        assert signed.json()["status"] == 0
