@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: setup generate check-generated lint typecheck unit test demo sandbox contract fuzz bench clean
+.PHONY: setup generate check-generated lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED)
 
@@ -26,7 +26,7 @@ lint: $(INSTALLED)
 	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml openapi/sandbox-control.yaml
 
 typecheck: $(INSTALLED)
-	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox
+	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox examples/kyc_app
 
 unit: $(INSTALLED)
 	$(BIN)/pytest --junitxml=reports/junit.xml
@@ -40,7 +40,12 @@ contract: $(INSTALLED)
 fuzz: $(INSTALLED)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/contract tests/client tests/sandbox -x
 
-test: check-generated lint typecheck unit
+# The worked example's own test project (examples/kyc_app/pytest.ini loads the kit's
+# plugin with -p, as a team's project would).
+example: $(INSTALLED)
+	cd examples/kyc_app && ../../$(BIN)/pytest --junitxml=../../reports/example-junit.xml
+
+test: check-generated lint typecheck unit example
 
 demo: $(INSTALLED)
 	$(BIN)/python examples/demo.py

@@ -35,7 +35,6 @@ from eko_digilocker import (
     parse_redirect,
 )
 
-
 MAX_FORM_BYTES = 1024
 
 
@@ -92,7 +91,8 @@ def create_app(eko: AsyncEkoClient, *, public_url: str) -> Starlette:
             return JSONResponse({"error": "KYC session not found: start again"}, 404)
         except EkoError as exc:
             return JSONResponse({"error": f"could not fetch the document: {exc}"}, 503)
-        aadhaar = (document.documents or [None])[0]
+        documents = document.documents or []
+        aadhaar = documents[0] if documents else None
         verification.state = "VERIFIED"
         verification.name = aadhaar.name if aadhaar and isinstance(aadhaar.name, str) else None
         if aadhaar and isinstance(aadhaar.masked_aadhaar, str):

@@ -21,7 +21,7 @@ def app(eko_async_client: AsyncEkoClient) -> Iterator[httpx.Client]:
     """An HTTP client of the running app (redirects are not followed: tests look at them)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    url = "http://127.0.0.1:{}".format(sock.getsockname()[1])
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     app = create_app(eko_async_client, public_url=url)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

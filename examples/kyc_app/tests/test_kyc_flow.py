@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
 import httpx
+import pytest
 
 from eko_digilocker_sandbox import ConsentPageError, Customer, SandboxControl
 
@@ -26,7 +26,7 @@ def test_approve(app: httpx.Client, eko_control: SandboxControl, eko_customer: C
     assert app.get(f"/kyc/{reference_id}/status").json() == {"consent": "PENDING"}
 
     back = eko_customer.approve(consent_url)
-    assert back.location.startswith(f"{app.base_url}kyc/callback?")
+    assert back.location.startswith(f"{app.base_url.join('/kyc/callback')}?")
     assert back.redirect.approved
     answer = app.get(back.location)
 
@@ -96,4 +96,4 @@ def test_a_5xx_is_retried(app: httpx.Client, eko_control: SandboxControl) -> Non
     state = eko_control.state()
     assert state.api_requests == 2  # the create was sent twice...
     assert state.sessions == 1  # ...and made one session (its client_ref_id was kept)
-    assert consent_url.endswith(f"/consent/{reference_id}?token=" + consent_url.split("=")[-1])
+    assert httpx.URL(consent_url).path == f"/consent/{reference_id}"
