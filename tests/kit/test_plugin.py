@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ PLUGIN = "eko_digilocker_sandbox.pytest_plugin"
 # started after the outer test wrote BASELINE.
 THREADS = """
 import threading
+from pathlib import Path
 
 
 def sandbox_threads():
@@ -148,3 +150,14 @@ def test_the_package_registers_no_pytest_entry_point() -> None:
     entry_points = importlib.metadata.distribution("eko-digilocker").entry_points
     assert [ep for ep in entry_points if ep.group == "pytest11"] == []
     assert importlib.metadata.entry_points(group="pytest11", name=PLUGIN) == ()
+
+
+def test_the_readme_example_runs_as_written(pytester: pytest.Pytester) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Testing your integration", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    ini_line = code.splitlines()[0]
+    assert ini_line == f"# pytest.ini: [pytest] addopts = -p {PLUGIN}"
+    pytester.makeini(f"[pytest]\naddopts = -p {PLUGIN}\n")
+    pytester.makepyfile(test_readme=code)
+    pytester.runpytest().assert_outcomes(passed=1)
