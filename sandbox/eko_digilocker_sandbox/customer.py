@@ -22,7 +22,7 @@ import httpx
 from eko_digilocker import ConsentRedirect, parse_redirect
 
 DEFAULT_TIMEOUT = 10.0
-# A consent page is a few KiB; refuse to parse anything far bigger.
+# A consent page is a few KiB; refuse to read anything far bigger (settable per Customer).
 MAX_PAGE_BYTES = 256 * 1024
 
 
@@ -99,26 +99,36 @@ class _FormReader(HTMLParser):
 class Customer:
     """Answers consent pages over HTTP, the way a customer's browser would (sync)."""
 
-    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, *, timeout: float = DEFAULT_TIMEOUT, max_page_bytes: int = MAX_PAGE_BYTES
+    ) -> None:
         self._http = httpx.Client(timeout=timeout, follow_redirects=False)
+        self.max_page_bytes = max_page_bytes
 
     def open(self, consent_url: str) -> ConsentForm:
-        """GET the consent page and read its form."""
-        response = self._http.get(consent_url)
-        if response.status_code != 200:
-            raise ConsentPageError(
-                consent_url,
-                f"the consent page answered HTTP {response.status_code}",
-                response.status_code,
-            )
-        if len(response.content) > MAX_PAGE_BYTES:
-            raise ConsentPageError(consent_url, "the consent page is too large to read")
+        """GET the consent page and read its form (at most `max_page_bytes` of it)."""
+        with self._http.stream("GET", consent_url) as response:
+            if response.status_code != 200:
+                raise ConsentPageError(
+                    consent_url,
+                    f"the consent page answered HTTP {response.status_code}",
+                    response.status_code,
+                )
+            page = bytearray()
+            for chunk in response.iter_bytes():
+                page += chunk
+                if len(page) > self.max_page_bytes:
+                    raise ConsentPageError(
+                        consent_url, f"the consent page is over {self.max_page_bytes} bytes"
+                    )
+            encoding = response.encoding or "utf-8"
+            page_url = str(response.url)
         reader = _FormReader()
-        reader.feed(response.text)
+        reader.feed(page.decode(encoding, "replace"))
         if reader.form is None or not reader.buttons:
             raise ConsentPageError(consent_url, "the page has no consent form (decided already?)")
         return ConsentForm(
-            action=urljoin(str(response.url), reader.form.get("action", "")),
+            action=urljoin(page_url, reader.form.get("action", "")),
             method=reader.form.get("method", "get").upper(),
             fields=reader.fields,
             buttons=reader.buttons,
@@ -142,9 +152,12 @@ class Customer:
         name, value = chosen
         data = {**form.fields, **({name: value} if name else {})}
         if form.method == "POST":
-            response = self._http.post(form.action, data=data)
+            request = self._http.build_request("POST", form.action, data=data)
         else:
-            response = self._http.get(form.action, params=data)
+            request = self._http.build_request("GET", form.action, params=data)
+        # Only the status and Location matter: the body is never read.
+        response = self._http.send(request, stream=True)
+        response.close()
         location = response.headers.get("location")
         if not response.is_redirect or not location:
             raise ConsentPageError(

@@ -82,3 +82,12 @@ def test_the_form_is_read_from_the_page() -> None:
     assert reader.form == {"method": "post", "action": "/c/1"}
     assert reader.fields == {"t": "v"}
     assert reader.buttons == {"approve": ("d", "Approve"), "deny": ("d", "no")}
+
+
+def test_a_page_over_the_limit_is_not_read_whole(eko: EkoClient) -> None:
+    url = consent_url(eko)
+    with (
+        Customer(max_page_bytes=100) as small,
+        pytest.raises(ConsentPageError, match="over 100 bytes"),
+    ):
+        small.open(url)
