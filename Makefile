@@ -5,9 +5,23 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: setup generate check-generated lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser generate check-generated lint typecheck unit example test demo sandbox contract fuzz bench clean
 
-setup: $(INSTALLED)
+setup: $(INSTALLED) browser
+
+# The consent-page test drives Debian's chromium through chromedriver (tests/sandbox/
+# test_consent_browser.py). Installed here when missing and we are root; otherwise the
+# test fails and names the command.
+BROWSER_INSTALL := apt-get update && apt-get install -y chromium chromium-driver
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing the test browser: $(BROWSER_INSTALL)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else \
+		echo "make browser: not root, so the consent-page browser test will fail; run as root: $(BROWSER_INSTALL)" >&2; \
+	fi
 
 $(INSTALLED): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +42,7 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox examples/kyc_app
 
-unit: $(INSTALLED)
+unit: $(INSTALLED) browser
 	$(BIN)/pytest --junitxml=reports/junit.xml
 
 # The contract suite alone: against the embedded sandbox, or against the server named by
@@ -37,7 +51,7 @@ contract: $(INSTALLED)
 	$(BIN)/pytest tests/contract --junitxml=reports/contract-junit.xml
 
 # The same property and contract tests with many more, random examples.
-fuzz: $(INSTALLED)
+fuzz: $(INSTALLED) browser
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/contract tests/client tests/sandbox -x
 
 # The worked example's own test project (examples/kyc_app/pytest.ini loads the kit's

@@ -90,3 +90,107 @@ def test_a_wrong_example_is_caught() -> None:
 def test_generated_package_carries_this_spec() -> None:
     carried = resources.files("eko_digilocker_client").joinpath("openapi.json").read_text()
     assert json.loads(carried) == SPEC
+
+
+# --- constructs every mainstream generator decodes (issue 10) ----------------------------
+
+# Generators drop `not`, and cannot tell apart the branches of a `oneOf`/`anyOf` without a
+# string discriminator, which Eko's integer `status` cannot be.
+UNION_KEYWORDS = ("oneOf", "anyOf", "not")
+# The suffixes generators give their own operation types (hey-api: <Op>Data, <Op>Response,
+# <Op>Responses, <Op>Error, <Op>Errors; orval: <op>Response...).
+GENERATOR_SUFFIXES = ("Data", "Response", "Responses", "Error", "Errors")
+
+
+def constructs_generators_drop(node: Any, where: str, seen: set[str]) -> list[str]:
+    """Every union, `not`, or `minimum == maximum` stand-in for `const` under `node`,
+    following refs (each named schema once)."""
+    found: list[str] = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            found += constructs_generators_drop(item, f"{where}[{index}]", seen)
+        return found
+    if not isinstance(node, dict):
+        return found
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        if ref not in seen:
+            seen.add(ref)
+            found += constructs_generators_drop(resolve(node), ref, seen)
+        return found
+    for keyword in UNION_KEYWORDS:
+        if keyword in node:
+            found.append(f"{where}: {keyword}")
+    if "minimum" in node and node.get("minimum") == node.get("maximum"):
+        found.append(f"{where}: minimum == maximum (a const generators cannot see)")
+    for key, value in node.items():
+        if key not in ("examples", "example", "default", "enum", "const"):
+            found += constructs_generators_drop(value, f"{where}/{key}", seen)
+    return found
+
+
+def response_schemas() -> Iterator[tuple[str, Any]]:
+    for where, media in media_types():
+        if " request " not in where:
+            yield where, media["schema"]
+
+
+def test_response_schemas_use_only_constructs_every_generator_decodes() -> None:
+    found = [
+        problem
+        for where, schema in response_schemas()
+        for problem in constructs_generators_drop(schema, where, set())
+    ]
+    assert not found, found
+
+
+def test_the_construct_check_catches_what_it_refuses() -> None:
+    union = {"oneOf": [{"$ref": "#/components/schemas/Envelope"}, {"type": "object"}]}
+    assert constructs_generators_drop(union, "x", set()) == ["x: oneOf"]
+    nested = {"properties": {"status": {"type": "integer", "not": {"const": 0}}}}
+    assert constructs_generators_drop(nested, "x", set()) == ["x/properties/status: not"]
+    fake_const = {"items": {"minimum": 0, "maximum": 0}}
+    assert len(constructs_generators_drop(fake_const, "x", set())) == 1
+    assert constructs_generators_drop({"anyOf": []}, "x", set()) == ["x: anyOf"]
+
+
+def operation_ids() -> list[str]:
+    return [op["operationId"] for item in SPEC["paths"].values() for op in item.values()]
+
+
+def names_generators_would_rename(names: list[str], operation_ids: list[str]) -> list[str]:
+    taken = {f"{op}{suffix}".lower() for op in operation_ids for suffix in GENERATOR_SUFFIXES}
+    return [name for name in names if name.endswith(GENERATOR_SUFFIXES) or name.lower() in taken]
+
+
+def test_no_schema_name_collides_with_a_generated_name() -> None:
+    names = list(SPEC["components"]["schemas"])
+    assert not names_generators_would_rename(names, operation_ids())
+
+
+def test_the_name_check_catches_collisions() -> None:
+    assert names_generators_would_rename(
+        ["CreateDigilockerUrlData", "createdigilockerurlbody", "Envelope", "VerificationErrors"],
+        ["createDigilockerUrl"],
+    ) == ["CreateDigilockerUrlData", "VerificationErrors"]
+    assert names_generators_would_rename(["GETTHINGRESPONSE"], ["getThing"]) == ["GETTHINGRESPONSE"]
+
+
+def test_named_examples_are_refs_to_components() -> None:
+    # openapi-generator warns "Failed to get the schema name: null" for every named example
+    # written inline under an operation.
+    inline = [
+        f"{where} {name}"
+        for where, media in media_types()
+        for name, example in media.get("examples", {}).items()
+        if "$ref" not in example
+    ]
+    assert not inline, inline
+
+
+def test_every_operation_names_its_success_data_schema() -> None:
+    for item in SPEC["paths"].values():
+        for op in item.values():
+            rule = resolve(op["responses"]["200"])["x-eko-success-data"]
+            assert resolve(rule)["type"] == "object"
+            assert not constructs_generators_drop(rule, op["operationId"], set())

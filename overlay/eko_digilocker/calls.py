@@ -23,11 +23,11 @@ from eko_digilocker_client.api.digilocker import (
     get_digilocker_verification_status as status_api,
 )
 from eko_digilocker_client.models import (
-    CreateDigilockerUrlData,
     CreateDigilockerUrlRequest,
-    DigilockerDocumentData,
+    DigilockerDocumentPayload,
+    DigilockerUrlSuccess,
     GetDigilockerDocumentRequest,
-    VerificationStatusData,
+    VerificationStatusPayload,
 )
 
 from .errors import EkoValidationError
@@ -70,6 +70,7 @@ def _json_compatible(value: Any) -> bool:
     return False
 
 
+JSON_CONTENT_TYPE = "application/json"
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once, not per call
 
 
@@ -119,7 +120,7 @@ def create_digilocker_url(
     document_requested: Iterable[str] | None,
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[CreateDigilockerUrlData]:
+) -> Call[DigilockerUrlSuccess]:
     op = operation("createDigilockerUrl")
     payload = _present(
         {
@@ -135,7 +136,7 @@ def create_digilocker_url(
     _checked(op, op.body, payload)
     request = _encoded(create_api._get_kwargs(body=CreateDigilockerUrlRequest.from_dict(payload)))
     # A POST is safe to repeat only when Eko can recognise the repeat by client_ref_id.
-    return Call(op, request, client_ref_id is not None, CreateDigilockerUrlData)
+    return Call(op, request, client_ref_id is not None, DigilockerUrlSuccess)
 
 
 def get_verification_status(
@@ -144,7 +145,7 @@ def get_verification_status(
     reference_id: int,
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[VerificationStatusData]:
+) -> Call[VerificationStatusPayload]:
     op = operation("getDigilockerVerificationStatus")
     params = _present(
         {
@@ -155,7 +156,11 @@ def get_verification_status(
         }
     )
     _checked(op, op.query, params)
-    return Call(op, status_api._get_kwargs(**params), True, VerificationStatusData)
+    request = status_api._get_kwargs(**params)
+    # The generated GET sends no content type, but Eko lists `content-type:
+    # application/json` as required on every call, this one included (see the spec).
+    request["headers"] = {**request.get("headers", {}), "Content-Type": JSON_CONTENT_TYPE}
+    return Call(op, request, True, VerificationStatusPayload)
 
 
 def get_document(
@@ -166,7 +171,7 @@ def get_document(
     document_type: Iterable[str] | None,
     client_ref_id: str | None,
     user_code: str | None,
-) -> Call[DigilockerDocumentData]:
+) -> Call[DigilockerDocumentPayload]:
     op = operation("getDigilockerDocument")
     payload = _present(
         {
@@ -185,4 +190,4 @@ def get_document(
     request = _encoded(
         document_api._get_kwargs(body=GetDigilockerDocumentRequest.from_dict(payload))
     )
-    return Call(op, request, client_ref_id is not None, DigilockerDocumentData)
+    return Call(op, request, client_ref_id is not None, DigilockerDocumentPayload)

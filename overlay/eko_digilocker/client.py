@@ -15,9 +15,9 @@ import httpx
 
 from eko_digilocker_client.client import AuthenticatedClient
 from eko_digilocker_client.models import (
-    CreateDigilockerUrlData,
-    DigilockerDocumentData,
-    VerificationStatusData,
+    DigilockerDocumentPayload,
+    DigilockerUrlSuccess,
+    VerificationStatusPayload,
 )
 
 from . import calls
@@ -149,7 +149,7 @@ class _ClientBase:
         document_requested: Iterable[str] | None,
         client_ref_id: str | None,
         user_code: str | None,
-    ) -> calls.Call[CreateDigilockerUrlData]:
+    ) -> calls.Call[DigilockerUrlSuccess]:
         return calls.create_digilocker_url(
             self.settings,
             redirect_url=redirect_url,
@@ -160,7 +160,7 @@ class _ClientBase:
 
     def _status(
         self, reference_id: int, client_ref_id: str | None, user_code: str | None
-    ) -> calls.Call[VerificationStatusData]:
+    ) -> calls.Call[VerificationStatusPayload]:
         return calls.get_verification_status(
             self.settings,
             reference_id=reference_id,
@@ -175,7 +175,7 @@ class _ClientBase:
         document_type: Iterable[str] | None,
         client_ref_id: str | None,
         user_code: str | None,
-    ) -> calls.Call[DigilockerDocumentData]:
+    ) -> calls.Call[DigilockerDocumentPayload]:
         return calls.get_document(
             self.settings,
             reference_id=reference_id,
@@ -243,7 +243,7 @@ class EkoClient(_ClientBase):
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
-    ) -> CreateDigilockerUrlData:
+    ) -> DigilockerUrlSuccess:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
 
         `document_requested` defaults to the spec's default (`["AADHAAR"]`).
@@ -259,7 +259,7 @@ class EkoClient(_ClientBase):
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
-    ) -> VerificationStatusData:
+    ) -> VerificationStatusPayload:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
         return self._send(call, timeout, max_retries)
@@ -274,7 +274,7 @@ class EkoClient(_ClientBase):
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
-    ) -> DigilockerDocumentData:
+    ) -> DigilockerDocumentPayload:
         """The verified document(s) after consent."""
         call = self._document(
             reference_id, verification_id, document_type, client_ref_id, user_code
@@ -295,7 +295,7 @@ class EkoClient(_ClientBase):
         deadline = time.monotonic() + timeout
         while True:
             try:
-                answer: VerificationStatusData | EkoApiError = self.get_verification_status(
+                answer: VerificationStatusPayload | EkoApiError = self.get_verification_status(
                     reference_id, client_ref_id, user_code
                 )
             except EkoApiError as exc:
@@ -365,7 +365,7 @@ class AsyncEkoClient(_ClientBase):
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
-    ) -> CreateDigilockerUrlData:
+    ) -> DigilockerUrlSuccess:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
 
         `document_requested` defaults to the spec's default (`["AADHAAR"]`).
@@ -381,7 +381,7 @@ class AsyncEkoClient(_ClientBase):
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
-    ) -> VerificationStatusData:
+    ) -> VerificationStatusPayload:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
         return await self._send(call, timeout, max_retries)
@@ -396,7 +396,7 @@ class AsyncEkoClient(_ClientBase):
         *,
         timeout: TimeoutArg = None,
         max_retries: int | None = None,
-    ) -> DigilockerDocumentData:
+    ) -> DigilockerDocumentPayload:
         """The verified document(s) after consent."""
         call = self._document(
             reference_id, verification_id, document_type, client_ref_id, user_code
@@ -417,9 +417,9 @@ class AsyncEkoClient(_ClientBase):
         deadline = time.monotonic() + timeout
         while True:
             try:
-                answer: VerificationStatusData | EkoApiError = await self.get_verification_status(
-                    reference_id, client_ref_id, user_code
-                )
+                answer: (
+                    VerificationStatusPayload | EkoApiError
+                ) = await self.get_verification_status(reference_id, client_ref_id, user_code)
             except EkoApiError as exc:
                 answer = exc
             result = outcome(answer)

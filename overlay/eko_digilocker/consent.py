@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
 
-from eko_digilocker_client.models import VerificationStatusData
+from eko_digilocker_client.models import SessionState, VerificationStatusPayload
 
-from .errors import (
-    EkoApiError,
-    EkoAuthenticationError,
-    EkoInvalidParamsError,
-    EkoNotFoundError,
-)
+from .errors import EkoApiError
+from .responses import is_final, session_state
+from .spec import operation
 
 
 class ConsentState(enum.StrEnum):
-    AUTHENTICATED = "AUTHENTICATED"
-    CONSENT_DENIED = "CONSENT_DENIED"
-    EXPIRED = "EXPIRED"
+    """The spec's `SessionState` values, plus TIMED_OUT: the client's own, for a wait
+    that ended before the session did (a test checks the two stay in step)."""
+
+    PENDING = SessionState.PENDING.value
+    AUTHENTICATED = SessionState.AUTHENTICATED.value
+    CONSENT_DENIED = SessionState.CONSENT_DENIED.value
+    EXPIRED = SessionState.EXPIRED.value
     TIMED_OUT = "TIMED_OUT"  # we stopped waiting; the session may still complete
 
 
 @dataclass(frozen=True)
 class ConsentResult:
     state: ConsentState
-    details: VerificationStatusData | None = None
+    details: VerificationStatusPayload | None = None
     error: EkoApiError | None = None
 
     @property
@@ -34,36 +34,30 @@ class ConsentResult:
         return self.state is ConsentState.AUTHENTICATED
 
 
-# Answers no amount of waiting changes: bad credentials or input, an unknown reference,
-# and Eko's documented set-up errors (invalid redirect URL, initiator or user_code).
-_FINAL_ERRORS = (EkoAuthenticationError, EkoInvalidParamsError, EkoNotFoundError)
-_SETUP_STATUS_IDS = frozenset({301, 319, 346})
+_CLOSED = (SessionState.CONSENT_DENIED, SessionState.EXPIRED)
 
 
-def outcome(answer: VerificationStatusData | EkoApiError) -> ConsentResult | None:
+def outcome(answer: VerificationStatusPayload | EkoApiError) -> ConsentResult | None:
     """The final result a status answer gives, or None while the session may be pending.
 
-    Denied and expired sessions are recognised by `data.session_status`, which Eko does
-    not document (see the spec). Eko says only that a pending session answers `status`
-    1 with a message, so any other error answer counts as pending, except those that
-    waiting cannot change, which are raised.
+    A success reaches here only when its data reports no other state than AUTHENTICATED
+    (`responses.read_success` turns the rest into errors). Denied and expired sessions are
+    recognised by the state in `data`, which Eko does not document (see the spec). A
+    pending session answers `status` 1 with `response_status_id` -1 or code 327, so an
+    unrecognised error counts as pending, except those that waiting cannot change
+    (`responses.ERROR_CODES`, in either placement), which are raised.
     """
-    if isinstance(answer, VerificationStatusData):
+    if isinstance(answer, VerificationStatusPayload):
         return ConsentResult(ConsentState.AUTHENTICATED, details=answer)
-    state = _session_status(answer.data)
-    if state in (ConsentState.CONSENT_DENIED, ConsentState.EXPIRED):
+    state = session_state(operation("getDigilockerVerificationStatus"), answer.data)
+    if state in _CLOSED:
         return ConsentResult(ConsentState(state), error=answer)
-    if isinstance(answer, _FINAL_ERRORS) or answer.response_status_id in _SETUP_STATUS_IDS:
+    if is_final(answer):
         raise answer
     return None
 
 
-def _session_status(data: Any) -> str | None:
-    value = data.get("session_status") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else None
-
-
-def timed_out(last: VerificationStatusData | EkoApiError) -> ConsentResult:
+def timed_out(last: VerificationStatusPayload | EkoApiError) -> ConsentResult:
     return ConsentResult(
         ConsentState.TIMED_OUT, error=last if isinstance(last, EkoApiError) else None
     )

@@ -5,9 +5,10 @@ EkoError
   EkoValidationError           input rejected by the spec's schema (nothing was sent)
   EkoApiError                  Eko answered with an envelope whose status is not 0
     EkoAuthenticationError     HTTP 403: bad signature, timestamp or developer_key
-    EkoInvalidParamsError      Eko's own validation error (`invalid_params`)
-    EkoVerificationPendingError  327: the customer has not consented yet
+    EkoInvalidParamsError      Eko's own validation error (461 or `invalid_params`)
+    EkoVerificationPendingError  327 (or a PENDING session state): not consented yet
     EkoNotFoundError           463: unknown reference
+  (codes in `status` or `response_status_id`: see `responses.ERROR_CODES`)
   EkoResponseError             the answer is not a valid envelope (HTML, empty, bad JSON,
                                wrong shape, an unexpected HTTP status)
   EkoConnectionError           the request could not be completed
@@ -51,7 +52,8 @@ class EkoValidationError(EkoError, ValueError):
 class EkoApiError(EkoError):
     """Eko answered with an envelope whose `status` is not 0 (or HTTP 403).
 
-    Carries the envelope's fields and the raw body, so nothing Eko said is lost.
+    Carries the envelope's fields and the raw body, so nothing Eko said is lost, and
+    `code`: Eko's error code, from `status` or `response_status_id` wherever Eko put it.
     """
 
     def __init__(
@@ -65,6 +67,7 @@ class EkoApiError(EkoError):
         invalid_params: Mapping[str, str] | None = None,
         data: Any = None,
         body: str = "",
+        code: int | None = None,
     ) -> None:
         self.message = message
         self.http_status = http_status
@@ -74,6 +77,7 @@ class EkoApiError(EkoError):
         self.invalid_params = dict(invalid_params or {})
         self.data = data
         self.body = body
+        self.code = code
         detail = f"HTTP {http_status}, status {status}, response_status_id {response_status_id}"
         super().__init__(f"{message} ({detail})")
 
@@ -87,11 +91,11 @@ class EkoInvalidParamsError(EkoApiError):
 
 
 class EkoVerificationPendingError(EkoApiError):
-    """response_status_id 327: the customer has not completed the DigiLocker journey."""
+    """Code 327, or a PENDING session state: the customer has not completed the journey."""
 
 
 class EkoNotFoundError(EkoApiError):
-    """response_status_id 463: no session for this reference."""
+    """Code 463: no session for this reference."""
 
 
 class EkoResponseError(EkoError):

@@ -1,12 +1,20 @@
-"""Turn Eko's answers into the generated models or typed errors."""
+"""Turn Eko's answers into the generated models or typed errors.
+
+Eko puts an error's code in one of two places (see the spec's description): corrected
+answers in `status` (`status: 463, response_status_id: 1`), older DigiLocker answers in
+`response_status_id` (`status: 1, response_status_id: 463`). `error_code` reads either,
+and `ERROR_CODES` is the one table that says what each code means to the client.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, NamedTuple, Protocol, Self, TypeVar
 
 import httpx
+
+from eko_digilocker_client.models import SessionState
 
 from .errors import (
     EkoApiError,
@@ -18,11 +26,67 @@ from .errors import (
 )
 from .spec import Operation, SchemaValidator
 
-VERIFICATION_PENDING = 327
-NOT_FOUND = 463
-_API_ERRORS = {VERIFICATION_PENDING: EkoVerificationPendingError, NOT_FOUND: EkoNotFoundError}
 # Anything a parser can raise on data it did not expect; none of it may reach the caller.
 _PARSE_FAILURES = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
+
+# `status` values that are not a code: 0 success, 1 failure (the code is then elsewhere).
+_GENERIC_STATUS = frozenset({0, 1})
+# `response_status_id` values that are not a code (legacy README section 4: -2..5).
+_GENERIC_STATUS_IDS = frozenset(range(-2, 6))
+
+
+class ErrorCode(NamedTuple):
+    """What one of Eko's error codes means: the error raised, and whether waiting for
+    consent can still change the answer (False) or not (True)."""
+
+    error: type[EkoApiError]
+    final: bool
+    meaning: str
+
+
+ERROR_CODES: dict[int, ErrorCode] = {
+    301: ErrorCode(EkoApiError, True, "invalid redirect URL"),
+    319: ErrorCode(EkoApiError, True, "invalid initiator (Invalid Sender/Initiator)"),
+    327: ErrorCode(EkoVerificationPendingError, False, "verification pending"),
+    346: ErrorCode(EkoApiError, True, "user not onboarded or wrong user_code"),
+    461: ErrorCode(EkoInvalidParamsError, True, "invalid parameters"),
+    463: ErrorCode(EkoNotFoundError, True, "not found / invalid reference"),
+}
+
+
+def error_code(body: Any) -> int | None:
+    """Eko's code of an error answer, from `status` or `response_status_id`, or None
+    when neither holds one (e.g. `status: 1, response_status_id: -1`)."""
+    if not isinstance(body, dict):
+        return None
+    status = body.get("status")
+    if type(status) is int and status not in _GENERIC_STATUS:
+        return status
+    status_id = body.get("response_status_id")
+    if type(status_id) is int and status_id not in _GENERIC_STATUS_IDS:
+        return status_id
+    return None
+
+
+def is_final(error: EkoApiError) -> bool:
+    """Whether polling again can change this answer (bad credentials, input, reference or
+    set-up do not; a pending or an unrecognised answer might)."""
+    if isinstance(error, EkoAuthenticationError | EkoInvalidParamsError | EkoNotFoundError):
+        return True
+    known = ERROR_CODES.get(error.code) if error.code is not None else None
+    return known is not None and known.final
+
+
+def session_state(operation: Operation, data: Any) -> SessionState | None:
+    """The session state an answer's `data` reports, in whichever field the spec types as
+    a SessionState (`status` for the upstream provider, `session_status` for the sandbox)."""
+    if not isinstance(data, dict):
+        return None
+    for name in operation.state_fields:
+        value = data.get(name)
+        if isinstance(value, str) and value in SessionState.__members__:
+            return SessionState(value)
+    return None
 
 
 class SuccessModel(Protocol):
@@ -40,6 +104,19 @@ def envelope_validator() -> SchemaValidator:
 
 def read_answer(operation: Operation, response: httpx.Response, success: type[M]) -> M:
     """The `data` of a success answer as the generated model `success`, or the EkoError."""
+    envelope = read_success(operation, response)
+    try:
+        return success.from_dict(envelope["data"])
+    except _PARSE_FAILURES as exc:
+        reason = f"success answer could not be read ({type(exc).__name__})"
+        raise EkoResponseError(
+            reason, http_status=response.status_code, body=response.text
+        ) from None
+
+
+def read_success(operation: Operation, response: httpx.Response) -> dict[str, Any]:
+    """The whole envelope of a success answer (`message`, `response_type_id`... kept as
+    sent), checked against the spec, or the EkoError the answer stands for."""
     code = response.status_code
     try:
         body = json.loads(response.content)
@@ -47,15 +124,23 @@ def read_answer(operation: Operation, response: httpx.Response, success: type[M]
         documented_200 = code == 200 and operation.responses["200"].is_valid(body)
     except _PARSE_FAILURES:
         body, documented_200 = None, False
-    if documented_200:
-        if body["status"] != 0:
-            raise api_error(error_class(body), response, body)
-        try:
-            return success.from_dict(body["data"])
-        except _PARSE_FAILURES as exc:
-            reason = f"success answer could not be read ({type(exc).__name__})"
-            raise EkoResponseError(reason, http_status=code, body=response.text) from None
-    raise _unexpected(operation, response, body)
+    if not documented_200:
+        raise _unexpected(operation, response, body)
+    if body["status"] != 0:
+        raise api_error(error_class(operation, body), response, body)
+    data = body.get("data")
+    problems = operation.success_data.errors(data)
+    if problems:
+        listed = "; ".join(map(str, problems[:3]))
+        reason = f"success answer lacks what the spec requires of its data ({listed})"
+        raise EkoResponseError(reason, http_status=code, body=response.text)
+    state = session_state(operation, data)
+    if state is not None and state is not SessionState.AUTHENTICATED:
+        # A success envelope that says the session is not (yet) authenticated, as the
+        # upstream provider answers a pending session: not a success for the caller.
+        raise api_error(error_class(operation, body), response, body)
+    result: dict[str, Any] = body
+    return result
 
 
 def _unexpected(operation: Operation, response: httpx.Response, body: Any) -> Exception:
@@ -67,6 +152,10 @@ def _unexpected(operation: Operation, response: httpx.Response, body: Any) -> Ex
         is_envelope = False
     if code == 403:
         return api_error(EkoAuthenticationError, response, body if is_envelope else None)
+    if code >= 500:
+        # Eko documents 500 (its gateway could not reach its servers); like any other 5xx
+        # it says nothing about the request itself.
+        return EkoResponseError(f"server error (HTTP {code})", http_status=code, body=response.text)
     if not is_envelope:
         reason = "empty answer" if not response.content else "answer is not an Eko JSON envelope"
         return EkoResponseError(reason, http_status=code, body=response.text)
@@ -75,17 +164,23 @@ def _unexpected(operation: Operation, response: httpx.Response, body: Any) -> Ex
             f"unexpected HTTP status {code}", http_status=code, body=response.text
         )
     if body["status"] != 0:
-        return api_error(error_class(body), response, body)
+        return api_error(error_class(operation, body), response, body)
     problems = "; ".join(map(str, operation.responses["200"].errors(body)[:3]))
     reason = f"success answer does not match the spec ({problems or f'HTTP {code}'})"
     return EkoResponseError(reason, http_status=code, body=response.text)
 
 
-def error_class(body: dict[str, Any]) -> type[EkoApiError]:
+def error_class(operation: Operation, body: dict[str, Any]) -> type[EkoApiError]:
+    """The EkoApiError subclass for an answer that is not a success: by its code first,
+    then by `invalid_params`, then by a PENDING session state in its data."""
+    code = error_code(body)
+    if code in ERROR_CODES:
+        return ERROR_CODES[code].error
     if body.get("invalid_params"):
         return EkoInvalidParamsError
-    status_id = body.get("response_status_id")
-    return _API_ERRORS.get(status_id, EkoApiError) if isinstance(status_id, int) else EkoApiError
+    if session_state(operation, body.get("data")) is SessionState.PENDING:
+        return EkoVerificationPendingError
+    return EkoApiError
 
 
 def api_error(
@@ -102,4 +197,5 @@ def api_error(
         invalid_params=envelope.get("invalid_params"),
         data=envelope.get("data"),
         body=response.text,
+        code=error_code(envelope),
     )

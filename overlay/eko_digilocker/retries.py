@@ -1,9 +1,10 @@
 """When to retry a request, and how long to wait first.
 
 Rules: a failure to connect (nothing was sent) is always retried. A timeout, a dropped
-connection, 429, 502, 503 or 504 is retried for calls that are safe to repeat: the status
-GET, and POSTs that carry a `client_ref_id` (Eko can recognise the repeat). A business
-error is never retried. Waits use exponential backoff with full jitter, or `Retry-After`.
+connection, 429, 500 (which Eko documents: its gateway could not reach its servers),
+502, 503 or 504 is retried for calls that are safe to repeat: the status GET, and POSTs
+that carry a `client_ref_id` (Eko can recognise the repeat). A business error is never
+retried. Waits use exponential backoff with full jitter, or `Retry-After`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
-RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 # Raised before any byte of the request reached the server.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # The request may have reached the server: only safe calls are repeated.

@@ -2,7 +2,7 @@
 
 This is the only place field rules come from: the client validates its input here and
 the sandbox validates requests and its own answers here. Nothing is copied by hand.
-The same machinery reads other OpenAPI documents when given one (`operations_in(spec)`):
+The same machinery reads other OpenAPI documents when given one (`http_operations(spec)`):
 the sandbox's control client uses it for the control surface's own document.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -77,8 +77,8 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 
 
 @dataclass(frozen=True)
-class Operation:
-    """What the spec says about one operation, as plain JSON schemas."""
+class HttpOperation:
+    """What any OpenAPI document says about one operation: its route and validators."""
 
     operation_id: str
     method: str
@@ -89,8 +89,22 @@ class Operation:
     security_headers: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Operation(HttpOperation):
+    """One operation of Eko's API, with what its successful answer must carry."""
+
+    # What a successful (`status` 0) answer's `data` must be: the schema the 200 answer
+    # names in `x-eko-success-data`. The answer schemas themselves cannot say it (see
+    # the spec's description: no unions in answers).
+    success_data: SchemaValidator
+    # The fields of that `data` that carry a `SessionState` (where a status answer
+    # reports the session's state; see the spec's SessionState).
+    state_fields: tuple[str, ...]
+
+
 def resolve(node: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Follow local `$ref`s (`#/components/...`) to the object they name."""
+    """Follow local `$ref`s (`#/components/...`) of `spec` (default: the client's spec)
+    to the object they name."""
     while "$ref" in node:
         target: Any = spec or load_spec()
         for part in node["$ref"].removeprefix("#/").split("/"):
@@ -110,6 +124,22 @@ def _query_schema(parameters: list[dict[str, Any]], spec: dict[str, Any]) -> dic
     }
 
 
+SESSION_STATE_REF = "#/components/schemas/SessionState"
+
+
+def _state_fields(schema: dict[str, Any]) -> tuple[str, ...]:
+    """The properties of `schema` (following refs and allOf) typed as a SessionState."""
+    schema = resolve(schema)
+    found = [
+        name
+        for name, prop in schema.get("properties", {}).items()
+        if prop.get("$ref") == SESSION_STATE_REF
+    ]
+    for part in schema.get("allOf", []):
+        found.extend(_state_fields(part))
+    return tuple(found)
+
+
 def _security_headers(op: dict[str, Any], spec: dict[str, Any]) -> tuple[str, ...]:
     schemes = spec["components"].get("securitySchemes", {})
     names: list[str] = []
@@ -120,15 +150,9 @@ def _security_headers(op: dict[str, Any], spec: dict[str, Any]) -> tuple[str, ..
     return tuple(names)
 
 
-@cache
-def operations() -> dict[str, Operation]:
-    """Every operation in the client's spec, by operationId."""
-    return operations_in(load_spec())
-
-
-def operations_in(spec: dict[str, Any]) -> dict[str, Operation]:
+def http_operations(spec: dict[str, Any]) -> dict[str, HttpOperation]:
     """Every operation in `spec`, by operationId, with validators compiled against it."""
-    found: dict[str, Operation] = {}
+    found: dict[str, HttpOperation] = {}
     for path, item in spec["paths"].items():
         for method, op in item.items():
             if method not in HTTP_METHODS:  # path-level `parameters`, `summary`...
@@ -144,7 +168,7 @@ def operations_in(spec: dict[str, Any]) -> dict[str, Operation]:
                 for ctype, media in resolve(response, spec).get("content", {}).items()
                 if ctype == "application/json"
             }
-            found[op["operationId"]] = Operation(
+            found[op["operationId"]] = HttpOperation(
                 operation_id=op["operationId"],
                 method=method.upper(),
                 path=path,
@@ -156,8 +180,40 @@ def operations_in(spec: dict[str, Any]) -> dict[str, Operation]:
     return found
 
 
+@cache
+def operations() -> dict[str, Operation]:
+    """Every operation in the client's spec, by operationId."""
+    found: dict[str, Operation] = {}
+    for operation_id, http in http_operations(load_spec()).items():
+        success_schema = resolve(_raw_operation(operation_id)["responses"]["200"])[
+            "x-eko-success-data"
+        ]
+        found[operation_id] = Operation(
+            **{f.name: getattr(http, f.name) for f in fields(HttpOperation)},
+            success_data=SchemaValidator(success_schema),
+            state_fields=_state_fields(success_schema),
+        )
+    return found
+
+
 def operation(operation_id: str) -> Operation:
     return operations()[operation_id]
+
+
+def _raw_operation(operation_id: str) -> dict[str, Any]:
+    for item in load_spec()["paths"].values():
+        for op in item.values():
+            if op.get("operationId") == operation_id:
+                found: dict[str, Any] = op
+                return found
+    raise LookupError(f"no operation {operation_id!r} in the spec")
+
+
+def example_values(operation_id: str, status: str) -> list[Any]:
+    """Every named example of one response of an operation."""
+    holder = resolve(_raw_operation(operation_id)["responses"][status])
+    examples = holder["content"]["application/json"].get("examples", {})
+    return [copy.deepcopy(resolve(e)["value"]) for e in examples.values()]
 
 
 def example(operation_id: str, name: str | None = None, *, status: str | None = None) -> Any:

@@ -2,8 +2,9 @@
 
 Each request goes through, in this order: method (405), authentication (403), content
 type of a body (415), body size (413, refused from Content-Length or while streaming,
-never read whole), JSON parsing and schema validation against the spec (Eko's
-validation error), scenario forcing, then the operation itself. Faults, when switched on,
+never read whole), JSON parsing (`jsonbody`) and schema validation against the spec
+(Eko's validation error), scenario forcing (queued through the control surface first,
+then magic inputs), then the operation itself. Faults, when switched on,
 strike before or after that. Whatever happens inside, the client gets an envelope: an
 unexpected exception becomes an internal-error envelope and is counted, never a 500.
 """
@@ -292,15 +293,19 @@ class ApiPath:
 
         queued = self.state.forced.take(op.operation_id, params.get("client_ref_id"))
         if queued is not None:  # forced through POST /_sandbox/scenarios
-            status, envelope = scenarios.answer(queued)
+            status, envelope = scenarios.answer(queued, self.state.profile, op.operation_id)
             return json_answer(status, envelope)
+        eps_scenario = query.get(scenarios.QUERY_PARAMETER)
         try:
-            forced = scenarios.requested(params.get("client_ref_id"), query.get("eps_scenario"))
+            forced = scenarios.requested(
+                op.operation_id,
+                params.get("client_ref_id"),
+                None if eps_scenario is None else str(eps_scenario),
+            )
         except scenarios.UnknownScenario as exc:
-            field = scenarios.QUERY_PARAMETER if "eps_scenario" in query else "client_ref_id"
-            raise _invalid(field, str(exc)) from None
+            raise _invalid("client_ref_id", str(exc)) from None
         if forced is not None:
-            status, envelope = scenarios.answer(forced[1])
+            status, envelope = scenarios.answer(forced[1], self.state.profile, op.operation_id)
             return json_answer(status, envelope)
         return self.handlers[op.operation_id](Request(scope, headers, developer_key, params))
 
@@ -379,12 +384,15 @@ class ApiPath:
     def _create(self, request: Request) -> Answer:
         body = request.params
         if not is_absolute_http_url(body["redirect_url"]):
-            return json_answer(200, answers.business_error(answers.INVALID_REDIRECT_ID))
+            return json_answer(
+                200, answers.business_error(self.state.profile, answers.INVALID_REDIRECT_ID)
+            )
         base = self._base_url(request)
+        profile = self.state.profile
 
         def render(session: Session) -> bytes:
             url = f"{base}/consent/{session.reference_id}?token={session.token}"
-            return answers.encode(answers.created(session, url))
+            return answers.encode(answers.created(profile, session, url))
 
         client_ref_id = body.get("client_ref_id")
         try:
@@ -401,11 +409,9 @@ class ApiPath:
         except IdempotencyConflict:
             return json_answer(
                 200,
-                answers.envelope(
-                    1,
+                answers.failure(  # the sandbox's own message
                     f"client_ref_id {client_ref_id} was already used with a different request "
-                    "body: send the same body to repeat a call, or a new client_ref_id.",
-                    answers.FAILURE,
+                    "body: send the same body to repeat a call, or a new client_ref_id."
                 ),
             )
         except StoreFull as full:
@@ -422,41 +428,44 @@ class ApiPath:
 
     def _status(self, request: Request) -> Answer:
         session = self._session(request, request.params["reference_id"])
+        profile = self.state.profile
         if session is None:
-            return json_answer(200, answers.not_found())
-        return json_answer(200, answers.status(session))
+            return json_answer(200, answers.not_found(profile, answers.STATUS))
+        return json_answer(200, answers.status(profile, session))
 
     def _document(self, request: Request) -> Answer:
         body = request.params
         text = body["reference_id"].strip()
         reference_id = int(text) if _INTEGER.fullmatch(text) else None
         session = self._session(request, reference_id)
+        profile = self.state.profile
         if session is None:
-            return json_answer(200, answers.not_found())
+            return json_answer(200, answers.not_found(profile, answers.DOCUMENT))
         if session.state is SessionState.PENDING:
-            return json_answer(200, answers.pending())
+            return json_answer(200, answers.pending(profile, answers.DOCUMENT))
         if session.state is not SessionState.AUTHENTICATED:
             return json_answer(200, answers.session_closed(session.state))
         if body["verification_id"] != session.verification_id:
             return json_answer(
                 200,
-                answers.not_found(
+                answers.not_found(  # the sandbox's own message
+                    profile,
+                    answers.DOCUMENT,
                     "No DigiLocker session found for this reference_id and verification_id: "
-                    "the verification_id does not match the one given on consent."
+                    "the verification_id does not match the one given on consent.",
                 ),
             )
         missing = [doc for doc in body["document_type"] if doc not in session.document_requested]
         if missing:
             return json_answer(
                 200,
-                answers.envelope(
-                    1,
+                answers.failure(  # the sandbox's own message
                     f"Document type(s) {', '.join(dict.fromkeys(missing))} were not requested "
-                    f"for this session (requested: {', '.join(session.document_requested)}).",
-                    answers.FAILURE,
+                    f"for this session (requested: {', '.join(session.document_requested)})."
                 ),
             )
-        return json_answer(200, answers.document(session, list(body["document_type"])))
+        documents = list(body["document_type"])
+        return json_answer(200, answers.document(profile, session, documents))
 
 
 class NotFoundPath:

@@ -21,8 +21,12 @@ UAT_TEST_ACCOUNT = {
 }
 
 
-#: What `PUT /_sandbox/profile` can switch between: whose published behaviour to play.
+#: How the sandbox answers (see sandbox/README.md, "Profiles"): `eps` follows eps.eko.in
+#: and Eko's corrected answers (error codes in `status`); `legacy` follows the legacy
+#: README (codes in `response_status_id`, ids 1627/1628/1630, the 7.2 status shape).
+#: `PUT /_sandbox/profile` switches between them at run time.
 PROFILES = ("eps", "legacy")
+DEFAULT_PROFILE = "eps"
 
 
 def _uat_credentials() -> dict[str, str]:
@@ -65,6 +69,7 @@ class SandboxConfig:
     and session expiry both read it). `public_base_url` fixes the base of consent URLs
     (default: taken from the request's Host header). `self_check` validates every API
     answer against the spec before sending it and counts failures (for tests).
+    `profile` is one of `PROFILES`: which of Eko's documented answer variants to send.
     """
 
     credentials: Mapping[str, str] = field(default_factory=_uat_credentials)
@@ -76,10 +81,10 @@ class SandboxConfig:
     max_store_bytes: int = 512 * 1024 * 1024
     reject_replay: bool = False
     max_replay_entries: int = 100_000
-    profile: str = "eps"
     faults: FaultSettings = field(default_factory=FaultSettings)
     public_base_url: str | None = None
     self_check: bool = False
+    profile: str = DEFAULT_PROFILE
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:

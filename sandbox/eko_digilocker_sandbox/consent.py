@@ -25,12 +25,35 @@ from eko_digilocker_sandbox.state import SandboxState
 
 _MAX_FORM_BYTES = 4096
 
+#: What the customer reads for each `DocumentType` of the spec (the one place for it; a
+#: test checks it covers the spec's enum exactly).
+DOCUMENT_NAMES = {
+    "AADHAAR": "Aadhaar",
+    "PAN": "PAN",
+    "DRIVING_LICENSE": "Driving licence",
+}
+
+# Phones first: DigiLocker consent happens on a phone. One column, full-width buttons
+# stacked below 480 px, nothing wider than the 360 px viewport.
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;max-width:36rem;margin:3rem auto;line-height:1.5}}
-button{{font-size:1rem;padding:.5rem 1.5rem;margin-right:1rem}}
-.note{{color:#a00}}</style></head>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+*{{box-sizing:border-box}}
+body{{font-family:system-ui,sans-serif;max-width:36rem;margin:0 auto;padding:1rem;
+line-height:1.5;font-size:1rem;overflow-wrap:anywhere}}
+h1{{font-size:1.4rem;margin:.5rem 0 1rem}}
+.note{{color:#8a0000;background:#fff3f3;padding:.5rem .75rem;border-radius:.25rem}}
+ul.docs{{padding-left:1.25rem}}
+.actions{{display:flex;gap:.75rem;flex-wrap:wrap;margin-top:1.5rem}}
+button{{font-size:1rem;padding:.75rem 1.5rem;min-height:44px;flex:1 1 10rem;
+border-radius:.375rem;border:1px solid #555;background:#fff;cursor:pointer}}
+button.approve{{background:#0b5cad;color:#fff;border-color:#0b5cad}}
+</style>
+</head>
 <body>
 <h1>{title}</h1>
 <p class="note">eko-digilocker sandbox: a simulated DigiLocker consent page.
@@ -39,6 +62,10 @@ No real DigiLocker account or document is involved.</p>
 </body>
 </html>
 """
+
+
+def document_name(document_type: str) -> str:
+    return DOCUMENT_NAMES.get(document_type, document_type)
 
 
 def _page(title: str, content: str, status: int = 200) -> HTMLResponse:
@@ -77,18 +104,24 @@ def consent_routes(state: SandboxState) -> list[Route]:
             return _not_found()
         if session.state is not SessionState.PENDING:
             return _closed(session)
-        documents = escape(", ".join(session.document_requested))
+        documents = "".join(
+            f"<li>{escape(document_name(doc))}</li>"
+            for doc in dict.fromkeys(session.document_requested)
+        )
         action = f"/consent/{session.reference_id}"
         token = escape(session.token)
         form = (
-            f'<form method="post" action="{action}">'
+            f'<form method="post" action="{action}" class="actions">'
             f'<input type="hidden" name="token" value="{token}">'
-            f'<button type="submit" name="decision" value="approve">Approve</button>'
-            f'<button type="submit" name="decision" value="deny">Deny</button></form>'
+            f'<button type="submit" name="decision" value="approve" class="approve">'
+            f"Approve</button>"
+            f'<button type="submit" name="decision" value="deny" class="deny">Deny</button>'
+            f"</form>"
         )
         content = (
-            f"<p>An application asks to read these documents from your DigiLocker: "
-            f"<strong>{documents}</strong> (reference {session.reference_id}).</p>{form}"
+            f"<p>An application asks to read these documents from your DigiLocker:</p>"
+            f'<ul class="docs">{documents}</ul>'
+            f"<p>Reference {session.reference_id}.</p>{form}"
         )
         return _page("Share documents from DigiLocker?", content)
 

@@ -23,7 +23,8 @@ from typing import Any, Generic, Self, TypeVar
 
 import httpx
 
-from eko_digilocker.spec import FieldError, Operation, operations_in
+from eko_digilocker.spec import FieldError, HttpOperation, http_operations
+from eko_digilocker_client.models import SessionState
 from eko_digilocker_sandbox.faults import FaultSettings
 
 T = TypeVar("T")
@@ -41,8 +42,8 @@ def control_spec() -> dict[str, Any]:
 
 
 @cache
-def control_operations() -> dict[str, Operation]:
-    return operations_in(control_spec())
+def control_operations() -> dict[str, HttpOperation]:
+    return http_operations(control_spec())
 
 
 # --- errors ---------------------------------------------------------------------------
@@ -87,7 +88,7 @@ class SandboxSession:
 
     reference_id: int
     client_ref_id: str | None
-    session_status: str
+    session_status: SessionState
     verification_id: str | None
     document_requested: tuple[str, ...]
     redirect_url: str
@@ -100,7 +101,7 @@ class SandboxSession:
         return cls(
             reference_id=body["reference_id"],
             client_ref_id=body["client_ref_id"],
-            session_status=body["session_status"],
+            session_status=SessionState(body["session_status"]),
             verification_id=body["verification_id"],
             document_requested=tuple(body["document_requested"]),
             redirect_url=body["redirect_url"],
@@ -176,7 +177,7 @@ def _page(body: Mapping[str, Any]) -> SessionPage:
 
 @dataclass(frozen=True)
 class _Call(Generic[T]):
-    operation: Operation
+    operation: HttpOperation
     url: str
     query: dict[str, Any]
     body: Any

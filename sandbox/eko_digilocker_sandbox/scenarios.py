@@ -1,14 +1,26 @@
-"""Scenario forcing: magic inputs that make any operation give a documented error.
+"""Scenario forcing: inputs that make an operation give a documented error.
 
-Like Eko's own mock server (`eps_scenario=<response_status_id>`), but on a signed,
-schema-valid request: send `client_ref_id` = `SCENARIO-<id>` (body, or query for the
-status call) or add the query parameter `eps_scenario=<id>` to any API call.
+Two ways, on a signed, schema-valid request:
+
+- `eps_scenario=<code>` in the query, as Eko's own mock server takes it
+  (eps-platform `packages/eps-mock-server/src/match.ts`): the operation's documented
+  error whose code is `<code>`; any other value is ignored and the request is served as
+  usual (the mock then falls back to its success answer). An operation's documented
+  errors are the error examples of its 200 answer in the spec.
+- `client_ref_id` = `SCENARIO-<code>` (body, or query for the status call), the
+  sandbox's own: any code of `SCENARIOS` on any operation; an unknown code is refused
+  as a validation error.
+
+The forced answer has the shape of the sandbox's current profile (see answers.py).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from eko_digilocker.responses import error_code
+from eko_digilocker.spec import example_values
 from eko_digilocker_sandbox import answers
 
 CLIENT_REF_PREFIX = "SCENARIO-"
@@ -19,50 +31,72 @@ class UnknownScenario(ValueError):
     pass
 
 
-def _forced_auth_failure() -> tuple[int, dict[str, Any]]:
-    return 403, answers.http_error(
-        403, "Authentication failed: forced by scenario 403 (secret-key rejected)."
-    )
-
-
-def _business(response_status_id: int) -> tuple[int, dict[str, Any]]:
-    if response_status_id == answers.PENDING_ID:
-        return 200, answers.pending()
-    return 200, answers.business_error(response_status_id)
-
-
-#: response_status_id (or HTTP status for 403) -> what the forced answer is
+#: code -> what the forced answer is (403 is an HTTP status; -1 is the status call's
+#: eps.eko.in "pending" answer)
 SCENARIOS: dict[int, str] = {
-    answers.INVALID_REDIRECT_ID: "invalid redirect URL (HTTP 200, status 1)",
-    answers.INVALID_INITIATOR_ID: "invalid initiator (HTTP 200, status 1)",
-    answers.PENDING_ID: "verification pending (HTTP 200, status 1)",
-    answers.USER_NOT_ONBOARDED_ID: "user not onboarded / wrong user_code (HTTP 200, status 1)",
-    answers.NOT_FOUND_ID: "reference not found (HTTP 200, status 1)",
+    answers.INVALID_REDIRECT_ID: "invalid redirect URL (HTTP 200)",
+    answers.INVALID_INITIATOR_ID: "invalid initiator (HTTP 200)",
+    answers.PENDING_ID: "verification pending (HTTP 200)",
+    answers.USER_NOT_ONBOARDED_ID: "user not onboarded / wrong user_code (HTTP 200)",
+    answers.NOT_FOUND_ID: "reference not found (HTTP 200)",
+    answers.STATUS_CALL_NOT_SUCCESS: "status call: pending (HTTP 200, status 1, id -1)",
     403: "signature rejected (HTTP 403)",
 }
 
 
-def requested(client_ref_id: Any, eps_scenario: str | None) -> tuple[str, int] | None:
+@cache
+def documented(operation_id: str) -> frozenset[int]:
+    """The codes of the operation's documented errors that the sandbox can force: from
+    `status` or `response_status_id`, as `error_code` reads them, or the status call's
+    `response_status_id` -1."""
+    codes = set()
+    for value in example_values(operation_id, "200"):
+        if value.get("status") == 0:
+            continue
+        code = error_code(value)
+        codes.add(code if code is not None else value.get("response_status_id"))
+    return frozenset(code for code in codes if code in SCENARIOS)
+
+
+def requested(
+    operation_id: str, client_ref_id: Any, eps_scenario: str | None
+) -> tuple[str, int] | None:
     """The (field, code) of a forced scenario in this request, or None.
 
-    Raises `UnknownScenario` for a magic input that names no known scenario.
+    Raises `UnknownScenario` for a `SCENARIO-` client_ref_id that names no known code.
     """
     if isinstance(client_ref_id, str) and client_ref_id.startswith(CLIENT_REF_PREFIX):
         return "client_ref_id", _code(client_ref_id.removeprefix(CLIENT_REF_PREFIX))
     if eps_scenario is not None:
-        return QUERY_PARAMETER, _code(eps_scenario)
+        code = _number(eps_scenario)
+        if code is not None and code in documented(operation_id):
+            return QUERY_PARAMETER, code
     return None
 
 
-def _code(text: str) -> int:
-    known = ", ".join(str(code) for code in SCENARIOS)
-    if not (text.isascii() and text.isdigit() and len(text) <= 4) or int(text) not in SCENARIOS:
-        raise UnknownScenario(f"unknown scenario {text[:20]!r}; known scenarios: {known}")
+def _number(text: str) -> int | None:
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 4):
+        return None
     return int(text)
 
 
-def answer(code: int) -> tuple[int, dict[str, Any]]:
+def _code(text: str) -> int:
+    code = _number(text)
+    if code is None or code not in SCENARIOS:
+        known = ", ".join(str(code) for code in SCENARIOS)
+        raise UnknownScenario(f"unknown scenario {text[:20]!r}; known scenarios: {known}")
+    return code
+
+
+def answer(code: int, profile: str, operation_id: str) -> tuple[int, dict[str, Any]]:
     """The HTTP status and envelope a forced scenario answers with."""
     if code == 403:
-        return _forced_auth_failure()
-    return _business(code)
+        return 403, answers.http_error(
+            403, "Authentication failed: forced by scenario 403 (secret-key rejected)."
+        )
+    if code == answers.STATUS_CALL_NOT_SUCCESS:
+        return 200, answers.pending(profile, answers.STATUS)
+    if code == answers.PENDING_ID:
+        return 200, answers.business_error(profile, code, data=answers.pending_data())
+    return 200, answers.business_error(profile, code)

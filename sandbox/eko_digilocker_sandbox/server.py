@@ -11,17 +11,26 @@ import argparse
 import contextlib
 import dataclasses
 import logging
+import math
 import signal
 import socket
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from types import FrameType
+from typing import Any, NoReturn
 
 import uvicorn
 
 from eko_digilocker_sandbox.app import create_app
-from eko_digilocker_sandbox.config import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, SandboxConfig
+from eko_digilocker_sandbox.config import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    UAT_ACCESS_KEY,
+    UAT_DEVELOPER_KEY,
+    SandboxConfig,
+)
+from eko_digilocker_sandbox.connections import ConnectionLimits, protocol_class
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -84,13 +93,16 @@ def base_url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _uvicorn_config(config: SandboxConfig, log_level: str) -> uvicorn.Config:
+def _uvicorn_config(
+    config: SandboxConfig, limits: ConnectionLimits, log_level: str
+) -> uvicorn.Config:
     return uvicorn.Config(
         create_app(config),
         log_level=log_level,
         access_log=False,
         lifespan="off",
-        http="h11",
+        http=protocol_class(limits),
+        h11_max_incomplete_event_size=limits.max_header_bytes,
         loop="asyncio",
         server_header=False,
         timeout_graceful_shutdown=5,
@@ -102,12 +114,19 @@ def _uvicorn_config(config: SandboxConfig, log_level: str) -> uvicorn.Config:
 
 @contextlib.contextmanager
 def running_sandbox(
-    config: SandboxConfig | None = None, host: str = DEFAULT_HOST, *, log_level: str = "warning"
+    config: SandboxConfig | None = None,
+    host: str = DEFAULT_HOST,
+    *,
+    log_level: str = "warning",
+    limits: ConnectionLimits | None = None,
 ) -> Iterator[str]:
     """Serve the sandbox on a free loopback port in a thread; yield its base URL."""
     sock = bind(host, 0)
     started = threading.Event()
-    server = _Server(_uvicorn_config(config or SandboxConfig(), log_level), started.set)
+    uvicorn_config = _uvicorn_config(
+        config or SandboxConfig(), limits or ConnectionLimits(), log_level
+    )
+    server = _Server(uvicorn_config, started.set)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="eko-digilocker-sandbox", daemon=True
     )
@@ -126,8 +145,42 @@ def running_sandbox(
 # --- the command line ---------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: `eko-digilocker sandbox: error: ...`, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _number(text: str, kind: type[int] | type[float]) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a finite number")
+    return value
+
+
+def _positive(kind: type[int] | type[float], unit: str = "") -> Callable[[str], Any]:
+    def check(text: str) -> Any:
+        value = _number(text, kind)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a positive number{unit}, not {text[:40]}")
+        return value
+
+    return check
+
+
+def _port(text: str) -> int:
+    value = int(_number(text, int))
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 65535, not {value}")
+    return value
+
+
 def _probability(text: str) -> float:
-    value = float(text)
+    value = _number(text, float)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError("must be between 0 and 1")
     return value
@@ -141,17 +194,17 @@ def _credential(text: str) -> tuple[str, str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="eko-digilocker sandbox",
         description="Local emulator of Eko's DigiLocker API: checks signatures, validates "
         "requests against the spec, plays the consent journey. Prints its base URL "
-        "as the first line of stdout.",
+        "as the first line of stdout. Every limit and timeout: sandbox/README.md.",
     )
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"
     )
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s; 0 = free port)"
+        "--port", type=_port, default=DEFAULT_PORT, help="port (default %(default)s; 0 = free port)"
     )
     parser.add_argument(
         "--credential",
@@ -163,29 +216,99 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--timestamp-window",
-        type=float,
+        type=_positive(float),
         default=300.0,
         metavar="SECONDS",
         help="accepted distance of secret-key-timestamp from the server's time (default 300)",
     )
     parser.add_argument(
-        "--session-ttl",
-        type=float,
-        default=600.0,
-        metavar="SECONDS",
-        help="time a pending session waits for consent before it expires (default 600)",
+        "--reject-replay",
+        action="store_true",
+        help="refuse a (developer_key, timestamp, signature) already seen within the window "
+        "(default: accept, as Eko's scheme does)",
     )
     parser.add_argument(
-        "--max-body-bytes",
-        type=int,
-        default=64 * 1024,
-        metavar="BYTES",
-        help="largest accepted request body (default 65536)",
+        "--max-replay-entries",
+        type=_positive(int),
+        default=100_000,
+        metavar="N",
+        help="signatures --reject-replay remembers; beyond it new ones are refused (100000)",
     )
     parser.add_argument(
         "--public-base-url",
         metavar="URL",
-        help="base of consent URLs (default: from the request's Host header)",
+        help="base of consent URLs, an absolute http(s) URL (default: from the Host header)",
+    )
+    store = parser.add_argument_group("sessions")
+    store.add_argument(
+        "--session-ttl",
+        type=_positive(float),
+        default=600.0,
+        metavar="SECONDS",
+        help="time a pending session waits for consent before it expires (default 600)",
+    )
+    store.add_argument(
+        "--session-retention",
+        type=_positive(float),
+        default=3600.0,
+        metavar="SECONDS",
+        help="how long a session is remembered after creation, at most (default 3600)",
+    )
+    store.add_argument(
+        "--max-sessions",
+        type=_positive(int),
+        default=100_000,
+        metavar="N",
+        help="sessions kept at once; a create beyond them is refused (default 100000)",
+    )
+    store.add_argument(
+        "--max-store-mb",
+        type=_positive(int),
+        default=512,
+        metavar="MIB",
+        help="memory the sessions may hold, estimated; a create beyond it is refused (512)",
+    )
+    limits = parser.add_argument_group("requests and connections")
+    limits.add_argument(
+        "--max-body-bytes",
+        type=_positive(int),
+        default=64 * 1024,
+        metavar="BYTES",
+        help="largest accepted request body (default 65536)",
+    )
+    limits.add_argument(
+        "--max-header-bytes",
+        type=_positive(int),
+        default=16 * 1024,
+        metavar="BYTES",
+        help="largest request line plus headers (default 16384)",
+    )
+    for flag, default, what in (
+        ("--idle-timeout", 5.0, "an open connection may wait for its next request"),
+        ("--header-timeout", 10.0, "a request's headers may take to arrive"),
+        ("--body-timeout", 30.0, "a request's body may take to arrive after its headers"),
+    ):
+        limits.add_argument(
+            flag,
+            type=_positive(float),
+            default=default,
+            metavar="SECONDS",
+            help=f"time {what} (default {default:g})",
+        )
+    limits.add_argument(
+        "--max-connections",
+        type=_positive(int),
+        default=1000,
+        metavar="N",
+        help="open connections at once; more are answered 503 and closed (default 1000)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=DEFAULT_PROFILE,
+        help="which of Eko's documented answer variants to send: eps (error codes in "
+        "`status`, eps.eko.in fields; the default) or legacy (codes in "
+        "`response_status_id`, the legacy README's status shape and ids 1627/1628/1630)",
     )
     faults = parser.add_argument_group("fault injection (off by default; API paths only)")
     for flag, help_text in (
@@ -232,8 +355,14 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     config = SandboxConfig(
         timestamp_window_seconds=args.timestamp_window,
         session_ttl_seconds=args.session_ttl,
+        session_retention_seconds=args.session_retention,
         max_body_bytes=args.max_body_bytes,
+        max_sessions=args.max_sessions,
+        max_store_bytes=args.max_store_mb * 1024 * 1024,
+        reject_replay=args.reject_replay,
+        max_replay_entries=args.max_replay_entries,
         public_base_url=args.public_base_url,
+        profile=args.profile,
         faults=faults,
     )
     if args.credential:
@@ -241,17 +370,31 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     return config
 
 
+def limits_from_args(args: argparse.Namespace) -> ConnectionLimits:
+    return ConnectionLimits(
+        idle_timeout=args.idle_timeout,
+        header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout,
+        max_connections=args.max_connections,
+        max_header_bytes=args.max_header_bytes,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """`eko-digilocker sandbox ...`: serve until SIGINT/SIGTERM; 0 on a clean stop."""
+    """`eko-digilocker sandbox ...`: serve until SIGINT/SIGTERM; 0 on a clean stop.
+
+    A setting that cannot work is refused before anything listens, with one line on
+    stderr and exit status 2."""
     parser = build_parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:
         config = config_from_args(args)
+        limits = limits_from_args(args)
     except ValueError as exc:
         parser.error(str(exc))
     try:
         sock = bind(args.host, args.port)
-    except OSError as exc:
+    except (OSError, OverflowError) as exc:
         message = f"eko-digilocker sandbox: cannot listen on {args.host}:{args.port}: {exc}"
         print(message, file=sys.stderr)
         return 1
@@ -261,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(url, flush=True)
 
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    server = _Server(_uvicorn_config(config, args.log_level), announce)
+    server = _Server(_uvicorn_config(config, limits, args.log_level), announce)
     try:
         server.run(sockets=[sock])
     finally:

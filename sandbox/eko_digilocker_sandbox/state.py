@@ -58,12 +58,18 @@ class SandboxState:
         )
         self.counters = Counters()
         self.forced = ForcedScenarios()
-        self.profile = config.profile
+        self._profile = config.profile
+
+    @property
+    def profile(self) -> str:
+        """Which documented answer variant the sandbox sends now (config.PROFILES)."""
+        return self._profile
 
     def set_profile(self, name: str) -> None:
+        """Switch the answer variant at run time; ValueError for an unknown name."""
         if name not in PROFILES:
             raise ValueError(f"unknown profile {name[:40]!r}: use one of {', '.join(PROFILES)}")
-        self.profile = name
+        self._profile = name
 
     def reset(self) -> None:
         """Forget sessions and forced scenarios, zero the counters, restore the run's
@@ -72,4 +78,4 @@ class SandboxState:
         self.faults.configure(self.config.faults)
         self.counters.reset()
         self.forced.clear()
-        self.profile = self.config.profile
+        self._profile = self.config.profile

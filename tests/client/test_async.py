@@ -117,7 +117,7 @@ async def test_the_connection_gate_honours_the_pool_timeout(sleeps: list) -> Non
             return_exceptions=True,
         )
     assert sorted(type(o).__name__ for o in outcomes) == [
-        "CreateDigilockerUrlData",
+        "DigilockerUrlSuccess",
         "EkoTimeoutError",
     ]
 

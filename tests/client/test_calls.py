@@ -11,9 +11,9 @@ from eko_digilocker_client.api.digilocker import (
     get_digilocker_verification_status,
 )
 from eko_digilocker_client.models import (
-    CreateDigilockerUrlData,
     CreateDigilockerUrlRequest,
-    CreateDigilockerUrlResponse,
+    DigilockerUrlEnvelope,
+    DigilockerUrlSuccess,
     DocumentType,
 )
 from tests.client.fakes import BASE_URL, CREATED, CREDENTIALS, Server, envelope
@@ -22,7 +22,7 @@ from tests.client.test_signing import verify
 STATUS = {
     "status": 0,
     "message": "ok",
-    "response_status_id": -1,
+    "response_status_id": 0,
     "response_type_id": 1389,
     "data": {
         "session_status": "AUTHENTICATED",
@@ -36,7 +36,7 @@ DOCUMENT = {
     "status": 0,
     "message": "ok",
     "response_status_id": 0,
-    "response_type_id": 1390,
+    "response_type_id": 1388,
     "data": {
         "verification_status": "SUCCESS",
         "documents": [{"document_type": "AADHAAR", "masked_aadhaar": "XXXX-XXXX-2345"}],
@@ -48,7 +48,7 @@ def test_create_sends_the_spec_request_and_returns_the_data(
     client: EkoClient, server: Server
 ) -> None:
     data = client.create_digilocker_url("https://yourapp.com/kyc/callback", client_ref_id="R-1")
-    assert isinstance(data, CreateDigilockerUrlData)
+    assert isinstance(data, DigilockerUrlSuccess)
     assert data.reference_id == 7483920
     assert data.url == "https://digilocker.gov.in/auth?session_id=abc123xyz"
     request = server.requests[0]
@@ -113,7 +113,7 @@ def test_generated_functions_are_reachable_and_signed(client: EkoClient, server:
         redirect_url="https://a.example/cb",
     )
     answer = create_digilocker_url.sync(client=client.generated, body=body)
-    assert isinstance(answer, CreateDigilockerUrlResponse)
+    assert isinstance(answer, DigilockerUrlEnvelope)
     headers = server.requests[0].headers
     assert verify(
         "d2fe1d99-6298-4af2-8cc5-d97dcf46df30",
@@ -177,7 +177,7 @@ def test_business_error_is_not_the_data(client: EkoClient, server: Server) -> No
 
 
 def test_created_example_round_trips() -> None:
-    model = CreateDigilockerUrlResponse.from_dict(CREATED)
+    model = DigilockerUrlEnvelope.from_dict(CREATED)
     assert model.to_dict() == CREATED
 
 

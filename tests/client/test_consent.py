@@ -73,3 +73,12 @@ def test_set_up_errors_are_raised_not_waited_for(server: Server, sleeps: list) -
         eko.wait_for_consent(7, timeout=60)
     assert caught.value.response_status_id == 346
     assert len(server.requests) == 1
+
+
+def test_consent_states_are_the_specs_session_states_plus_timed_out() -> None:
+    from eko_digilocker.spec import load_spec
+    from eko_digilocker_sandbox.sessions import SessionState as SandboxSessionState
+
+    states = load_spec()["components"]["schemas"]["SessionState"]["enum"]
+    assert {state.value for state in ConsentState} == {*states, "TIMED_OUT"}
+    assert {state.value for state in SandboxSessionState} == set(states)

@@ -18,21 +18,53 @@ from schemathesis import GenerationMode
 from eko_digilocker.spec import load_spec, operations
 
 
+def success_schema(operation_id: str) -> dict[str, Any]:
+    """A successful 200 answer: the operation's envelope with `status` 0 and the data its
+    `x-eko-success-data` schema requires (the rule the client checks; see the spec)."""
+    op = operations()[operation_id]
+    return {
+        "allOf": [
+            op.responses["200"].schema,
+            {
+                "type": "object",
+                "required": ["status", "data"],
+                "properties": {"status": {"const": 0}, "data": op.success_data.schema},
+            },
+        ]
+    }
+
+
 @cache
 def _response_schemas() -> Any:
-    paths = {
-        f"/{op.operation_id}/{status}": {
+    successes = {
+        f"/{operation_id}/success": {
             "post": {
-                "operationId": f"{op.operation_id}_{status}",
+                "operationId": f"{operation_id}_success",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": validator.schema}},
+                    "content": {"application/json": {"schema": success_schema(operation_id)}},
                 },
                 "responses": {"200": {"description": "unused"}},
             }
         }
-        for op in operations().values()
-        for status, validator in op.responses.items()
+        for operation_id in operations()
+    }
+    paths = {
+        **successes,
+        **{
+            f"/{op.operation_id}/{status}": {
+                "post": {
+                    "operationId": f"{op.operation_id}_{status}",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": validator.schema}},
+                    },
+                    "responses": {"200": {"description": "unused"}},
+                }
+            }
+            for op in operations().values()
+            for status, validator in op.responses.items()
+        },
     }
     document = {
         "openapi": "3.1.0",
@@ -41,6 +73,14 @@ def _response_schemas() -> Any:
         "components": {"schemas": load_spec()["components"]["schemas"]},
     }
     return schemathesis.openapi.from_dict(document)
+
+
+def successes(operation_id: str) -> st.SearchStrategy[Any]:
+    """Successful 200 answers of one operation."""
+    operation = _response_schemas()[f"/{operation_id}/success"]["POST"]
+    return operation.as_strategy(generation_mode=GenerationMode.POSITIVE).map(
+        lambda case: case.body
+    )
 
 
 def response_keys() -> list[tuple[str, str]]:

@@ -17,26 +17,43 @@ import pytest
 import schemathesis
 
 import tests.contract.hooks  # noqa: F401 -- registers the signer and the Eko checks
+from eko_digilocker_sandbox.config import DEFAULT_PROFILE, PROFILES
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "eko-digilocker.yaml"
 
 
-@pytest.fixture(scope="session")
-def contract_url(request: pytest.FixtureRequest) -> str:
-    external = os.environ.get("EKO_CONTRACT_BASE_URL")
-    if external:
-        return external.rstrip("/")
-    url: str = request.getfixturevalue("sandbox_url")
-    return url
+# The embedded sandbox is tested in each answer profile; the default one through every
+# phase, the others through the examples and coverage phases (fuzzing the same request
+# handling twice would only double the run time).
+PROFILE_PHASES = {
+    profile: None if profile == DEFAULT_PROFILE else ["examples", "coverage"]
+    for profile in PROFILES
+}
+EXTERNAL = os.environ.get("EKO_CONTRACT_BASE_URL")
+
+
+@pytest.fixture(params=["external"] if EXTERNAL else list(PROFILE_PHASES))
+def contract_target(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(profile, base URL) of the server under test."""
+    if EXTERNAL:
+        return "external", EXTERNAL.rstrip("/")
+    profile: str = request.param
+    name = "sandbox_url" if profile == DEFAULT_PROFILE else f"{profile}_sandbox_url"
+    url: str = request.getfixturevalue(name)
+    return profile, url
 
 
 @pytest.fixture
-def api_schema(contract_url: str) -> Any:
-    if not os.environ.get("EKO_CONTRACT_BASE_URL"):
+def api_schema(contract_target: tuple[str, str]) -> Any:
+    profile, contract_url = contract_target
+    if not EXTERNAL:
         # A stateful server replays differently once sessions pile up: start clean.
         httpx.post(f"{contract_url}/_sandbox/reset", timeout=10).raise_for_status()
     loaded = schemathesis.openapi.from_path(SPEC)
     loaded.config.update(base_url=contract_url)
+    phases = PROFILE_PHASES.get(profile)
+    if phases is not None:
+        loaded.config.phases.update(phases=phases)
     # Follow the Hypothesis profile (conftest.py): derandomized in CI, random for `make fuzz`.
     loaded.config.generation.update(deterministic=hypothesis.settings.default.derandomize)
     return loaded

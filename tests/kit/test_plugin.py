@@ -65,8 +65,10 @@ def test_a_sandbox_of_its_own(eko_sandbox, eko_client, eko_sandbox_url):
     assert session.expires_at - session.created_at == 42
 
 
+# Both event loops: the fixture holds nothing that ties it to one (trio comes with selenium).
 @pytest.mark.anyio
-async def test_async_client(eko_async_client, eko_control):
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+async def test_async_client(eko_async_client, eko_control, anyio_backend):
     created = await eko_async_client.create_digilocker_url("https://app.example/cb")
     eko_control.approve(created.reference_id)
     result = await eko_async_client.wait_for_consent(created.reference_id, timeout=5)
@@ -93,7 +95,7 @@ def test_the_fixtures_drive_a_whole_journey(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_journey=JOURNEY, threads=threads_module())
     result = pytester.runpytest("-p", PLUGIN)
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
 
 
 def test_loaded_but_unused_it_starts_nothing(pytester: pytest.Pytester) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from eko_digilocker.responses import error_code
 from eko_digilocker.signing import sign_secret_key
 from eko_digilocker.spec import Operation, operations
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
@@ -21,6 +22,11 @@ STATUS = "/tools/kyc/digilocker/status"
 DOCUMENT = "/tools/kyc/digilocker/document"
 
 OPERATIONS_BY_PATH: dict[str, Operation] = {op.path: op for op in operations().values()}
+
+
+def code(answer: Any) -> int | None:
+    """Eko's error code of an answer, wherever the profile put it (the client's reading)."""
+    return error_code(answer)
 
 
 def create_body(**overrides: Any) -> dict[str, Any]:
@@ -49,12 +55,14 @@ def document_body(
 
 
 def status_params(reference_id: int | str, **overrides: Any) -> dict[str, Any]:
-    return {
+    """The status call's query; an override of None leaves that parameter out."""
+    params = {
         "initiator_id": "9962981729",
         "user_code": "20810200",
         "reference_id": reference_id,
         **overrides,
     }
+    return {k: v for k, v in params.items() if v is not None}
 
 
 def signed_headers(
@@ -101,6 +109,7 @@ class Api:
 
     base_url: str
     checked: list[tuple[str, int, Any]] = field(default_factory=list)
+    profile: str = "eps"
 
     def __post_init__(self) -> None:
         # verify=False: loopback over plain HTTP; skips loading CA certificates (~0.1 s).

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from eko_digilocker.responses import error_code
 from eko_digilocker_sandbox import SandboxConfig, running_sandbox
 from eko_digilocker_sandbox.control import is_loopback
 from tests.sandbox.helpers import CREATE, Api, create_body, signed_headers
@@ -187,9 +188,9 @@ def test_a_queued_scenario_forces_the_next_matching_calls_only(api: Api) -> None
     assert entry["client_ref_id"] is None
     assert entry["remaining"] == 2
     assert isinstance(entry["id"], str)
-    assert api.status(7_000_001).json()["response_status_id"] == 463  # other operation
+    assert error_code(api.status(7_000_001).json()) != 346  # another operation: not forced
     for _ in range(2):
-        assert api.create().json()["response_status_id"] == 346
+        assert error_code(api.create().json()) == 346
     assert api.control("GET", "scenarios").json() == {"scenarios": []}
     assert api.create().json()["status"] == 0
     assert api.state()["sessions"] == 1
@@ -202,7 +203,7 @@ def test_a_queued_scenario_matches_on_client_ref_id_and_the_oldest_answers_first
     api.control("POST", "scenarios", json={"scenario": 403})
     listed = api.control("GET", "scenarios").json()["scenarios"]
     assert [e["scenario"] for e in listed] == [319, 403]
-    assert api.create(client_ref_id="ONLY-ME").json()["response_status_id"] == 319
+    assert error_code(api.create(client_ref_id="ONLY-ME").json()) == 319
     assert api.create(client_ref_id="OTHER").status_code == 403
     assert api.create(client_ref_id="OTHER").json()["status"] == 0
 
@@ -275,3 +276,35 @@ def test_a_dual_stack_sandbox_answers_an_ipv4_loopback_control_client() -> None:
             f"http://127.0.0.1:{port}{CREATE}", json=create_body(), headers=signed_headers()
         )
         assert signed.json()["status"] == 0
+
+
+# --- a bug anywhere is an envelope, counted ---------------------------------------------
+
+
+def _broken(*args: object) -> object:
+    raise RuntimeError("a sandbox bug")
+
+
+def test_an_exception_outside_the_api_is_an_envelope_and_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from eko_digilocker_sandbox import consent, control
+
+    with running_sandbox(SandboxConfig()) as url:
+        api = Api(url)
+        try:
+            api.new_session()
+            api.new_session()
+            monkeypatch.setattr(control, "encode_cursor", _broken)
+            monkeypatch.setattr(consent, "_not_found", _broken)
+            for response in (
+                api.control("GET", "sessions", params={"limit": 1}),
+                api.http.get("/consent/1", params={"token": "x"}),
+            ):
+                assert response.status_code == 200
+                answer = response.json()
+                assert answer["status"] == 500
+                assert "internal error" in answer["message"]
+            assert api.state()["internal_errors"] == 2
+        finally:
+            api.close()

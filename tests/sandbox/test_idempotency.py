@@ -58,7 +58,7 @@ def test_without_client_ref_id_every_call_is_a_new_session(api: Api) -> None:
 
 def test_a_rejected_create_does_not_claim_the_client_ref_id(api: Api) -> None:
     bad = api.create(client_ref_id="IDEM-5", redirect_url="ftp://x.example/").json()
-    assert bad["response_status_id"] == 301
+    assert bad["status"] == 301
     assert api.create(client_ref_id="IDEM-5").json()["status"] == 0
 
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from eko_digilocker_sandbox import UAT_DEVELOPER_KEY, SandboxConfig, running_sandbox
-from tests.sandbox.helpers import Api, FakeClock, create_body, signed_headers
+from tests.sandbox.helpers import Api, FakeClock, code, create_body, signed_headers
 
 REDIRECT = "https://yourapp.example/kyc/callback?order=42&lang=en#done"
 
@@ -33,11 +33,33 @@ def decide_in_browser(api: Api, url: str, decision: str) -> httpx.Response:
     return api.http.post(action, data={"token": token, "decision": decision})
 
 
-def test_the_whole_journey_through_the_consent_page(api: Api) -> None:
+# What each profile sends where they differ (the spec's description names the sources).
+CREATE_TYPE_ID = {"eps": 1388, "legacy": 1627}
+STATUS_TYPE_ID = {"eps": 1389, "legacy": 1628}
+DOCUMENT_TYPE_ID = {"eps": 1388, "legacy": 1630}
+USER_DETAILS = {
+    "eps": {"dob": "01-01-1990", "gender": "F", "eaadhaar": "Y"},
+    "legacy": {"dob": "1990-01-01", "gender": "Female", "eaadhaar": "Available"},
+}
+DOCUMENT_CONSENT = {"eps": [{"document_type": "AADHAAR", "consent": "Y"}], "legacy": ["Y"]}
+
+
+def assert_status_pending(api: Api, answer: dict) -> None:
+    """eps.eko.in: `status` 1, `response_status_id` -1; legacy: code 327."""
+    assert answer["status"] == 1
+    if api.profile == "eps":
+        assert answer["response_status_id"] == -1
+        assert code(answer) is None
+    else:
+        assert answer["response_status_id"] == 327
+    assert answer["data"] == {"session_status": "PENDING"}
+
+
+def test_the_whole_journey_through_the_consent_page(profiled_api: Api) -> None:
+    api = profiled_api
     created = api.create(client_ref_id="JOURNEY-1", redirect_url=REDIRECT).json()
     assert created["status"] == 0
-    assert created["response_type_id"] == 1388
-    assert created["message"] == "DigiLocker URL created successfully"
+    assert created["response_type_id"] == CREATE_TYPE_ID[api.profile]
     data = created["data"]
     assert data["document_requested"] == ["AADHAAR"]
     assert data["redirect_url"] == REDIRECT
@@ -46,9 +68,10 @@ def test_the_whole_journey_through_the_consent_page(api: Api) -> None:
     assert url.path == f"/consent/{data['reference_id']}"
     assert parse_qs(url.query)["token"]
 
-    pending = api.status(data["reference_id"]).json()
-    assert pending["response_status_id"] == 327
-    assert pending["data"] == {"session_status": "PENDING"}
+    assert_status_pending(api, api.status(data["reference_id"]).json())
+    # eps.eko.in lists no user_code for the status call
+    without_user_code = api.status(data["reference_id"], user_code=None).json()
+    assert_status_pending(api, without_user_code)
 
     redirect = decide_in_browser(api, data["url"], "approve")
     assert redirect.status_code == 303
@@ -64,14 +87,17 @@ def test_the_whole_journey_through_the_consent_page(api: Api) -> None:
 
     status = api.status(data["reference_id"]).json()
     assert status["status"] == 0
-    assert status["response_type_id"] == 1389
+    assert status["response_status_id"] == 0
+    assert status["response_type_id"] == STATUS_TYPE_ID[api.profile]
     assert status["data"]["session_status"] == "AUTHENTICATED"
     assert status["data"]["user_details"]["name"] == "Sandbox Test Customer"
-    assert status["data"]["document_consent"] == [{"document_type": "AADHAAR", "consent": "Y"}]
+    details = status["data"]["user_details"]
+    assert {k: details[k] for k in USER_DETAILS[api.profile]} == USER_DETAILS[api.profile]
+    assert status["data"]["document_consent"] == DOCUMENT_CONSENT[api.profile]
 
     document = api.document(data["reference_id"], verification_id).json()
     assert document["status"] == 0
-    assert document["response_type_id"] == 1390
+    assert document["response_type_id"] == DOCUMENT_TYPE_ID[api.profile]
     assert document["data"]["verification_status"] == "SUCCESS"
     (aadhaar,) = document["data"]["documents"]
     assert aadhaar["document_type"] == "AADHAAR"
@@ -143,30 +169,44 @@ def test_expiring_through_the_control_surface(api: Api) -> None:
     assert api.control("POST", f"sessions/{data['reference_id']}/approve").status_code == 409
 
 
-def test_document_before_consent_is_327(api: Api) -> None:
+def placed(api: Api, answer: dict, expected: int) -> None:
+    """The code sits in `status` (eps) or `response_status_id` (legacy)."""
+    if api.profile == "eps":
+        assert (answer["status"], answer["response_status_id"]) == (expected, 1)
+    else:
+        assert (answer["status"], answer["response_status_id"]) == (1, expected)
+
+
+def test_document_before_consent_is_327(profiled_api: Api) -> None:
+    api = profiled_api
     data = api.new_session()
     answer = api.document(data["reference_id"], "VER-not-yet").json()
-    assert answer["status"] == 1
-    assert answer["response_status_id"] == 327
+    placed(api, answer, 327)
     assert answer["data"] == {"session_status": "PENDING"}
 
 
-def test_unknown_references_are_463(api: Api) -> None:
+def test_unknown_references_are_463(profiled_api: Api) -> None:
+    api = profiled_api
     for answer in (
-        api.status(999_999_999).json(),
         api.document(999_999_999, "VER-1").json(),
         api.document("not-a-number", "VER-1").json(),
     ):
-        assert answer["status"] == 1
-        assert answer["response_status_id"] == 463
-        assert answer["message"] == "No DigiLocker session found for this reference_id."
+        placed(api, answer, 463)
+        assert answer["message"] == "Invalid reference ID. Please check and retry."
+    status = api.status(999_999_999).json()
+    if api.profile == "eps":  # eps.eko.in: "Invalid or expired reference_id"
+        assert (status["status"], status["response_status_id"]) == (1, -1)
+        assert status["message"] == "Invalid reference_id"
+    else:
+        placed(api, status, 463)
 
 
-def test_a_wrong_verification_id_is_463_and_says_so(api: Api) -> None:
+def test_a_wrong_verification_id_is_463_and_says_so(profiled_api: Api) -> None:
+    api = profiled_api
     data = api.new_session()
     api.control("POST", f"sessions/{data['reference_id']}/approve")
     answer = api.document(data["reference_id"], "VER-wrong").json()
-    assert answer["response_status_id"] == 463
+    placed(api, answer, 463)
     assert "verification_id does not match" in answer["message"]
 
 
@@ -202,7 +242,7 @@ def test_the_consent_page_needs_its_token(api: Api) -> None:
     assert forged.status_code == 404
     unclear = api.http.post(bare, data={"token": token, "decision": "maybe"})
     assert unclear.status_code == 400
-    assert api.status(data["reference_id"]).json()["response_status_id"] == 327
+    assert_status_pending(api, api.status(data["reference_id"]).json())
 
 
 def test_control_surface_for_unknown_sessions(api: Api) -> None:
@@ -224,15 +264,15 @@ def test_listing_and_resetting_sessions(api: Api) -> None:
     assert reset["sessions"] == 0
     assert api.state()["sessions"] == 0
     # ids keep counting after a reset, so an old reference stays unknown
-    assert api.status(first["reference_id"]).json()["response_status_id"] == 463
+    assert api.status(first["reference_id"]).json()["message"] == "Invalid reference_id"
     assert api.new_session()["reference_id"] > first["reference_id"]
 
 
-def test_invalid_redirect_urls_are_301(api: Api) -> None:
+def test_invalid_redirect_urls_are_301(profiled_api: Api) -> None:
+    api = profiled_api
     for url in ("ftp://files.example/x", "javascript:alert(1)", "mailto:a@b.example", "http:/x"):
         answer = api.create(redirect_url=url).json()
-        assert answer["status"] == 1, url
-        assert answer["response_status_id"] == 301, url
+        placed(api, answer, 301)
         assert answer["message"] == "Invalid redirect URL provided."
     assert api.state()["sessions"] == 0
 
@@ -325,11 +365,11 @@ def test_sessions_belong_to_their_developer_key() -> None:
             own = api.request(
                 "GET", "/tools/kyc/digilocker/status", signed=False, headers=mine, params=params
             )
-            assert own.json()["response_status_id"] == 327
+            assert own.json()["data"] == {"session_status": "PENDING"}
             other = api.request(
                 "GET", "/tools/kyc/digilocker/status", signed=False, headers=theirs, params=params
             )
-            assert other.json()["response_status_id"] == 463
+            assert other.json()["message"] == "Invalid reference_id"
             # the same client_ref_id under another account is another session
             second = api.request(
                 "POST",

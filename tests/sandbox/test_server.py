@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from eko_digilocker_sandbox import running_sandbox
+from eko_digilocker_sandbox import main, running_sandbox
 from tests.sandbox.helpers import CREATE, create_body, signed_headers, spec_errors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,3 +106,67 @@ def test_running_sandbox_stops_cleanly() -> None:
         assert httpx.get(f"{url}/_sandbox/bare", timeout=5).status_code == 200
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/_sandbox/bare", timeout=2)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--public-base-url", "not a url"], "public_base_url"),
+        (["--public-base-url", "ftp://host"], "public_base_url"),
+        (["--public-base-url", "https://host/base?x=1"], "no query"),
+        (["--public-base-url", "http://host:99999"], "port"),
+        (["--port", "99999"], "--port"),
+        (["--port", "-1"], "--port"),
+        (["--session-ttl", "nan"], "--session-ttl"),
+        (["--session-ttl", "0"], "--session-ttl"),
+        (["--max-sessions", "0"], "--max-sessions"),
+        (["--max-store-mb", "x"], "--max-store-mb"),
+        (["--session-ttl", "100", "--session-retention", "50"], "session_retention"),
+        (["--header-timeout", "-3"], "--header-timeout"),
+        (["--max-connections", "0"], "--max-connections"),
+        (["--max-header-bytes", "10"], "max_header_bytes"),
+        (["--profile", "prod"], "--profile"),
+    ],
+)
+def test_unusable_settings_are_refused_with_one_line(
+    args: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--port", "0", *args])
+    assert stopped.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("eko-digilocker sandbox: error: ")
+    assert named in err
+
+
+def test_port_99999_is_refused_without_a_traceback() -> None:
+    with sandbox_process("--port", "99999") as (proc, first_line):
+        assert first_line == ""
+        assert proc.wait(timeout=10) == 2
+        _, stderr = proc.communicate(timeout=10)
+        assert "Traceback" not in stderr
+        assert stderr.count("\n") == 1
+
+
+def test_store_replay_and_profile_options_reach_the_server() -> None:
+    with sandbox_process(
+        "--port", "0", "--max-sessions", "2", "--reject-replay", "--profile", "legacy",
+        "--public-base-url", "https://sandbox.example/base/",
+    ) as (proc, url):  # fmt: skip
+        with httpx.Client(base_url=url, timeout=10, verify=False) as client:
+            assert client.get("/_sandbox/profile").json() == {"profile": "legacy"}
+            answers = []
+            for _ in range(3):
+                response = client.post(CREATE, json=create_body(), headers=signed_headers())
+                answers.append(response.json())
+                time.sleep(0.002)  # a new millisecond: a new signature
+            assert [a["status"] for a in answers] == [0, 0, 1]
+            assert answers[0]["data"]["url"].startswith("https://sandbox.example/base/consent/")
+            assert "--max-sessions" in answers[2]["message"]
+            headers = signed_headers()
+            assert client.post(CREATE, json=create_body(), headers=headers).status_code == 200
+            assert client.post(CREATE, json=create_body(), headers=headers).status_code == 403
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0

@@ -1,37 +1,41 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .address import Address
-from .create_digilocker_url_data import CreateDigilockerUrlData
 from .create_digilocker_url_request import CreateDigilockerUrlRequest
-from .create_digilocker_url_response import CreateDigilockerUrlResponse
 from .digilocker_document import DigilockerDocument
-from .digilocker_document_data import DigilockerDocumentData
-from .digilocker_document_response import DigilockerDocumentResponse
+from .digilocker_document_envelope import DigilockerDocumentEnvelope
+from .digilocker_document_payload import DigilockerDocumentPayload
+from .digilocker_url_envelope import DigilockerUrlEnvelope
+from .digilocker_url_payload import DigilockerUrlPayload
+from .digilocker_url_success import DigilockerUrlSuccess
 from .document_consent import DocumentConsent
 from .document_type import DocumentType
 from .envelope import Envelope
-from .envelope_invalid_params import EnvelopeInvalidParams
-from .error_envelope import ErrorEnvelope
+from .free_form_object import FreeFormObject
 from .get_digilocker_document_request import GetDigilockerDocumentRequest
+from .invalid_params import InvalidParams
+from .session_state import SessionState
 from .user_details import UserDetails
-from .verification_status_data import VerificationStatusData
-from .verification_status_response import VerificationStatusResponse
+from .verification_status_envelope import VerificationStatusEnvelope
+from .verification_status_payload import VerificationStatusPayload
 
 __all__ = (
     "Address",
-    "CreateDigilockerUrlData",
     "CreateDigilockerUrlRequest",
-    "CreateDigilockerUrlResponse",
     "DigilockerDocument",
-    "DigilockerDocumentData",
-    "DigilockerDocumentResponse",
+    "DigilockerDocumentEnvelope",
+    "DigilockerDocumentPayload",
+    "DigilockerUrlEnvelope",
+    "DigilockerUrlPayload",
+    "DigilockerUrlSuccess",
     "DocumentConsent",
     "DocumentType",
     "Envelope",
-    "EnvelopeInvalidParams",
-    "ErrorEnvelope",
+    "FreeFormObject",
     "GetDigilockerDocumentRequest",
+    "InvalidParams",
+    "SessionState",
     "UserDetails",
-    "VerificationStatusData",
-    "VerificationStatusResponse",
+    "VerificationStatusEnvelope",
+    "VerificationStatusPayload",
 )

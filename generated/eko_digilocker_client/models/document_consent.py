@@ -13,7 +13,8 @@ T = TypeVar("T", bound="DocumentConsent")
 
 @_attrs_define
 class DocumentConsent:
-    """
+    """One item of eps.eko.in's `document_consent`.
+
     Attributes:
         document_type (str | Unset):
         consent (str | Unset): Y or N.

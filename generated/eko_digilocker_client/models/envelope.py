@@ -9,7 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.envelope_invalid_params import EnvelopeInvalidParams
+    from ..models.free_form_object import FreeFormObject
+    from ..models.invalid_params import InvalidParams
 
 
 T = TypeVar("T", bound="Envelope")
@@ -17,28 +18,47 @@ T = TypeVar("T", bound="Envelope")
 
 @_attrs_define
 class Envelope:
-    """The envelope of every Eko answer. Only `status` is required here so that the
-    client can read any answer Eko sends; the local sandbox always sends all fields.
+    """The envelope of an answer with no operation-specific `data` (HTTP 403, 404,
+    405, 413, 415, 500). Only `status` is required so that a client can read any
+    answer Eko sends; the local sandbox always sends every field.
 
         Attributes:
-            status (int): Primary success indicator (0 = success).
-            message (str | Unset): Human-readable response / error message.
-            response_status_id (int | Unset): Granular status id: -1 success (GET / non-transactional), 0 success (POST /
-                transactional), 1 failure, 2 initiated; for DigiLocker also 327 verification
-                pending, 463 not found / invalid reference, 301 invalid redirect URL, 346 user
-                not onboarded or wrong user_code, 319 invalid initiator.
-            response_type_id (int | Unset): A unique id for every possible response shape (success or error); -1 on
-                validation errors.
-            data (Any | Unset): API-specific response payload (usually an object; often empty on errors).
-            invalid_params (EnvelopeInvalidParams | Unset): On validation errors, a message for each invalid field.
+            status (int): Primary success indicator: 0 = success, anything else = failure (legacy README
+                section 5). Eko's corrected answers put the error code here (e.g. 463, 319,
+                346, 461); older DigiLocker answers send 1 and the code in `response_status_id`.
+                Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP
+                status here (sandbox's own).
+            message (str | Unset): Human-readable response or error message.
+            response_status_id (int | Unset): Granular status id. Legacy README section 4: -2 another transaction in
+                progress
+                for the user, -1 success for GET / non-transactional APIs, 0 success for POST /
+                transactional APIs, 1 failure, 2 initiated, 3 refund initiated, 4 refunded,
+                5 on hold. The DigiLocker calls use 0 on success (the status call too, in both
+                sources), -1 with `status` 1 for a pending or invalid reference on the status
+                call (eps.eko.in), 1 on failure. Older DigiLocker answers put the error code
+                here instead (`status` 1): 301 invalid redirect URL, 327 verification pending,
+                463 not found / invalid reference (api-specs.ts, `api-error-codes.ts`); Eko's
+                codes 319 invalid initiator ("Invalid Sender/Initiator") and 346 user not
+                onboarded or wrong `user_code` may come in either placement too.
+            response_type_id (int | Unset): Identifies the shape of the answer ("for client logic branching and
+                analytics", eps.eko.in). -1 on validation errors. Known DigiLocker ids: legacy
+                README 7.1-7.3 gives 1627 (create), 1628 (status), 1630 (document, legacy GET
+                call). eps-platform api-specs.ts gives 1389 for the status call and 1388 for
+                create and document, but 1388 is Eko's generic placeholder there (commit
+                1679f0c "fix fabricated 1388"; it occurs 93 times), so the real eps ids for
+                create and document are not published. No source has 1390. The local sandbox
+                sends 1388/1389/1388 in its `eps` profile and 1627/1628/1630 in its `legacy`
+                profile.
+            data (FreeFormObject | Unset): Any JSON object; the `data` of an error answer is usually empty.
+            invalid_params (InvalidParams | Unset): On validation errors, a message for each invalid field.
     """
 
     status: int
     message: str | Unset = UNSET
     response_status_id: int | Unset = UNSET
     response_type_id: int | Unset = UNSET
-    data: Any | Unset = UNSET
-    invalid_params: EnvelopeInvalidParams | Unset = UNSET
+    data: FreeFormObject | Unset = UNSET
+    invalid_params: InvalidParams | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,7 +70,9 @@ class Envelope:
 
         response_type_id = self.response_type_id
 
-        data = self.data
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         invalid_params: dict[str, Any] | Unset = UNSET
         if not isinstance(self.invalid_params, Unset):
@@ -78,7 +100,8 @@ class Envelope:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.envelope_invalid_params import EnvelopeInvalidParams
+        from ..models.free_form_object import FreeFormObject
+        from ..models.invalid_params import InvalidParams
 
         d = dict(src_dict)
         status = d.pop("status")
@@ -89,14 +112,19 @@ class Envelope:
 
         response_type_id = d.pop("response_type_id", UNSET)
 
-        data = d.pop("data", UNSET)
+        _data = d.pop("data", UNSET)
+        data: FreeFormObject | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = FreeFormObject.from_dict(_data)
 
         _invalid_params = d.pop("invalid_params", UNSET)
-        invalid_params: EnvelopeInvalidParams | Unset
+        invalid_params: InvalidParams | Unset
         if isinstance(_invalid_params, Unset):
             invalid_params = UNSET
         else:
-            invalid_params = EnvelopeInvalidParams.from_dict(_invalid_params)
+            invalid_params = InvalidParams.from_dict(_invalid_params)
 
         envelope = cls(
             status=status,

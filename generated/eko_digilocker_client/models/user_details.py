@@ -13,13 +13,17 @@ T = TypeVar("T", bound="UserDetails")
 
 @_attrs_define
 class UserDetails:
-    """
-    Attributes:
-        name (str | Unset):
-        dob (str | Unset): Date of birth, DD-MM-YYYY.
-        gender (str | Unset): M, F or T.
-        eaadhaar (str | Unset): Y or N.
-        mobile (str | Unset): Masked mobile number.
+    """The customer's details. Values differ by source: eps.eko.in sends `dob`
+    DD-MM-YYYY, `gender` M/F/T, `eaadhaar` Y/N and a masked `mobile`; the legacy
+    README 7.2 sends `dob` 1990-05-15, `gender` Male, `eaadhaar` Available and an
+    unmasked `mobile`. Values are kept as sent.
+
+        Attributes:
+            name (str | Unset):
+            dob (str | Unset): Date of birth, DD-MM-YYYY (eps) or YYYY-MM-DD (legacy).
+            gender (str | Unset): M, F or T (eps); Male, Female... (legacy).
+            eaadhaar (str | Unset): Y or N (eps); Available... (legacy).
+            mobile (str | Unset): Mobile number, masked (eps) or not (legacy).
     """
 
     name: str | Unset = UNSET

@@ -6,8 +6,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_digilocker_url_request import CreateDigilockerUrlRequest
-from ...models.create_digilocker_url_response import CreateDigilockerUrlResponse
-from ...models.error_envelope import ErrorEnvelope
+from ...models.digilocker_url_envelope import DigilockerUrlEnvelope
+from ...models.envelope import Envelope
 from ...types import Response
 
 
@@ -32,54 +32,41 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CreateDigilockerUrlResponse | ErrorEnvelope | None:
+) -> DigilockerUrlEnvelope | Envelope | None:
     if response.status_code == 200:
-
-        def _parse_response_200(
-            data: object,
-        ) -> CreateDigilockerUrlResponse | ErrorEnvelope:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = CreateDigilockerUrlResponse.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            response_200_type_1 = ErrorEnvelope.from_dict(data)
-
-            return response_200_type_1
-
-        response_200 = _parse_response_200(response.json())
+        response_200 = DigilockerUrlEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 403:
-        response_403 = ErrorEnvelope.from_dict(response.json())
+        response_403 = Envelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = ErrorEnvelope.from_dict(response.json())
+        response_404 = Envelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 405:
-        response_405 = ErrorEnvelope.from_dict(response.json())
+        response_405 = Envelope.from_dict(response.json())
 
         return response_405
 
     if response.status_code == 413:
-        response_413 = ErrorEnvelope.from_dict(response.json())
+        response_413 = Envelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = ErrorEnvelope.from_dict(response.json())
+        response_415 = Envelope.from_dict(response.json())
 
         return response_415
+
+    if response.status_code == 500:
+        response_500 = Envelope.from_dict(response.json())
+
+        return response_500
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -89,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CreateDigilockerUrlResponse | ErrorEnvelope]:
+) -> Response[DigilockerUrlEnvelope | Envelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -102,19 +89,20 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateDigilockerUrlRequest,
-) -> Response[CreateDigilockerUrlResponse | ErrorEnvelope]:
+) -> Response[DigilockerUrlEnvelope | Envelope]:
     """Create DigiLocker URL
 
      Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
     portal for consent-based retrieval of Aadhaar (and other) documents. After the
     customer authorises access on DigiLocker, they are redirected back to the
-    provided `redirect_url` (Eko's legacy page says with a verification id appended).
-    The `reference_id` returned is then used to poll the status and to fetch the
-    verified document.
+    provided `redirect_url`. The `reference_id` returned is then used to poll the
+    status and to fetch the verified document.
 
-    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
-    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
-    initiator; validation errors carry `invalid_params`.
+    Documented business errors (HTTP 200, non-zero code in `status` or
+    `response_status_id`, see the envelope): 301 invalid redirect URL (eps-platform
+    api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
+    `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
+    api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
         body (CreateDigilockerUrlRequest):
@@ -124,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope]
+        Response[DigilockerUrlEnvelope | Envelope]
     """
 
     kwargs = _get_kwargs(
@@ -142,19 +130,20 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateDigilockerUrlRequest,
-) -> CreateDigilockerUrlResponse | ErrorEnvelope | None:
+) -> DigilockerUrlEnvelope | Envelope | None:
     """Create DigiLocker URL
 
      Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
     portal for consent-based retrieval of Aadhaar (and other) documents. After the
     customer authorises access on DigiLocker, they are redirected back to the
-    provided `redirect_url` (Eko's legacy page says with a verification id appended).
-    The `reference_id` returned is then used to poll the status and to fetch the
-    verified document.
+    provided `redirect_url`. The `reference_id` returned is then used to poll the
+    status and to fetch the verified document.
 
-    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
-    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
-    initiator; validation errors carry `invalid_params`.
+    Documented business errors (HTTP 200, non-zero code in `status` or
+    `response_status_id`, see the envelope): 301 invalid redirect URL (eps-platform
+    api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
+    `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
+    api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
         body (CreateDigilockerUrlRequest):
@@ -164,7 +153,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope
+        DigilockerUrlEnvelope | Envelope
     """
 
     return sync_detailed(
@@ -177,19 +166,20 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateDigilockerUrlRequest,
-) -> Response[CreateDigilockerUrlResponse | ErrorEnvelope]:
+) -> Response[DigilockerUrlEnvelope | Envelope]:
     """Create DigiLocker URL
 
      Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
     portal for consent-based retrieval of Aadhaar (and other) documents. After the
     customer authorises access on DigiLocker, they are redirected back to the
-    provided `redirect_url` (Eko's legacy page says with a verification id appended).
-    The `reference_id` returned is then used to poll the status and to fetch the
-    verified document.
+    provided `redirect_url`. The `reference_id` returned is then used to poll the
+    status and to fetch the verified document.
 
-    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
-    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
-    initiator; validation errors carry `invalid_params`.
+    Documented business errors (HTTP 200, non-zero code in `status` or
+    `response_status_id`, see the envelope): 301 invalid redirect URL (eps-platform
+    api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
+    `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
+    api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
         body (CreateDigilockerUrlRequest):
@@ -199,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope]
+        Response[DigilockerUrlEnvelope | Envelope]
     """
 
     kwargs = _get_kwargs(
@@ -215,19 +205,20 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateDigilockerUrlRequest,
-) -> CreateDigilockerUrlResponse | ErrorEnvelope | None:
+) -> DigilockerUrlEnvelope | Envelope | None:
     """Create DigiLocker URL
 
      Creates a one-time DigiLocker URL that redirects the customer to the DigiLocker
     portal for consent-based retrieval of Aadhaar (and other) documents. After the
     customer authorises access on DigiLocker, they are redirected back to the
-    provided `redirect_url` (Eko's legacy page says with a verification id appended).
-    The `reference_id` returned is then used to poll the status and to fetch the
-    verified document.
+    provided `redirect_url`. The `reference_id` returned is then used to poll the
+    status and to fetch the verified document.
 
-    Documented business errors (HTTP 200, non-zero `status`): `response_status_id`
-    301 invalid redirect URL, 346 user not onboarded or wrong `user_code`, 319 invalid
-    initiator; validation errors carry `invalid_params`.
+    Documented business errors (HTTP 200, non-zero code in `status` or
+    `response_status_id`, see the envelope): 301 invalid redirect URL (eps-platform
+    api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
+    `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
+    api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
         body (CreateDigilockerUrlRequest):
@@ -237,7 +228,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateDigilockerUrlResponse | ErrorEnvelope | ErrorEnvelope
+        DigilockerUrlEnvelope | Envelope
     """
 
     return (

@@ -5,8 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.digilocker_document_response import DigilockerDocumentResponse
-from ...models.error_envelope import ErrorEnvelope
+from ...models.digilocker_document_envelope import DigilockerDocumentEnvelope
+from ...models.envelope import Envelope
 from ...models.get_digilocker_document_request import GetDigilockerDocumentRequest
 from ...types import Response
 
@@ -32,54 +32,41 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DigilockerDocumentResponse | ErrorEnvelope | None:
+) -> DigilockerDocumentEnvelope | Envelope | None:
     if response.status_code == 200:
-
-        def _parse_response_200(
-            data: object,
-        ) -> DigilockerDocumentResponse | ErrorEnvelope:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = DigilockerDocumentResponse.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            response_200_type_1 = ErrorEnvelope.from_dict(data)
-
-            return response_200_type_1
-
-        response_200 = _parse_response_200(response.json())
+        response_200 = DigilockerDocumentEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 403:
-        response_403 = ErrorEnvelope.from_dict(response.json())
+        response_403 = Envelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = ErrorEnvelope.from_dict(response.json())
+        response_404 = Envelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 405:
-        response_405 = ErrorEnvelope.from_dict(response.json())
+        response_405 = Envelope.from_dict(response.json())
 
         return response_405
 
     if response.status_code == 413:
-        response_413 = ErrorEnvelope.from_dict(response.json())
+        response_413 = Envelope.from_dict(response.json())
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = ErrorEnvelope.from_dict(response.json())
+        response_415 = Envelope.from_dict(response.json())
 
         return response_415
+
+    if response.status_code == 500:
+        response_500 = Envelope.from_dict(response.json())
+
+        return response_500
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -89,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DigilockerDocumentResponse | ErrorEnvelope]:
+) -> Response[DigilockerDocumentEnvelope | Envelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -102,18 +89,20 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: GetDigilockerDocumentRequest,
-) -> Response[DigilockerDocumentResponse | ErrorEnvelope]:
+) -> Response[DigilockerDocumentEnvelope | Envelope]:
     """Get DigiLocker document
 
      Fetches the verified document(s) after the customer has given consent.
 
-    Follows eps.eko.in. An older Eko page describes this call as
+    Follows eps.eko.in. The legacy README 7.3 describes this call as
     `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
     Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
-    `split_address`; nothing public settles which one Eko's UAT serves.
+    `split_address` (`response_type_id` 1630); nothing public settles which one
+    Eko's UAT serves, and this document models only the eps call.
 
-    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
-    the customer has not consented yet, 463 for an unknown reference.
+    Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
+    the customer has not consented yet, 463 for an invalid reference (code in
+    `status` or `response_status_id`, see the envelope).
 
     Args:
         body (GetDigilockerDocumentRequest):
@@ -123,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope]
+        Response[DigilockerDocumentEnvelope | Envelope]
     """
 
     kwargs = _get_kwargs(
@@ -141,18 +130,20 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: GetDigilockerDocumentRequest,
-) -> DigilockerDocumentResponse | ErrorEnvelope | None:
+) -> DigilockerDocumentEnvelope | Envelope | None:
     """Get DigiLocker document
 
      Fetches the verified document(s) after the customer has given consent.
 
-    Follows eps.eko.in. An older Eko page describes this call as
+    Follows eps.eko.in. The legacy README 7.3 describes this call as
     `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
     Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
-    `split_address`; nothing public settles which one Eko's UAT serves.
+    `split_address` (`response_type_id` 1630); nothing public settles which one
+    Eko's UAT serves, and this document models only the eps call.
 
-    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
-    the customer has not consented yet, 463 for an unknown reference.
+    Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
+    the customer has not consented yet, 463 for an invalid reference (code in
+    `status` or `response_status_id`, see the envelope).
 
     Args:
         body (GetDigilockerDocumentRequest):
@@ -162,7 +153,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope
+        DigilockerDocumentEnvelope | Envelope
     """
 
     return sync_detailed(
@@ -175,18 +166,20 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: GetDigilockerDocumentRequest,
-) -> Response[DigilockerDocumentResponse | ErrorEnvelope]:
+) -> Response[DigilockerDocumentEnvelope | Envelope]:
     """Get DigiLocker document
 
      Fetches the verified document(s) after the customer has given consent.
 
-    Follows eps.eko.in. An older Eko page describes this call as
+    Follows eps.eko.in. The legacy README 7.3 describes this call as
     `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
     Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
-    `split_address`; nothing public settles which one Eko's UAT serves.
+    `split_address` (`response_type_id` 1630); nothing public settles which one
+    Eko's UAT serves, and this document models only the eps call.
 
-    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
-    the customer has not consented yet, 463 for an unknown reference.
+    Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
+    the customer has not consented yet, 463 for an invalid reference (code in
+    `status` or `response_status_id`, see the envelope).
 
     Args:
         body (GetDigilockerDocumentRequest):
@@ -196,7 +189,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope]
+        Response[DigilockerDocumentEnvelope | Envelope]
     """
 
     kwargs = _get_kwargs(
@@ -212,18 +205,20 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: GetDigilockerDocumentRequest,
-) -> DigilockerDocumentResponse | ErrorEnvelope | None:
+) -> DigilockerDocumentEnvelope | Envelope | None:
     """Get DigiLocker document
 
      Fetches the verified document(s) after the customer has given consent.
 
-    Follows eps.eko.in. An older Eko page describes this call as
+    Follows eps.eko.in. The legacy README 7.3 describes this call as
     `GET /tools/kyc/digilocker/document/{document_type}` with `reference_id` and an
     Aadhaar payload of `care_of`, `dob`, `gender`, `name`, `photo_link`, `uid`,
-    `split_address`; nothing public settles which one Eko's UAT serves.
+    `split_address` (`response_type_id` 1630); nothing public settles which one
+    Eko's UAT serves, and this document models only the eps call.
 
-    Documented business errors (HTTP 200, `status` 1): `response_status_id` 327 when
-    the customer has not consented yet, 463 for an unknown reference.
+    Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
+    the customer has not consented yet, 463 for an invalid reference (code in
+    `status` or `response_status_id`, see the envelope).
 
     Args:
         body (GetDigilockerDocumentRequest):
@@ -233,7 +228,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DigilockerDocumentResponse | ErrorEnvelope | ErrorEnvelope
+        DigilockerDocumentEnvelope | Envelope
     """
 
     return (

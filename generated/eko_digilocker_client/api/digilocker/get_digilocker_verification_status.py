@@ -5,15 +5,15 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.error_envelope import ErrorEnvelope
-from ...models.verification_status_response import VerificationStatusResponse
+from ...models.envelope import Envelope
+from ...models.verification_status_envelope import VerificationStatusEnvelope
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     initiator_id: str,
-    user_code: str,
+    user_code: str | Unset = UNSET,
     client_ref_id: str | Unset = UNSET,
     reference_id: int,
 ) -> dict[str, Any]:
@@ -41,44 +41,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | VerificationStatusResponse | None:
+) -> Envelope | VerificationStatusEnvelope | None:
     if response.status_code == 200:
-
-        def _parse_response_200(
-            data: object,
-        ) -> ErrorEnvelope | VerificationStatusResponse:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = VerificationStatusResponse.from_dict(data)
-
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            response_200_type_1 = ErrorEnvelope.from_dict(data)
-
-            return response_200_type_1
-
-        response_200 = _parse_response_200(response.json())
+        response_200 = VerificationStatusEnvelope.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 403:
-        response_403 = ErrorEnvelope.from_dict(response.json())
+        response_403 = Envelope.from_dict(response.json())
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = ErrorEnvelope.from_dict(response.json())
+        response_404 = Envelope.from_dict(response.json())
 
         return response_404
 
     if response.status_code == 405:
-        response_405 = ErrorEnvelope.from_dict(response.json())
+        response_405 = Envelope.from_dict(response.json())
 
         return response_405
+
+    if response.status_code == 500:
+        response_500 = Envelope.from_dict(response.json())
+
+        return response_500
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -88,7 +75,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | VerificationStatusResponse]:
+) -> Response[Envelope | VerificationStatusEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -101,30 +88,53 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     initiator_id: str,
-    user_code: str,
+    user_code: str | Unset = UNSET,
     client_ref_id: str | Unset = UNSET,
     reference_id: int,
-) -> Response[ErrorEnvelope | VerificationStatusResponse]:
+) -> Response[Envelope | VerificationStatusEnvelope]:
     """DigiLocker verification status
 
      Reports whether the customer has completed the DigiLocker journey for a
     `reference_id`, with the customer's details once they have.
 
-    Eko documents success (`status` 0, `response_type_id` 1389) and says a pending
-    or unknown reference answers HTTP 200 with `status` 1 and a message. It does not
-    publish the `response_status_id` values for these cases nor states for a denied
-    or expired session; the local sandbox answers 327 for pending and 463 for an
-    unknown reference (the ids Eko uses for the document call) and reports
-    `session_status` in `data`.
+    **Parameters.** eps.eko.in (/docs/digilocker-verification-status) lists only
+    `initiator_id` and `reference_id` (older api-specs.ts: `omitCommonParams:
+    ["user_code", "source"]`); the legacy README 7.2 lists `initiator_id`,
+    `client_ref_id` and `reference_id`. `user_code` is therefore optional; the
+    client sends it only when given one, and the local sandbox accepts a call
+    without it. Send `content-type: application/json` here too (see the top).
+
+    **Answers.** Success is `status` 0, `response_status_id` 0 in both Eko sources,
+    with `response_type_id` 1389 (eps) or 1628 (legacy README 7.2, which also sends
+    an ISO `dob`, `gender: Male`, `eaadhaar: Available`, an unmasked `mobile` and
+    `document_consent: ["Y"]`). A pending session and an "Invalid or expired
+    reference_id" both answer `status` 1, `response_status_id` -1 (eps.eko.in and
+    api-specs.ts); only the message tells them apart. Older Eko entries use 327
+    (pending) and 463 (unknown reference) for these, in either placement.
+    The upstream DigiLocker provider (the `sourceDoc` of this entry in api-specs.ts)
+    answers a pending session as a *success* carrying `data.status: PENDING`, so a
+    `status` 0 answer is authenticated only when no `SessionState` field in `data`
+    says otherwise.
+
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them `status` 1, `response_status_id` 1 with `data.session_status`
+    `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
 
     Args:
         initiator_id (str): Registered mobile number of the API user (see Platform Credentials).
-        user_code (str): User code of the retailer/agent the service is run for.
+            At most 32
+            characters: the local sandbox's own limit (Eko publishes none).
+        user_code (str | Unset): User code of the retailer/agent the service is run for. At most
+            32 characters:
+            the local sandbox's own limit (Eko publishes none).
         client_ref_id (str | Unset): Unique reference id per API call, generated by your system
             (at most 20
-            characters). Eko uses it to recognise a repeated call; the local sandbox returns
-            the same session for the same `client_ref_id` and body, and an error for the
-            same `client_ref_id` with a different body.
+            characters). Optional, as the eps.eko.in reference page says; the legacy pages
+            call it "required" for POST calls (legacy README 7.1, section 4 "required for
+            POST/PUT/DELETE requests only") and eps-platform `api-specs-common.ts` comments
+            "Required for POST calls only". Eko uses it to recognise a repeated call; the
+            local sandbox returns the same session for the same `client_ref_id` and body,
+            and an error for the same `client_ref_id` with a different body.
         reference_id (int):
 
     Raises:
@@ -132,7 +142,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | ErrorEnvelope | VerificationStatusResponse]
+        Response[Envelope | VerificationStatusEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -153,30 +163,53 @@ def sync(
     *,
     client: AuthenticatedClient,
     initiator_id: str,
-    user_code: str,
+    user_code: str | Unset = UNSET,
     client_ref_id: str | Unset = UNSET,
     reference_id: int,
-) -> ErrorEnvelope | VerificationStatusResponse | None:
+) -> Envelope | VerificationStatusEnvelope | None:
     """DigiLocker verification status
 
      Reports whether the customer has completed the DigiLocker journey for a
     `reference_id`, with the customer's details once they have.
 
-    Eko documents success (`status` 0, `response_type_id` 1389) and says a pending
-    or unknown reference answers HTTP 200 with `status` 1 and a message. It does not
-    publish the `response_status_id` values for these cases nor states for a denied
-    or expired session; the local sandbox answers 327 for pending and 463 for an
-    unknown reference (the ids Eko uses for the document call) and reports
-    `session_status` in `data`.
+    **Parameters.** eps.eko.in (/docs/digilocker-verification-status) lists only
+    `initiator_id` and `reference_id` (older api-specs.ts: `omitCommonParams:
+    ["user_code", "source"]`); the legacy README 7.2 lists `initiator_id`,
+    `client_ref_id` and `reference_id`. `user_code` is therefore optional; the
+    client sends it only when given one, and the local sandbox accepts a call
+    without it. Send `content-type: application/json` here too (see the top).
+
+    **Answers.** Success is `status` 0, `response_status_id` 0 in both Eko sources,
+    with `response_type_id` 1389 (eps) or 1628 (legacy README 7.2, which also sends
+    an ISO `dob`, `gender: Male`, `eaadhaar: Available`, an unmasked `mobile` and
+    `document_consent: ["Y"]`). A pending session and an "Invalid or expired
+    reference_id" both answer `status` 1, `response_status_id` -1 (eps.eko.in and
+    api-specs.ts); only the message tells them apart. Older Eko entries use 327
+    (pending) and 463 (unknown reference) for these, in either placement.
+    The upstream DigiLocker provider (the `sourceDoc` of this entry in api-specs.ts)
+    answers a pending session as a *success* carrying `data.status: PENDING`, so a
+    `status` 0 answer is authenticated only when no `SessionState` field in `data`
+    says otherwise.
+
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them `status` 1, `response_status_id` 1 with `data.session_status`
+    `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
 
     Args:
         initiator_id (str): Registered mobile number of the API user (see Platform Credentials).
-        user_code (str): User code of the retailer/agent the service is run for.
+            At most 32
+            characters: the local sandbox's own limit (Eko publishes none).
+        user_code (str | Unset): User code of the retailer/agent the service is run for. At most
+            32 characters:
+            the local sandbox's own limit (Eko publishes none).
         client_ref_id (str | Unset): Unique reference id per API call, generated by your system
             (at most 20
-            characters). Eko uses it to recognise a repeated call; the local sandbox returns
-            the same session for the same `client_ref_id` and body, and an error for the
-            same `client_ref_id` with a different body.
+            characters). Optional, as the eps.eko.in reference page says; the legacy pages
+            call it "required" for POST calls (legacy README 7.1, section 4 "required for
+            POST/PUT/DELETE requests only") and eps-platform `api-specs-common.ts` comments
+            "Required for POST calls only". Eko uses it to recognise a repeated call; the
+            local sandbox returns the same session for the same `client_ref_id` and body,
+            and an error for the same `client_ref_id` with a different body.
         reference_id (int):
 
     Raises:
@@ -184,7 +217,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | ErrorEnvelope | VerificationStatusResponse
+        Envelope | VerificationStatusEnvelope
     """
 
     return sync_detailed(
@@ -200,30 +233,53 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     initiator_id: str,
-    user_code: str,
+    user_code: str | Unset = UNSET,
     client_ref_id: str | Unset = UNSET,
     reference_id: int,
-) -> Response[ErrorEnvelope | VerificationStatusResponse]:
+) -> Response[Envelope | VerificationStatusEnvelope]:
     """DigiLocker verification status
 
      Reports whether the customer has completed the DigiLocker journey for a
     `reference_id`, with the customer's details once they have.
 
-    Eko documents success (`status` 0, `response_type_id` 1389) and says a pending
-    or unknown reference answers HTTP 200 with `status` 1 and a message. It does not
-    publish the `response_status_id` values for these cases nor states for a denied
-    or expired session; the local sandbox answers 327 for pending and 463 for an
-    unknown reference (the ids Eko uses for the document call) and reports
-    `session_status` in `data`.
+    **Parameters.** eps.eko.in (/docs/digilocker-verification-status) lists only
+    `initiator_id` and `reference_id` (older api-specs.ts: `omitCommonParams:
+    ["user_code", "source"]`); the legacy README 7.2 lists `initiator_id`,
+    `client_ref_id` and `reference_id`. `user_code` is therefore optional; the
+    client sends it only when given one, and the local sandbox accepts a call
+    without it. Send `content-type: application/json` here too (see the top).
+
+    **Answers.** Success is `status` 0, `response_status_id` 0 in both Eko sources,
+    with `response_type_id` 1389 (eps) or 1628 (legacy README 7.2, which also sends
+    an ISO `dob`, `gender: Male`, `eaadhaar: Available`, an unmasked `mobile` and
+    `document_consent: ["Y"]`). A pending session and an "Invalid or expired
+    reference_id" both answer `status` 1, `response_status_id` -1 (eps.eko.in and
+    api-specs.ts); only the message tells them apart. Older Eko entries use 327
+    (pending) and 463 (unknown reference) for these, in either placement.
+    The upstream DigiLocker provider (the `sourceDoc` of this entry in api-specs.ts)
+    answers a pending session as a *success* carrying `data.status: PENDING`, so a
+    `status` 0 answer is authenticated only when no `SessionState` field in `data`
+    says otherwise.
+
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them `status` 1, `response_status_id` 1 with `data.session_status`
+    `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
 
     Args:
         initiator_id (str): Registered mobile number of the API user (see Platform Credentials).
-        user_code (str): User code of the retailer/agent the service is run for.
+            At most 32
+            characters: the local sandbox's own limit (Eko publishes none).
+        user_code (str | Unset): User code of the retailer/agent the service is run for. At most
+            32 characters:
+            the local sandbox's own limit (Eko publishes none).
         client_ref_id (str | Unset): Unique reference id per API call, generated by your system
             (at most 20
-            characters). Eko uses it to recognise a repeated call; the local sandbox returns
-            the same session for the same `client_ref_id` and body, and an error for the
-            same `client_ref_id` with a different body.
+            characters). Optional, as the eps.eko.in reference page says; the legacy pages
+            call it "required" for POST calls (legacy README 7.1, section 4 "required for
+            POST/PUT/DELETE requests only") and eps-platform `api-specs-common.ts` comments
+            "Required for POST calls only". Eko uses it to recognise a repeated call; the
+            local sandbox returns the same session for the same `client_ref_id` and body,
+            and an error for the same `client_ref_id` with a different body.
         reference_id (int):
 
     Raises:
@@ -231,7 +287,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | ErrorEnvelope | VerificationStatusResponse]
+        Response[Envelope | VerificationStatusEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -250,30 +306,53 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     initiator_id: str,
-    user_code: str,
+    user_code: str | Unset = UNSET,
     client_ref_id: str | Unset = UNSET,
     reference_id: int,
-) -> ErrorEnvelope | VerificationStatusResponse | None:
+) -> Envelope | VerificationStatusEnvelope | None:
     """DigiLocker verification status
 
      Reports whether the customer has completed the DigiLocker journey for a
     `reference_id`, with the customer's details once they have.
 
-    Eko documents success (`status` 0, `response_type_id` 1389) and says a pending
-    or unknown reference answers HTTP 200 with `status` 1 and a message. It does not
-    publish the `response_status_id` values for these cases nor states for a denied
-    or expired session; the local sandbox answers 327 for pending and 463 for an
-    unknown reference (the ids Eko uses for the document call) and reports
-    `session_status` in `data`.
+    **Parameters.** eps.eko.in (/docs/digilocker-verification-status) lists only
+    `initiator_id` and `reference_id` (older api-specs.ts: `omitCommonParams:
+    ["user_code", "source"]`); the legacy README 7.2 lists `initiator_id`,
+    `client_ref_id` and `reference_id`. `user_code` is therefore optional; the
+    client sends it only when given one, and the local sandbox accepts a call
+    without it. Send `content-type: application/json` here too (see the top).
+
+    **Answers.** Success is `status` 0, `response_status_id` 0 in both Eko sources,
+    with `response_type_id` 1389 (eps) or 1628 (legacy README 7.2, which also sends
+    an ISO `dob`, `gender: Male`, `eaadhaar: Available`, an unmasked `mobile` and
+    `document_consent: ["Y"]`). A pending session and an "Invalid or expired
+    reference_id" both answer `status` 1, `response_status_id` -1 (eps.eko.in and
+    api-specs.ts); only the message tells them apart. Older Eko entries use 327
+    (pending) and 463 (unknown reference) for these, in either placement.
+    The upstream DigiLocker provider (the `sourceDoc` of this entry in api-specs.ts)
+    answers a pending session as a *success* carrying `data.status: PENDING`, so a
+    `status` 0 answer is authenticated only when no `SessionState` field in `data`
+    says otherwise.
+
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them `status` 1, `response_status_id` 1 with `data.session_status`
+    `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
 
     Args:
         initiator_id (str): Registered mobile number of the API user (see Platform Credentials).
-        user_code (str): User code of the retailer/agent the service is run for.
+            At most 32
+            characters: the local sandbox's own limit (Eko publishes none).
+        user_code (str | Unset): User code of the retailer/agent the service is run for. At most
+            32 characters:
+            the local sandbox's own limit (Eko publishes none).
         client_ref_id (str | Unset): Unique reference id per API call, generated by your system
             (at most 20
-            characters). Eko uses it to recognise a repeated call; the local sandbox returns
-            the same session for the same `client_ref_id` and body, and an error for the
-            same `client_ref_id` with a different body.
+            characters). Optional, as the eps.eko.in reference page says; the legacy pages
+            call it "required" for POST calls (legacy README 7.1, section 4 "required for
+            POST/PUT/DELETE requests only") and eps-platform `api-specs-common.ts` comments
+            "Required for POST calls only". Eko uses it to recognise a repeated call; the
+            local sandbox returns the same session for the same `client_ref_id` and body,
+            and an error for the same `client_ref_id` with a different body.
         reference_id (int):
 
     Raises:
@@ -281,7 +360,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | ErrorEnvelope | VerificationStatusResponse
+        Envelope | VerificationStatusEnvelope
     """
 
     return (

@@ -6,14 +6,14 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="EnvelopeInvalidParams")
+T = TypeVar("T", bound="FreeFormObject")
 
 
 @_attrs_define
-class EnvelopeInvalidParams:
-    """On validation errors, a message for each invalid field."""
+class FreeFormObject:
+    """Any JSON object; the `data` of an error answer is usually empty."""
 
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -25,19 +25,19 @@ class EnvelopeInvalidParams:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        envelope_invalid_params = cls()
+        free_form_object = cls()
 
-        envelope_invalid_params.additional_properties = d
-        return envelope_invalid_params
+        free_form_object.additional_properties = d
+        return free_form_object
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -8,24 +8,34 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="CreateDigilockerUrlData")
+T = TypeVar("T", bound="DigilockerUrlPayload")
 
 
 @_attrs_define
-class CreateDigilockerUrlData:
-    """
+class DigilockerUrlPayload:
+    """The `data` of a Create DigiLocker URL answer (empty on errors).
+
     Attributes:
-        reference_id (int): Unique reference id of this DigiLocker session. Store it to poll the status
+        reference_id (int | Unset): Unique reference id of this DigiLocker session. Store it to poll the status
             and fetch the document.
-        url (str): DigiLocker redirect URL. Present it to the customer to begin authorisation.
+        url (str | Unset): DigiLocker redirect URL. Present it to the customer to begin authorisation.
         document_requested (list[str] | Unset): Echo of the document types requested.
         redirect_url (str | Unset): The callback URL provided in the request.
+        verification_id (str | Unset): The id of the customer's verification. Two Eko sources give it two ways:
+            eps-platform api-specs.ts (`digilocker-get-document`: "returned by the Create
+            DigiLocker URL API", example `vrf_digilocker_abc123`, and eps-transact-mcp's
+            flow guidance) has Create return it in `data`; the legacy README 7.1 appends it
+            to `redirect_url` when the customer comes back (its sample also puts
+            `?verification_id=123456` inside `url` and `redirect_url`). Take it from
+            wherever it comes first. The local sandbox gives it the legacy way only: it
+            appends it to `redirect_url` when the customer approves.
     """
 
-    reference_id: int
-    url: str
+    reference_id: int | Unset = UNSET
+    url: str | Unset = UNSET
     document_requested: list[str] | Unset = UNSET
     redirect_url: str | Unset = UNSET
+    verification_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,41 +49,47 @@ class CreateDigilockerUrlData:
 
         redirect_url = self.redirect_url
 
+        verification_id = self.verification_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reference_id": reference_id,
-                "url": url,
-            }
-        )
+        field_dict.update({})
+        if reference_id is not UNSET:
+            field_dict["reference_id"] = reference_id
+        if url is not UNSET:
+            field_dict["url"] = url
         if document_requested is not UNSET:
             field_dict["document_requested"] = document_requested
         if redirect_url is not UNSET:
             field_dict["redirect_url"] = redirect_url
+        if verification_id is not UNSET:
+            field_dict["verification_id"] = verification_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        reference_id = d.pop("reference_id")
+        reference_id = d.pop("reference_id", UNSET)
 
-        url = d.pop("url")
+        url = d.pop("url", UNSET)
 
         document_requested = cast(list[str], d.pop("document_requested", UNSET))
 
         redirect_url = d.pop("redirect_url", UNSET)
 
-        create_digilocker_url_data = cls(
+        verification_id = d.pop("verification_id", UNSET)
+
+        digilocker_url_payload = cls(
             reference_id=reference_id,
             url=url,
             document_requested=document_requested,
             redirect_url=redirect_url,
+            verification_id=verification_id,
         )
 
-        create_digilocker_url_data.additional_properties = d
-        return create_digilocker_url_data
+        digilocker_url_payload.additional_properties = d
+        return digilocker_url_payload
 
     @property
     def additional_keys(self) -> list[str]:

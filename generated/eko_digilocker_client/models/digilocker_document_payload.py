@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from ..models.digilocker_document import DigilockerDocument
 
 
-T = TypeVar("T", bound="DigilockerDocumentData")
+T = TypeVar("T", bound="DigilockerDocumentPayload")
 
 
 @_attrs_define
-class DigilockerDocumentData:
-    """
+class DigilockerDocumentPayload:
+    """The `data` of a document answer (eps.eko.in).
+
     Attributes:
         verification_status (str | Unset): SUCCESS or PENDING.
         documents (list[DigilockerDocument] | Unset):
@@ -63,13 +64,13 @@ class DigilockerDocumentData:
 
                 documents.append(documents_item)
 
-        digilocker_document_data = cls(
+        digilocker_document_payload = cls(
             verification_status=verification_status,
             documents=documents,
         )
 
-        digilocker_document_data.additional_properties = d
-        return digilocker_document_data
+        digilocker_document_payload.additional_properties = d
+        return digilocker_document_payload
 
     @property
     def additional_keys(self) -> list[str]:

@@ -1,0 +1,162 @@
+"""Connection limits: what one TCP peer can make the sandbox hold open, and for how long.
+
+uvicorn's HTTP/1.1 protocol (h11) times out only the wait between two requests
+(`timeout_keep_alive`), and its `limit_concurrency` answers a plain-text 503. This
+subclass adds, per connection:
+
+- idle timeout: no byte of a request within `idle_timeout` of the connection opening or
+  of the previous answer -> closed (uvicorn's keep-alive timer, also armed on connect);
+- header timeout: a request's headers not complete within `header_timeout` of its first
+  byte -> HTTP 408 envelope, closed (slowloris);
+- body timeout: a request's body not complete within `body_timeout` of its headers ->
+  HTTP 408 envelope if no answer has started yet, closed;
+- connection cap: a connection beyond `max_connections` open ones -> HTTP 503 envelope,
+  closed at once;
+- header size: a request line plus headers over `max_header_bytes` -> HTTP 400
+  envelope, closed; any request h11 cannot parse gets a 400 envelope too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from eko_digilocker_sandbox import answers
+
+
+@dataclass(frozen=True)
+class ConnectionLimits:
+    idle_timeout: float = 5.0
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    max_connections: int = 1000
+    max_header_bytes: int = 16 * 1024
+
+    def __post_init__(self) -> None:
+        for name in ("idle_timeout", "header_timeout", "body_timeout"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")
+        if self.max_connections < 1:
+            raise ValueError("max_connections must be positive")
+        if self.max_header_bytes < 1024:
+            raise ValueError("max_header_bytes must be at least 1024")
+
+
+_HEAD_END = re.compile(rb"\n\r?\n")
+_REASONS = {400: b"Bad Request", 408: b"Request Timeout", 503: b"Service Unavailable"}
+
+
+def raw_envelope(status: int, message: str) -> bytes:
+    """A whole HTTP/1.1 answer carrying an Eko envelope, closing the connection."""
+    body = answers.encode(answers.http_error(status, message))
+    head = (
+        b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n"
+        b"connection: close\r\n\r\n" % (status, _REASONS[status], len(body))
+    )
+    return head + body
+
+
+def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
+    """An h11 protocol for uvicorn's `Config(http=...)` that enforces `limits`."""
+
+    class LimitedH11Protocol(H11Protocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # uvicorn's keep-alive timer is the idle timeout between requests.
+            self.timeout_keep_alive = limits.idle_timeout  # type: ignore[assignment]
+            self._deadline: asyncio.TimerHandle | None = None
+            self._head_bytes = 0
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > limits.max_connections:
+                message = (
+                    f"Too many connections: the sandbox holds at most "
+                    f"{limits.max_connections} open (--max-connections)"
+                )
+                self._refuse(503, message)
+                return
+            # uvicorn arms its keep-alive timer only after an answer; arm it on connect too.
+            self.timeout_keep_alive_task = self.loop.call_later(
+                limits.idle_timeout, self.timeout_keep_alive_handler
+            )
+
+        def data_received(self, data: bytes) -> None:
+            waiting_for_headers = self.conn.their_state is h11.IDLE
+            if waiting_for_headers:
+                if self._deadline is None:
+                    self._head_bytes = 0
+                    self._arm(limits.header_timeout, self._headers_too_slow)
+                # h11 bounds only a head that arrives in pieces; count a whole one too.
+                end = _HEAD_END.search(data)
+                self._head_bytes += end.end() if end else len(data)
+                if self._head_bytes > limits.max_header_bytes:
+                    message = (
+                        f"Bad request: the request line and headers exceed "
+                        f"{limits.max_header_bytes} bytes (--max-header-bytes)"
+                    )
+                    self._refuse(400, message)
+                    return
+            super().data_received(data)
+            state = self.conn.their_state
+            if state is h11.SEND_BODY and (waiting_for_headers or self._deadline is None):
+                self._arm(limits.body_timeout, self._body_too_slow)
+            elif state is not h11.IDLE and state is not h11.SEND_BODY:
+                self._disarm()  # the whole request is in
+
+        def on_response_complete(self) -> None:
+            self._disarm()
+            super().on_response_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def send_400_response(self, msg: str) -> None:
+            self._refuse(400, f"Bad request: not a valid HTTP/1.1 request ({msg.rstrip('.')})")
+
+        def _arm(self, seconds: float, handler: Any) -> None:
+            self._disarm()
+            self._deadline = self.loop.call_later(seconds, handler)
+
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _headers_too_slow(self) -> None:
+            self._deadline = None
+            if self.conn.their_state is h11.IDLE:
+                message = (
+                    f"Request Timeout: the request headers did not arrive within "
+                    f"{limits.header_timeout:g} s (--header-timeout)"
+                )
+                self._refuse(408, message)
+
+        def _body_too_slow(self) -> None:
+            self._deadline = None
+            if self.conn.their_state is not h11.SEND_BODY:
+                return
+            if self.cycle is not None and not self.cycle.response_started:
+                message = (
+                    f"Request Timeout: the request body did not arrive within "
+                    f"{limits.body_timeout:g} s (--body-timeout)"
+                )
+                self._refuse(408, message)
+            else:
+                self.transport.close()
+
+        def _refuse(self, status: int, message: str) -> None:
+            """Answer with an envelope and close, bypassing h11's state (the request is
+            incomplete, so h11 would not let us answer it)."""
+            self._unset_keepalive_if_required()
+            if not self.transport.is_closing():
+                self.transport.write(raw_envelope(status, message))
+                self.transport.close()
+
+    return LimitedH11Protocol

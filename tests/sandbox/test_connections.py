@@ -1,0 +1,188 @@
+"""Connection limits and odd request targets, with raw (often half-open) sockets."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from eko_digilocker_sandbox import SandboxConfig, running_sandbox
+from eko_digilocker_sandbox.connections import ConnectionLimits
+from tests.sandbox.helpers import CREATE, parse_raw_response, raw_exchange, signed_headers
+
+SHORT = 0.5  # seconds: every timeout of the limited sandbox
+
+
+@pytest.fixture(scope="module")
+def limited() -> Iterator[str]:
+    limits = ConnectionLimits(
+        idle_timeout=SHORT, header_timeout=SHORT, body_timeout=SHORT, max_connections=400
+    )
+    with running_sandbox(SandboxConfig(), limits=limits) as url:
+        yield url
+
+
+def _connect(base_url: str) -> socket.socket:
+    parts = urlsplit(base_url)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    return socket.create_connection((parts.hostname, parts.port), timeout=10)
+
+
+def _until_closed(sock: socket.socket, deadline: float = 10.0) -> tuple[bytes, float]:
+    """Everything the server sends until it closes; and how long that took."""
+    started = time.monotonic()
+    received = b""
+    sock.settimeout(deadline)
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received, time.monotonic() - started
+
+
+def _envelope(raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
+    status, headers, body = parse_raw_response(raw)
+    assert headers["content-type"] == "application/json"
+    answer = json.loads(body)
+    assert set(answer) == {"status", "message", "response_status_id", "response_type_id", "data"}
+    assert answer["status"] == status
+    return status, answer, headers
+
+
+def _state(base_url: str) -> dict[str, Any]:
+    raw = raw_exchange(
+        base_url, b"GET /_sandbox/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    answer: dict[str, Any] = json.loads(parse_raw_response(raw)[2])
+    return answer
+
+
+HEAD = b"POST " + CREATE.encode() + b" HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n"
+
+
+def test_headers_that_never_finish_get_a_408_envelope(limited: str) -> None:
+    with _connect(limited) as sock:
+        sock.sendall(HEAD)
+        raw, waited = _until_closed(sock)
+    status, answer, headers = _envelope(raw)
+    assert status == 408
+    assert "--header-timeout" in answer["message"]
+    assert headers["connection"] == "close"
+    assert SHORT * 0.8 <= waited < SHORT + 2
+
+
+def test_a_header_dripped_byte_by_byte_does_not_keep_the_connection(limited: str) -> None:
+    with _connect(limited) as sock:
+        started = time.monotonic()
+        try:
+            for byte in HEAD:  # slowloris: one byte every 50 ms, 2.5 s in all
+                sock.sendall(bytes([byte]))
+                time.sleep(0.05)
+        except OSError:
+            pass  # closed under our feet: what we want
+        raw, _ = _until_closed(sock)
+        waited = time.monotonic() - started
+    assert _envelope(raw)[0] == 408
+    assert waited < SHORT + 2
+
+
+def _signed() -> bytes:
+    return "".join(f"{k}: {v}\r\n" for k, v in signed_headers().items()).encode()
+
+
+def test_a_body_that_never_finishes_gets_a_408_envelope(limited: str) -> None:
+    with _connect(limited) as sock:
+        sock.sendall(HEAD + _signed() + b"content-length: 100\r\n\r\n" + b'{"initiator_id"')
+        raw, waited = _until_closed(sock)
+    status, answer, _ = _envelope(raw)
+    assert status == 408
+    assert "--body-timeout" in answer["message"]
+    assert waited < SHORT + 2
+    assert _state(limited)["internal_errors"] == 0
+
+
+def test_a_silent_connection_is_closed_after_the_idle_timeout(limited: str) -> None:
+    with _connect(limited) as sock:
+        raw, waited = _until_closed(sock)
+    assert raw == b""
+    assert SHORT * 0.8 <= waited < SHORT + 2
+
+
+def test_a_keep_alive_connection_is_closed_after_the_idle_timeout(limited: str) -> None:
+    with _connect(limited) as sock:
+        sock.sendall(b"GET /_sandbox/bare HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw, waited = _until_closed(sock)
+    assert raw.startswith(b"HTTP/1.1 200")
+    assert waited < SHORT + 2
+
+
+def test_two_hundred_half_open_connections_are_all_closed(limited: str) -> None:
+    kinds = [HEAD, HEAD + b"content-length: 50\r\n\r\n{", b""] * 67  # 201 connections
+    sockets = [_connect(limited) for _ in kinds]
+    try:
+        for sock, data in zip(sockets, kinds, strict=True):
+            if data:
+                sock.sendall(data)
+        started = time.monotonic()
+        for sock in sockets:
+            _until_closed(sock, deadline=SHORT + 5)
+        assert time.monotonic() - started < SHORT + 5
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert _state(limited)["internal_errors"] == 0
+
+
+def test_connections_beyond_the_cap_get_a_503_envelope() -> None:
+    limits = ConnectionLimits(idle_timeout=30, header_timeout=30, max_connections=3)
+    with running_sandbox(SandboxConfig(), limits=limits) as url:
+        held = [_connect(url) for _ in range(3)]
+        try:
+            time.sleep(0.2)  # let the server accept them
+            with _connect(url) as extra:
+                raw, _ = _until_closed(extra)
+            status, answer, _ = _envelope(raw)
+            assert status == 503
+            assert "--max-connections" in answer["message"]
+        finally:
+            for sock in held:
+                sock.close()
+        time.sleep(0.2)
+        with _connect(url) as again:  # room again once they are gone
+            again.sendall(b"GET /_sandbox/bare HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            assert _until_closed(again)[0].startswith(b"HTTP/1.1 200")
+
+
+def test_headers_over_the_limit_and_garbage_get_a_400_envelope(sandbox: str) -> None:
+    too_big = b"GET /_sandbox/bare HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
+    for data in (
+        too_big,
+        b"\x16\x03\x01 not http at all\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
+    ):
+        status, answer, _ = _envelope(raw_exchange(sandbox, data))
+        assert status == 400
+        assert answer["message"].startswith("Bad request")
+
+
+@pytest.mark.parametrize(
+    ("request_line", "status"),
+    [
+        (b"OPTIONS * HTTP/1.1", 404),
+        (b"GET * HTTP/1.1", 404),
+        (b"POST http://127.0.0.1/tools/kyc/digilocker HTTP/1.1", 404),
+        (b"GET http://example.com/_sandbox/state HTTP/1.1", 404),
+        (b"CONNECT example.com:443 HTTP/1.1", 405),
+        (b"CONNECT /tools/kyc/digilocker HTTP/1.1", 405),
+    ],
+)
+def test_odd_request_targets_get_an_envelope(
+    sandbox: str, request_line: bytes, status: int
+) -> None:
+    raw = raw_exchange(sandbox, request_line + b"\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+    assert _envelope(raw)[0] == status
+    assert _state(sandbox)["internal_errors"] == 0
