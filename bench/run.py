@@ -207,16 +207,30 @@ def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
         )
     )
     progress("cold start")
-    ours_ms, base_ms = startup.import_time_ms(effort.startup_runs)
+    # A venv with the runtime dependencies only, as a user installs the package; the
+    # smoke run uses this venv to stay quick and offline.
+    python = startup.PYTHON if effort is SMOKE else startup.runtime_python()
+    ours_ms, base_ms = startup.import_time_ms(effort.startup_runs, python)
     rows.append(
         Row(
-            'cold start: python -c "import eko_digilocker" vs "import httpx"',
+            'cold start: python -c "import eko_digilocker" vs "import httpx" (runtime-only venv)',
             f"{ours_ms:.0f} ms",
             f"{base_ms:.0f} ms",
             ours_ms / base_ms,
-            "< 150 ms",
-            ours_ms < 150,
-            150 / base_ms,
+            "<= 1.25x",
+            ours_ms / base_ms <= 1.25,
+            1.25,
+        )
+    )
+    cli_ms, base_ms = startup.cli_time_ms(effort.startup_runs, python)
+    rows.append(
+        Row(
+            'command line: "eko-digilocker --version" vs python -c "import httpx"',
+            f"{cli_ms:.0f} ms",
+            f"{base_ms:.0f} ms",
+            cli_ms / base_ms,
+            "reported",
+            None,
         )
     )
     progress("make generate")

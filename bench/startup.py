@@ -1,8 +1,11 @@
 """Figure 5: cold start and generation time, as whole commands.
 
 `python -c "import eko_digilocker"` against `python -c "import httpx"` (the transport it
-is built on, the floor of any httpx-based client); `make generate`'s script against the
-bare openapi-python-client run it wraps. Median wall time over several runs each.
+is built on, the floor of any httpx-based client), both in a venv holding only the
+runtime dependencies (build/bench-runtime, made on first use from pip's cache: the dev
+venv's extras, e.g. rich and click, make `import httpx` itself slower); the same for the
+command line (`eko-digilocker --version`); `make generate`'s script against the bare
+openapi-python-client run it wraps. Median wall time over several runs each.
 """
 
 from __future__ import annotations
@@ -13,10 +16,42 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+RUNTIME_VENV = ROOT / "build" / "bench-runtime"
+
+
+def runtime_python() -> str:
+    """A Python whose venv holds the runtime dependencies only (pyproject's
+    `dependencies`, pinned by the constraints), with the project's sources on its path
+    as an editable install would put them."""
+    python = RUNTIME_VENV / "bin" / "python"
+    stamp = RUNTIME_VENV / ".installed"
+    project = (ROOT / "pyproject.toml").read_bytes() + (
+        ROOT / "requirements" / "constraints.txt"
+    ).read_bytes()
+    if stamp.exists() and stamp.read_bytes() == project:
+        return str(python)
+    subprocess.run([PYTHON, "-m", "venv", "--clear", str(RUNTIME_VENV)], check=True)
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-c", str(ROOT / "requirements" / "constraints.txt"), *dependencies],
+        check=True,
+    )  # fmt: skip
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    sources = "\n".join(str(ROOT / part) for part in ("overlay", "generated", "sandbox"))
+    Path(site, "eko_digilocker_sources.pth").write_text(sources + "\n")
+    stamp.write_bytes(project)
+    return str(python)
 
 
 def _wall(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:
@@ -28,7 +63,7 @@ def _wall(command: list[str], runs: int, env: dict[str, str] | None = None) -> f
     return statistics.median(times)
 
 
-def import_time_ms(runs: int) -> tuple[float, float]:
+def import_time_ms(runs: int, python: str = PYTHON) -> tuple[float, float]:
     """(ours, baseline) median milliseconds, interleaved.
 
     The project's own packages are byte-compiled first, as pip does for an installed
@@ -41,10 +76,21 @@ def import_time_ms(runs: int) -> tuple[float, float]:
         cwd=ROOT,
         capture_output=True,
     )
+    ours = [python, "-c", "import eko_digilocker"]
+    return _interleaved(ours, [python, "-c", "import httpx"], runs)
+
+
+def cli_time_ms(runs: int, python: str = PYTHON) -> tuple[float, float]:
+    """(`eko-digilocker --version`, `import httpx`) median milliseconds, interleaved."""
+    cli = [python, "-c", "from eko_digilocker.cli import main; main(['--version'])"]
+    return _interleaved(cli, [python, "-c", "import httpx"], runs)
+
+
+def _interleaved(ours_cmd: list[str], base_cmd: list[str], runs: int) -> tuple[float, float]:
     ours, base = [], []
     for _ in range(runs):
-        ours.append(_wall([PYTHON, "-c", "import eko_digilocker"], 1) * 1000)
-        base.append(_wall([PYTHON, "-c", "import httpx"], 1) * 1000)
+        ours.append(_wall(ours_cmd, 1) * 1000)
+        base.append(_wall(base_cmd, 1) * 1000)
     return statistics.median(ours), statistics.median(base)
 
 

@@ -5,8 +5,10 @@ with EkoClient(environment="uat") as eko:      # keys from EKO_* variables
     session = eko.create_digilocker_url("https://yourapp.com/kyc/callback")
 """
 
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
 from .client import AsyncEkoClient, EkoClient, wait_for_consent
-from .consent import ConsentResult, ConsentState
 from .errors import (
     EkoApiError,
     EkoAuthenticationError,
@@ -20,10 +22,24 @@ from .errors import (
     EkoValidationError,
     EkoVerificationPendingError,
 )
+from .raw import RawResponse
 from .redirect import ConsentRedirect, parse_redirect
 from .retries import RetryPolicy
 from .signing import EkoAuth, sign_secret_key
 from .spec import FieldError
+
+if TYPE_CHECKING:
+    from .consent import ConsentResult, ConsentState
+
+
+def __getattr__(name: str) -> Any:
+    # The consent outcome needs the generated models: loaded when first asked for.
+    if name in ("ConsentResult", "ConsentState"):
+        from . import consent
+
+        return getattr(consent, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AsyncEkoClient",
@@ -44,7 +60,9 @@ __all__ = [
     "EkoValidationError",
     "EkoVerificationPendingError",
     "FieldError",
+    "RawResponse",
     "RetryPolicy",
+    "__version__",
     "parse_redirect",
     "sign_secret_key",
     "wait_for_consent",

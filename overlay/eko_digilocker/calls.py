@@ -1,63 +1,161 @@
 """Build each operation's request from user input, validated against the spec.
 
 Paths, methods and wire formats come from the generated client's request builders
-(`_get_kwargs`), field rules from the spec; nothing is written down twice. The overlay
-sends the request itself so it can retry and read any answer, which the generated
-`sync_detailed` cannot do for non-JSON bodies or unusual status codes.
+(`_get_kwargs`), read once per operation; field rules come from the spec; nothing is
+written down twice. Each call then sends the validated values as JSON (or a query)
+directly: the same wire format as the generated models' `to_dict()`, without building
+a model per call. The overlay sends the request itself so it can retry and read any
+answer, which the generated `sync_detailed` cannot do for non-JSON bodies or unusual
+status codes.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import re
+import time
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any, Generic, NamedTuple
-
-from eko_digilocker_client.api.digilocker import (
-    create_digilocker_url as create_api,
-)
-from eko_digilocker_client.api.digilocker import (
-    get_digilocker_document as document_api,
-)
-from eko_digilocker_client.api.digilocker import (
-    get_digilocker_verification_status as status_api,
-)
-from eko_digilocker_client.models import (
-    CreateDigilockerUrlRequest,
-    DigilockerDocumentPayload,
-    DigilockerUrlSuccess,
-    GetDigilockerDocumentRequest,
-    VerificationStatusPayload,
-)
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
+from urllib.parse import urlencode
 
 from .errors import EkoValidationError
-from .responses import M
 from .settings import Settings
 from .spec import FieldError, Operation, SchemaValidator, operation, resolve
+
+if TYPE_CHECKING:
+    from eko_digilocker_client.models import (
+        DigilockerDocumentPayload,
+        DigilockerUrlSuccess,
+        VerificationStatusPayload,
+    )
+
+    from .responses import SuccessModel
+
+
+# The generated model of a success answer's `data` (responses.M, whose module loads the
+# generated models: imported when the first answer is read, not with the package).
+M = TypeVar("M", bound="SuccessModel")
 
 
 class Call(NamedTuple, Generic[M]):
     """One prepared call: what to send, whether it is safe to repeat, and the generated
     model of its success answer's `data`."""
 
+    name: str  # the client method, as errors name it
     operation: Operation
-    request: dict[str, Any]
+    request: dict[str, Any]  # method, url, headers (without signing) and content
     idempotent: bool
     success: type[M]
+    client_ref_id: str | None
 
 
-def _checked(op: Operation, validator: SchemaValidator | None, values: dict[str, Any]) -> None:
-    assert validator is not None, f"the spec defines no input for {op.operation_id}"
+# --- client_ref_id -------------------------------------------------------------------
+
+# Eko allows at most 20 characters. Ours: 11 hex digits of the millisecond clock, 3 of a
+# per-process counter and 6 random to this process: unique within a process (4,096 a
+# millisecond) and, with the random part, across processes; cheaper than a UUID.
+_PROCESS_TAG = os.urandom(3).hex()
+_SEQUENCE = itertools.count()
+
+
+def new_client_ref_id() -> str:
+    """A fresh `client_ref_id` (20 characters) for one call."""
+    return f"{time.time_ns() // 1_000_000:011x}{next(_SEQUENCE) & 0xFFF:03x}{_PROCESS_TAG}"
+
+
+# --- the generated client's request builders, read once ------------------------------
+
+
+class Route(NamedTuple):
+    method: str
+    url: str
+    headers: dict[str, str]
+
+
+@cache
+def _route(operation_id: str) -> Route:
+    """Method, path and headers of an operation, from its generated request builder
+    applied to the spec's own example."""
+    from eko_digilocker_client.api.digilocker import (
+        create_digilocker_url,
+        get_digilocker_document,
+        get_digilocker_verification_status,
+    )
+    from eko_digilocker_client.models import (
+        CreateDigilockerUrlRequest,
+        GetDigilockerDocumentRequest,
+    )
+
+    from .spec import example
+
+    if operation_id == "createDigilockerUrl":
+        create = CreateDigilockerUrlRequest.from_dict(example(operation_id))
+        kwargs = create_digilocker_url._get_kwargs(body=create)
+    elif operation_id == "getDigilockerDocument":
+        document = GetDigilockerDocumentRequest.from_dict(example(operation_id))
+        kwargs = get_digilocker_document._get_kwargs(body=document)
+    else:
+        kwargs = get_digilocker_verification_status._get_kwargs(
+            initiator_id="", user_code="", reference_id=0
+        )
+    return Route(kwargs["method"].upper(), kwargs["url"], dict(kwargs.get("headers", {})))
+
+
+@cache
+def _success(operation_id: str) -> type[Any]:
+    from eko_digilocker_client import models
+
+    names = {
+        "createDigilockerUrl": models.DigilockerUrlSuccess,
+        "getDigilockerVerificationStatus": models.VerificationStatusPayload,
+        "getDigilockerDocument": models.DigilockerDocumentPayload,
+    }
+    return names[operation_id]
+
+
+# --- validation ----------------------------------------------------------------------
+
+
+def _checked(name: str, validator: SchemaValidator | None, values: dict[str, Any]) -> None:
+    assert validator is not None, f"the spec defines no input for {name}"
     try:
         errors = validator.errors(values)
     except ValueError:  # jsonschema-rs refuses values JSON cannot carry (bytes, sets...)
         errors = [
-            FieldError(name, f"{type(value).__name__} cannot be sent as JSON")
-            for name, value in values.items()
+            FieldError(field, f"is a {type(value).__name__}, which cannot be sent as JSON")
+            for field, value in values.items()
             if not _json_compatible(value)
         ]
     if errors:
-        raise EkoValidationError(op.operation_id, errors)
+        raise EkoValidationError(name, [_plain(error) for error in errors])
+
+
+# jsonschema-rs messages that start with the offending value ("'x' is too long"), and the
+# caller's phrasing of the rule each states.
+_RULES = (
+    (r"^(.*) is a required property$", "is required"),
+    (r"^.* is longer than (\d+) characters?$", r"is longer than \1 characters"),
+    (r"^.* is shorter than (\d+) characters?$", r"is shorter than \1 characters"),
+    (r"^.* is not of type (.*)$", r"must be of type \1"),
+    (r"^.* is not one of (.*)$", r"must be one of \1"),
+    (r"^.* is not a \"(.*)\"$", r"must be a valid \1"),
+    (r"^.* does not match (.*)$", r"must match \1"),
+    (r"^.* is less than the minimum of (.*)$", r"must be at least \1"),
+    (r"^.* has less than (\d+) items?$", r"must have at least \1 item(s)"),
+    (r"^.* has more than (\d+) items?$", r"must have at most \1 item(s)"),
+)
+
+
+def _plain(error: FieldError) -> FieldError:
+    """The schema's complaint in the caller's words, without echoing the value."""
+    for pattern, phrase in _RULES:
+        match = re.match(pattern, error.message, re.DOTALL)  # compiled on the error path only
+        if match:
+            return FieldError(error.field, match.expand(phrase))
+    return error
 
 
 def _json_compatible(value: Any) -> bool:
@@ -70,16 +168,46 @@ def _json_compatible(value: Any) -> bool:
     return False
 
 
-JSON_CONTENT_TYPE = "application/json"
+def _unencodable(name: str, values: dict[str, Any]) -> EkoValidationError:
+    """The error for strings UTF-8 cannot carry (lone surrogates), by field."""
+
+    def bad(value: Any) -> bool:
+        if isinstance(value, str):
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return True
+            return False
+        return isinstance(value, list) and any(map(bad, value))
+
+    return EkoValidationError(
+        name,
+        [
+            FieldError(field, "contains characters UTF-8 cannot encode (lone surrogates)")
+            for field, value in values.items()
+            if bad(value)
+        ],
+    )
+
+
 _JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once, not per call
 
 
-def _encoded(request: dict[str, Any]) -> dict[str, Any]:
-    """Send the generated JSON body as compact bytes: the same JSON, cheaper than httpx's
-    `json=`, which re-serialises and rebuilds headers on every request."""
-    if "json" in request:
-        request["content"] = _JSON.encode(request.pop("json")).encode()
-    return request
+def _json_body(name: str, values: dict[str, Any]) -> bytes:
+    try:
+        return _JSON.encode(values).encode()
+    except UnicodeEncodeError:
+        raise _unencodable(name, values) from None
+
+
+def _query(name: str, values: dict[str, Any]) -> str:
+    try:
+        return urlencode(values)
+    except UnicodeEncodeError:
+        raise _unencodable(name, values) from None
+
+
+# --- input normalisation -------------------------------------------------------------
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
@@ -94,23 +222,39 @@ def _as_list(value: Any) -> Any:
     return list(value)
 
 
-def _as_integer(value: Any) -> Any:
-    # JSON Schema counts 5.0 as an integer, but it must go on the wire as 5.
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _as_reference_string(value: Any) -> Any:
-    # Create returns reference_id as a number; the document call takes it as a string.
-    value = _as_integer(value)
-    return str(value) if type(value) is int else value
+def as_reference_id(name: str, value: Any) -> int:
+    """A reference id as the integer create returned: from an int, an integral float or
+    a string of digits (what a callback URL hands you)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON Schema counts 5.0 as an integer; the wire needs 5
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value)
+    if type(value) is not int or value <= 0:
+        shown = repr(value)[:40]
+        raise EkoValidationError(
+            name, [FieldError("reference_id", f"must be a positive whole number, got {shown}")]
+        )
+    return value
 
 
 @cache
-def _default(operation_id: str, field: str) -> tuple[Any, ...]:
-    """The spec's default for a request body field."""
-    body = operation(operation_id).body
+def default_documents() -> tuple[str, ...]:
+    """The spec's default for create's `document_requested`."""
+    body = operation("createDigilockerUrl").body
     assert body is not None
-    return tuple(resolve(body.schema)["properties"][field]["default"])
+    return tuple(resolve(body.schema)["properties"]["document_requested"]["default"])
+
+
+def _user_code(settings: Settings, user_code: str | None) -> str | None:
+    return settings.user_code if user_code is None else user_code
+
+
+# The generated GET sends no content type, but Eko lists `content-type: application/json`
+# as required on every call, this one included (see the spec).
+_STATUS_HEADERS = {"Content-Type": "application/json"}
+
+
+# --- the calls -----------------------------------------------------------------------
 
 
 def create_digilocker_url(
@@ -121,46 +265,48 @@ def create_digilocker_url(
     client_ref_id: str | None,
     user_code: str | None,
 ) -> Call[DigilockerUrlSuccess]:
-    op = operation("createDigilockerUrl")
+    name, op = "create_digilocker_url", operation("createDigilockerUrl")
     payload = _present(
         {
             "initiator_id": settings.initiator_id,
-            "user_code": settings.user_code if user_code is None else user_code,
+            "user_code": _user_code(settings, user_code),
             "client_ref_id": client_ref_id,
-            "document_requested": list(_default(op.operation_id, "document_requested"))
+            "document_requested": list(default_documents())
             if document_requested is None
             else _as_list(document_requested),
             "redirect_url": redirect_url,
         }
     )
-    _checked(op, op.body, payload)
-    request = _encoded(create_api._get_kwargs(body=CreateDigilockerUrlRequest.from_dict(payload)))
+    _checked(name, op.body, payload)
+    route = _route(op.operation_id)
+    request: dict[str, Any] = {"method": route.method, "url": route.url, "headers": route.headers}
+    request["content"] = _json_body(name, payload)
     # A POST is safe to repeat only when Eko can recognise the repeat by client_ref_id.
-    return Call(op, request, client_ref_id is not None, DigilockerUrlSuccess)
+    idempotent = client_ref_id is not None
+    return Call(name, op, request, idempotent, _success(op.operation_id), client_ref_id)
 
 
 def get_verification_status(
     settings: Settings,
     *,
-    reference_id: int,
+    reference_id: int | str,
     client_ref_id: str | None,
     user_code: str | None,
 ) -> Call[VerificationStatusPayload]:
-    op = operation("getDigilockerVerificationStatus")
+    name, op = "get_verification_status", operation("getDigilockerVerificationStatus")
     params = _present(
         {
             "initiator_id": settings.initiator_id,
-            "user_code": settings.user_code if user_code is None else user_code,
+            "user_code": _user_code(settings, user_code),
             "client_ref_id": client_ref_id,
-            "reference_id": _as_integer(reference_id),
+            "reference_id": as_reference_id(name, reference_id),
         }
     )
-    _checked(op, op.query, params)
-    request = status_api._get_kwargs(**params)
-    # The generated GET sends no content type, but Eko lists `content-type:
-    # application/json` as required on every call, this one included (see the spec).
-    request["headers"] = {**request.get("headers", {}), "Content-Type": JSON_CONTENT_TYPE}
-    return Call(op, request, True, VerificationStatusPayload)
+    _checked(name, op.query, params)
+    route = _route(op.operation_id)
+    url = f"{route.url}?{_query(name, params)}"
+    request = {"method": route.method, "url": url, "headers": _STATUS_HEADERS}
+    return Call(name, op, request, True, _success(op.operation_id), client_ref_id)
 
 
 def get_document(
@@ -168,26 +314,25 @@ def get_document(
     *,
     reference_id: int | str,
     verification_id: str,
-    document_type: Iterable[str] | None,
+    document_type: Iterable[str],
     client_ref_id: str | None,
     user_code: str | None,
 ) -> Call[DigilockerDocumentPayload]:
-    op = operation("getDigilockerDocument")
+    name, op = "get_document", operation("getDigilockerDocument")
     payload = _present(
         {
             "initiator_id": settings.initiator_id,
-            "user_code": settings.user_code if user_code is None else user_code,
+            "user_code": _user_code(settings, user_code),
             "client_ref_id": client_ref_id,
-            # By default, what create requests by default.
-            "document_type": list(_default("createDigilockerUrl", "document_requested"))
-            if document_type is None
-            else _as_list(document_type),
+            "document_type": _as_list(document_type),
             "verification_id": verification_id,
-            "reference_id": _as_reference_string(reference_id),
+            # Create returns reference_id as a number; this call takes it as a string.
+            "reference_id": str(as_reference_id(name, reference_id)),
         }
     )
-    _checked(op, op.body, payload)
-    request = _encoded(
-        document_api._get_kwargs(body=GetDigilockerDocumentRequest.from_dict(payload))
-    )
-    return Call(op, request, client_ref_id is not None, DigilockerDocumentPayload)
+    _checked(name, op.body, payload)
+    route = _route(op.operation_id)
+    request: dict[str, Any] = {"method": route.method, "url": route.url, "headers": route.headers}
+    request["content"] = _json_body(name, payload)
+    idempotent = client_ref_id is not None
+    return Call(name, op, request, idempotent, _success(op.operation_id), client_ref_id)

@@ -1,24 +1,28 @@
-"""`eko-digilocker`: the client's calls, request signing and the local sandbox from a shell."""
+"""`eko-digilocker`: the client's calls, request signing and the local sandbox from a shell.
+
+Exit codes: 0 done, 1 an error (one line on stderr), 2 bad usage, 3 `status` of a
+session still pending (the customer has not consented yet; printed on stdout).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .client import EkoClient
-from .errors import EkoError
-from .settings import Settings
-from .signing import EkoAuth, now_ms
-from .spec import example, operation
+from ._version import __version__
 
+if TYPE_CHECKING:
+    from .client import EkoClient
+
+PENDING_EXIT = 3
 CREDENTIALS_HELP = (
     "Credentials come from EKO_DEVELOPER_KEY, EKO_ACCESS_KEY, EKO_INITIATOR_ID and "
     "EKO_USER_CODE; the target from --base-url / EKO_BASE_URL or --environment / "
-    "EKO_ENVIRONMENT (uat by default)."
+    "EKO_ENVIRONMENT (uat by default). Exit codes: 0 done, 1 error, 2 bad usage, "
+    f"{PENDING_EXIT} status of a session still pending."
 )
 
 
@@ -28,41 +32,57 @@ def _parser() -> argparse.ArgumentParser:
         description="Call Eko's DigiLocker API, sign requests, or run the local sandbox.",
         epilog=CREDENTIALS_HELP,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     target = argparse.ArgumentParser(add_help=False)
-    target.add_argument("--base-url", help="API base URL, e.g. the local sandbox's")
+    target.add_argument("--base-url", help="API base URL with its scheme, e.g. the sandbox's")
     target.add_argument("--environment", choices=["uat", "production"], help="Eko environment")
     target.add_argument("--user-code", help="overrides EKO_USER_CODE")
-    target.add_argument("--client-ref-id", help="your unique id for this call (<= 20 chars)")
-    target.add_argument("--timeout", type=float, help="seconds per attempt")
-    target.add_argument("--max-retries", type=int, help="retries on safe failures")
-
-    create = commands.add_parser(
-        "create-url", parents=[target], help="create a DigiLocker URL", epilog=CREDENTIALS_HELP
+    target.add_argument(
+        "--client-ref-id", help="your unique id for this call (<= 20 chars; default: generated)"
     )
+    sending = argparse.ArgumentParser(add_help=False)
+    sending.add_argument(
+        "--timeout", type=float, help="seconds for the whole call, retries included"
+    )
+    sending.add_argument("--max-retries", type=int, help="retries on safe failures")
+    documents = argparse.ArgumentParser(add_help=False)
+    documents.add_argument(
+        "--document-type",
+        "--document",
+        action="append",
+        dest="documents",
+        help="document type, e.g. AADHAAR (repeatable)",
+    )
+    reference = argparse.ArgumentParser(add_help=False)
+    reference.add_argument(
+        "--reference-id", required=True, help="the reference_id create-url returned"
+    )
+
+    def command(name: str, help: str, *parents: argparse.ArgumentParser) -> Any:
+        return commands.add_parser(name, parents=list(parents), help=help, epilog=CREDENTIALS_HELP)
+
+    create = command("create-url", "create a DigiLocker URL", target, sending, documents)
     create.add_argument("--redirect-url", required=True, help="where DigiLocker sends the user")
-    create.add_argument(
-        "--document", action="append", dest="documents", help="document type (repeatable)"
-    )
 
-    status = commands.add_parser(
-        "status", parents=[target], help="get a session's verification status"
-    )
-    status.add_argument("--reference-id", type=int, required=True)
+    command("status", "get a session's verification status", target, sending, reference)
 
-    document = commands.add_parser(
-        "document", parents=[target], help="fetch the verified document(s)"
+    document = command(
+        "document",
+        "fetch the verified document(s) (default: the ones the session requested)",
+        target,
+        sending,
+        reference,
+        documents,
     )
-    document.add_argument("--reference-id", required=True)
-    document.add_argument("--verification-id", required=True)
     document.add_argument(
-        "--document-type", action="append", dest="documents", help="document type (repeatable)"
+        "--verification-id",
+        required=True,
+        help="the verification_id the customer came back with (see parse_redirect)",
     )
 
-    sign = commands.add_parser(
-        "sign", parents=[target], help="print signing headers and a ready curl command"
-    )
+    sign = command("sign", "print signing headers and a ready curl command", target)
     sign.add_argument("--timestamp", type=int, help="milliseconds since the epoch (default: now)")
 
     commands.add_parser(
@@ -74,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _client(args: argparse.Namespace) -> EkoClient:
+    from .client import EkoClient
+
     options: dict[str, Any] = {"base_url": args.base_url, "environment": args.environment}
     if args.timeout is not None:
         options["timeout"] = args.timeout
@@ -82,19 +104,24 @@ def _client(args: argparse.Namespace) -> EkoClient:
     return EkoClient(**options)
 
 
-def _run(args: argparse.Namespace) -> Any:
+def _run(args: argparse.Namespace) -> tuple[int, Any]:
+    from .errors import EkoVerificationPendingError
+
     if args.command == "sign":
-        return _sign(args)
-    documents = getattr(args, "documents", None)  # None: the spec's default
+        return 0, _sign(args)
+    documents = getattr(args, "documents", None)  # None: the default
     with _client(args) as eko:
         if args.command == "create-url":
             data: Any = eko.create_digilocker_url(
                 args.redirect_url, documents, args.client_ref_id, args.user_code
             )
         elif args.command == "status":
-            data = eko.get_verification_status(
-                args.reference_id, args.client_ref_id, args.user_code
-            )
+            try:
+                data = eko.get_verification_status(
+                    args.reference_id, args.client_ref_id, args.user_code
+                )
+            except EkoVerificationPendingError as pending:
+                return PENDING_EXIT, {"session_status": "PENDING", "message": pending.message}
         else:
             data = eko.get_document(
                 args.reference_id,
@@ -103,10 +130,16 @@ def _run(args: argparse.Namespace) -> Any:
                 args.client_ref_id,
                 args.user_code,
             )
-    return data.to_dict()
+    return 0, data.to_dict()
 
 
 def _sign(args: argparse.Namespace) -> dict[str, Any]:
+    import shlex
+
+    from .settings import Settings
+    from .signing import EkoAuth, now_ms
+    from .spec import example, operation
+
     settings = Settings.resolve(base_url=args.base_url, environment=args.environment)
     fixed = args.timestamp
     clock = now_ms if fixed is None else (lambda: fixed)
@@ -115,6 +148,8 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     create = operation("createDigilockerUrl")
     body = example(create.operation_id)
     body.update(initiator_id=settings.initiator_id, user_code=args.user_code or settings.user_code)
+    if args.client_ref_id is not None:
+        body["client_ref_id"] = args.client_ref_id
     curl = ["curl", "-sS", "-X", create.method, settings.base_url + create.path]
     for name, value in headers.items():
         curl += ["-H", f"{name}: {value}"]
@@ -122,26 +157,42 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     return {"headers": headers, "curl": shlex.join(curl)}
 
 
+def _say(text: str, stream: Any) -> None:
+    # Input from the shell may hold undecodable bytes (lone surrogates): show, never crash.
+    print(text.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream)
+
+
+def _sandbox(argv: list[str]) -> int:
+    from eko_digilocker_sandbox.server import main as sandbox_main  # only when asked
+
+    try:
+        code: int = sandbox_main(argv)
+    except (OverflowError, ValueError, OSError) as exc:  # e.g. --port 99999
+        _say(f"eko-digilocker sandbox: {exc}", sys.stderr)
+        return 2
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["sandbox"]:
-        from eko_digilocker_sandbox.server import main as sandbox_main  # only when asked
-
-        code: int = sandbox_main(argv[1:])
-        return code
+        return _sandbox(argv[1:])
     args = _parser().parse_args(argv)
+
+    from .errors import EkoError
+
     try:
-        result = _run(args)
+        code, result = _run(args)
     except EkoError as exc:
-        print(f"eko-digilocker: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _say(f"eko-digilocker: {type(exc).__name__}: {exc}", sys.stderr)
         return 1
     if args.command == "sign":
         for name, value in result["headers"].items():
             print(f"{name}: {value}")
-        print(result["curl"])
+        _say(result["curl"], sys.stdout)
     else:
-        print(json.dumps(result, indent=2))
-    return 0
+        _say(json.dumps(result, indent=2), sys.stdout)
+    return code
 
 
 if __name__ == "__main__":

@@ -1,27 +1,33 @@
-"""`EkoClient` and `AsyncEkoClient`: the same calls, signing, retries and errors, sync and async."""
+"""`EkoClient` and `AsyncEkoClient`: the same calls, signing, retries and errors, sync and async.
+
+Timeouts come in two kinds:
+- `timeout` (seconds, default 60) is the whole call's deadline: every attempt, every
+  backoff wait and the reading of the answer. It holds against a server that sends one
+  byte a second, in the headers or the body.
+- `phase_timeout` (an `httpx.Timeout`, default connect 5 s, others 30 s) limits each
+  phase of one attempt: connecting, waiting for a pooled connection, each write, and
+  each read (which restarts with every byte received).
+A call ends at whichever comes first. With your own `transport` in `httpx_args`, the
+deadline is checked between the body's chunks, not inside a read.
+"""
 
 from __future__ import annotations
 
 import itertools
 import logging
+import math
+import sys
 import time
 from collections.abc import Coroutine, Iterable, Mapping
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, Self, overload
+from typing import TYPE_CHECKING, Any, Self, overload
 
-import anyio
 import httpx
 
-from eko_digilocker_client.client import AuthenticatedClient
-from eko_digilocker_client.models import (
-    DigilockerDocumentPayload,
-    DigilockerUrlSuccess,
-    VerificationStatusPayload,
-)
-
-from . import calls
-from .consent import ConsentResult, outcome, timed_out
+from . import body, calls, deadline
+from ._version import __version__
+from .calls import M
 from .errors import (
     EkoApiError,
     EkoConfigurationError,
@@ -29,18 +35,39 @@ from .errors import (
     EkoResponseError,
     EkoTimeoutError,
 )
-from .responses import M, read_answer
+from .raw import RawResponse
 from .retries import RetryPolicy
 from .settings import Settings
 from .signing import SIGNING_HEADERS, EkoAuth, mask
 
+if TYPE_CHECKING:
+    from eko_digilocker_client.client import AuthenticatedClient
+    from eko_digilocker_client.models import (
+        DigilockerDocumentPayload,
+        DigilockerUrlSuccess,
+        VerificationStatusPayload,
+    )
+
+    from .consent import ConsentResult
+
 logger = logging.getLogger("eko_digilocker")
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_PHASE_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+# The least a wait_for_consent poll gets, so a nearly spent wait still polls once.
+MIN_POLL_DEADLINE = 1.0
+MAX_RETRIES_LIMIT = 100
 # httpx's own default limits, made explicit so the in-flight gate can size itself to them.
 HTTPX_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 UNBOUNDED = 2**31
-TimeoutArg = float | httpx.Timeout | None
+USER_AGENT = (
+    f"eko-digilocker-python/{__version__} httpx/{httpx.__version__} "
+    f"Python/{'.'.join(map(str, sys.version_info[:3]))}"
+)
+# httpx_args that configure the connection pool: they go to the client's own transport.
+TRANSPORT_OPTIONS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+TRANSPORT_ERRORS = (httpx.HTTPError, httpx.InvalidURL)
 
 
 def redacted(headers: Mapping[str, str]) -> dict[str, str]:
@@ -53,9 +80,6 @@ def redacted(headers: Mapping[str, str]) -> dict[str, str]:
             value = "***"
         shown[name] = value
     return shown
-
-
-TRANSPORT_ERRORS = (httpx.HTTPError, httpx.InvalidURL)
 
 
 class WrongKind(httpx.BaseTransport, httpx.AsyncBaseTransport):
@@ -72,15 +96,48 @@ class WrongKind(httpx.BaseTransport, httpx.AsyncBaseTransport):
         raise EkoConfigurationError(self.hint)
 
 
-def transport_error(exc: Exception) -> Exception:
-    """The EkoError for an httpx failure, with a message that holds no secrets."""
-    if isinstance(exc, httpx.InvalidURL):
-        return EkoConfigurationError(f"invalid URL: {exc}")
-    if isinstance(exc, httpx.TimeoutException):
-        return EkoTimeoutError(f"request timed out ({type(exc).__name__})")
-    if isinstance(exc, httpx.DecodingError):
-        return EkoResponseError(f"body could not be decoded: {exc}", http_status=None)
-    return EkoConnectionError(f"request failed ({type(exc).__name__}: {exc})")
+def _total_timeout(value: Any, name: str = "timeout") -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, httpx.Timeout):
+        raise EkoConfigurationError(
+            f"{name} is the whole call's deadline in seconds; give per-phase limits as "
+            "phase_timeout=httpx.Timeout(...)"
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise EkoConfigurationError(f"{name} must be a number of seconds, not {value!r}")
+    if not (value > 0 and math.isfinite(value)):
+        raise EkoConfigurationError(f"{name} must be a positive number of seconds, not {value}")
+    return float(value)
+
+
+def _phase_timeout(value: Any) -> httpx.Timeout:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and value > 0 and math.isfinite(value):
+        return httpx.Timeout(value)
+    if isinstance(value, httpx.Timeout) and all(
+        p is None or (p >= 0 and math.isfinite(p)) for p in _phases(value)
+    ):
+        return value
+    raise EkoConfigurationError(
+        f"phase_timeout must be an httpx.Timeout or a positive number, not {value!r}"
+    )
+
+
+def _max_retries(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise EkoConfigurationError(f"max_retries must be a whole number, not {value!r}")
+    if not 0 <= value <= MAX_RETRIES_LIMIT:
+        raise EkoConfigurationError(
+            f"max_retries must be between 0 and {MAX_RETRIES_LIMIT}, not {value}"
+        )
+    return value
+
+
+def _positive_int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise EkoConfigurationError(f"{name} must be a positive whole number, not {value!r}")
+    return value
 
 
 class _ClientBase:
@@ -89,7 +146,11 @@ class _ClientBase:
     Settings come from the arguments or from `EKO_DEVELOPER_KEY`, `EKO_ACCESS_KEY`,
     `EKO_INITIATOR_ID`, `EKO_USER_CODE`, `EKO_BASE_URL` / `EKO_ENVIRONMENT`
     (`uat`, the default, or `production`). `base_url` may point at the local sandbox.
-    `httpx_args` (transport, proxy, verify, limits...) go to the httpx client.
+    `timeout` / `phase_timeout`: see the module's docstring. `max_response_bytes`
+    bounds each answer's decoded body (1 MiB by default). Without a `client_ref_id`,
+    each POST gets a fresh one (`auto_client_ref_id=False` to send none), which also
+    lets it be retried safely. `user_agent` replaces the default User-Agent.
+    `httpx_args` (transport, proxy, verify, limits, headers...) go to the httpx client.
     `client.generated` is the generated client, signing applied, for direct calls.
     """
 
@@ -102,8 +163,12 @@ class _ClientBase:
         user_code: str | None = None,
         base_url: str | None = None,
         environment: str | None = None,
-        timeout: TimeoutArg = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        phase_timeout: httpx.Timeout | float = DEFAULT_PHASE_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_bytes: int = body.DEFAULT_MAX_RESPONSE_BYTES,
+        auto_client_ref_id: bool = True,
+        user_agent: str | None = None,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
         self.settings = Settings.resolve(
@@ -114,8 +179,13 @@ class _ClientBase:
             base_url=base_url,
             environment=environment,
         )
+        self.timeout = _total_timeout(timeout)
+        self.phase_timeout = _phase_timeout(phase_timeout)
+        self._longest_phase = max(math.inf if p is None else p for p in _phases(self.phase_timeout))
+        self.retry_policy = RetryPolicy(max_retries=_max_retries(max_retries))
+        self.max_response_bytes = _positive_int("max_response_bytes", max_response_bytes)
+        self.auto_client_ref_id = bool(auto_client_ref_id)
         self.auth = EkoAuth(self.settings.developer_key, self.settings.access_key)
-        self.retry_policy = RetryPolicy(max_retries=max_retries)
         options = dict(httpx_args or {})
         taken = {"auth", "base_url", "timeout"} & options.keys()
         if taken:
@@ -123,14 +193,40 @@ class _ClientBase:
                 f"httpx_args may not set {', '.join(sorted(taken))}: the client sets "
                 "auth (signing) itself, and takes base_url and timeout as its own arguments"
             )
-        self.generated = AuthenticatedClient(base_url=self.settings.base_url, token="")
+        if user_agent is not None and not (
+            isinstance(user_agent, str) and user_agent.isascii() and user_agent.isprintable()
+        ):
+            raise EkoConfigurationError("user_agent must be a string of printable ASCII")
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": body.ACCEPT_ENCODING,
+            **dict(options.pop("headers", None) or {}),
+        }
+        if user_agent is not None:
+            headers["User-Agent"] = user_agent
+        self._generated: AuthenticatedClient | None = None
         self._connect(
-            dict(base_url=self.settings.base_url, auth=self.auth, timeout=timeout, **options)
+            dict(
+                base_url=self.settings.base_url,
+                auth=self.auth,
+                timeout=self.phase_timeout,
+                headers=headers,
+                **options,
+            )
         )
 
     def _connect(self, httpx_options: dict[str, Any]) -> None:
-        """Open the httpx client and hand it to `self.generated`, so its calls are signed."""
+        """Open the httpx client, over a deadline-aware transport unless one is given."""
         raise NotImplementedError
+
+    @staticmethod
+    def _transport_options(httpx_options: dict[str, Any]) -> dict[str, Any]:
+        transport_options = {
+            name: httpx_options.pop(name) for name in TRANSPORT_OPTIONS if name in httpx_options
+        }
+        if "trust_env" in transport_options:  # it also decides on proxies and .netrc
+            httpx_options["trust_env"] = transport_options["trust_env"]
+        return transport_options
 
     def __repr__(self) -> str:
         return (
@@ -138,10 +234,34 @@ class _ClientBase:
             f"developer_key={mask(self.settings.developer_key)!r}, access_key='***')"
         )
 
+    @property
+    def generated(self) -> AuthenticatedClient:
+        """The generated client, sending through this client's httpx client (signed)."""
+        if self._generated is None:
+            from eko_digilocker_client.client import AuthenticatedClient
+
+            self._generated = AuthenticatedClient(base_url=self.settings.base_url, token="")
+            self._wire(self._generated)
+        return self._generated
+
+    def _wire(self, generated: AuthenticatedClient) -> None:
+        raise NotImplementedError
+
+    # --- preparing calls ---
+
     def _policy(self, max_retries: int | None) -> RetryPolicy:
         if max_retries is None:
             return self.retry_policy
-        return replace(self.retry_policy, max_retries=max_retries)
+        return replace(self.retry_policy, max_retries=_max_retries(max_retries))
+
+    def _deadline(self, timeout: float | None) -> float | None:
+        total = self.timeout if timeout is None else _total_timeout(timeout)
+        return None if total is None else time.monotonic() + total
+
+    def _ref(self, client_ref_id: str | None) -> str | None:
+        if client_ref_id is None and self.auto_client_ref_id:
+            return calls.new_client_ref_id()
+        return client_ref_id
 
     def _create(
         self,
@@ -154,12 +274,12 @@ class _ClientBase:
             self.settings,
             redirect_url=redirect_url,
             document_requested=document_requested,
-            client_ref_id=client_ref_id,
+            client_ref_id=self._ref(client_ref_id),
             user_code=user_code,
         )
 
     def _status(
-        self, reference_id: int, client_ref_id: str | None, user_code: str | None
+        self, reference_id: int | str, client_ref_id: str | None, user_code: str | None
     ) -> calls.Call[VerificationStatusPayload]:
         return calls.get_verification_status(
             self.settings,
@@ -172,7 +292,7 @@ class _ClientBase:
         self,
         reference_id: int | str,
         verification_id: str,
-        document_type: Iterable[str] | None,
+        document_type: Iterable[str],
         client_ref_id: str | None,
         user_code: str | None,
     ) -> calls.Call[DigilockerDocumentPayload]:
@@ -181,24 +301,107 @@ class _ClientBase:
             reference_id=reference_id,
             verification_id=verification_id,
             document_type=document_type,
-            client_ref_id=client_ref_id,
+            client_ref_id=self._ref(client_ref_id),
             user_code=user_code,
         )
 
-    @staticmethod
-    def _delay_after_failure(
-        policy: RetryPolicy, call: calls.Call[Any], exc: Exception, attempt: int
+    # --- sending ---
+
+    def _request(self, call: calls.Call[Any], until: float | None) -> httpx.Request:
+        """The request of one attempt, signed now, its phase timeouts capped by the deadline.
+
+        Signed here rather than by httpx's auth hook (which the generated client uses):
+        the same headers, given to httpx once instead of set one by one afterwards.
+        """
+        headers = self.auth.headers()
+        headers.update(call.request["headers"])
+        phases: httpx.Timeout | httpx._client.UseClientDefault = httpx.USE_CLIENT_DEFAULT
+        if until is not None:
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                raise httpx.TimeoutException("the call's deadline passed")
+            if remaining < self._longest_phase:
+                connect, read, write, pool = (
+                    remaining if p is None else min(p, remaining)
+                    for p in _phases(self.phase_timeout)
+                )
+                phases = httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+        request = call.request
+        return self._http_client.build_request(
+            request["method"],
+            request["url"],
+            content=request.get("content"),
+            headers=headers,
+            timeout=phases,
+        )
+
+    @property
+    def _http_client(self) -> httpx.Client | httpx.AsyncClient:
+        raise NotImplementedError
+
+    def _check_open(self, call: calls.Call[Any]) -> None:
+        if self._http_client.is_closed:
+            raise EkoConfigurationError(f"{call.name}: the client is closed")
+
+    def _after_failure(
+        self,
+        policy: RetryPolicy,
+        call: calls.Call[Any],
+        exc: Exception,
+        attempt: int,
+        until: float | None,
     ) -> float:
         """Seconds to wait before trying again, or raise the EkoError for `exc`."""
-        if not policy.retry_on_exception(exc, attempt, call.idempotent):
-            raise transport_error(exc) from exc
-        delay = policy.delay(attempt)
-        _log_retry(call, type(exc).__name__, delay, attempt)
-        return delay
+        if isinstance(exc, body.BodyTooLarge):
+            raise EkoResponseError(
+                f"{call.name}: the answer is larger than max_response_bytes "
+                f"({self.max_response_bytes} bytes decoded); reading stopped there",
+                http_status=None,
+            ) from None
+        if isinstance(exc, body.UnsupportedEncoding):
+            raise EkoResponseError(
+                f"{call.name}: the answer uses Content-Encoding {exc}, which was not asked for",
+                http_status=None,
+            ) from None
+        delay = 0.0
+        if policy.retry_on_exception(exc, attempt, call.idempotent):
+            delay = policy.delay(attempt)
+            if until is None or time.monotonic() + delay < until:
+                _log_retry(call, type(exc).__name__, delay, attempt)
+                return delay
+        raise self._transport_error(exc, call, attempt + 1, until) from exc
 
-    @staticmethod
-    def _delay_after_answer(
-        policy: RetryPolicy, call: calls.Call[Any], response: httpx.Response, attempt: int
+    def _transport_error(
+        self, exc: Exception, call: calls.Call[Any], attempts: int, until: float | None
+    ) -> Exception:
+        """The EkoError for an httpx failure: what, where and how often, but no secret."""
+        host = self._http_client.base_url.host
+        tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+        if isinstance(exc, httpx.InvalidURL):
+            return EkoConfigurationError(f"{call.name}: invalid URL: {exc}")
+        if isinstance(exc, httpx.TimeoutException):
+            out_of_time = until is not None and time.monotonic() >= until
+            why = "the call's deadline passed" if out_of_time else "a phase timeout expired"
+            return EkoTimeoutError(
+                f"{call.name}: no complete answer from {host}: {why} "
+                f"({tries}; last: {type(exc).__name__})"
+            )
+        if isinstance(exc, httpx.DecodingError):
+            return EkoResponseError(
+                f"{call.name}: the answer from {host} could not be decoded", http_status=None
+            )
+        return EkoConnectionError(
+            f"{call.name}: request to {host} failed ({tries}; last: {type(exc).__name__}: "
+            f"{_first_line(exc)})"
+        )
+
+    def _after_answer(
+        self,
+        policy: RetryPolicy,
+        call: calls.Call[Any],
+        response: httpx.Response,
+        attempt: int,
+        until: float | None,
     ) -> float | None:
         """Seconds to wait before trying again, or None when this answer is final."""
         if logger.isEnabledFor(logging.DEBUG):
@@ -213,26 +416,77 @@ class _ClientBase:
         if not policy.retry_on_status(response.status_code, attempt, call.idempotent):
             return None
         delay = policy.delay(attempt, response)
+        if until is not None and time.monotonic() + delay >= until:
+            return None  # no time left to try again: this answer is the result
         _log_retry(call, f"HTTP {response.status_code}", delay, attempt)
         return delay
 
+    @staticmethod
+    def _result(call: calls.Call[M], response: httpx.Response, attempt: int) -> RawResponse[M]:
+        from .responses import read_answer  # loads the generated models: on first answer
+
+        data = read_answer(call.operation, response, call.success)
+        return RawResponse(response, call.client_ref_id, attempt + 1, data)
+
+
+def _phases(phases: httpx.Timeout) -> tuple[float | None, ...]:
+    return (phases.connect, phases.read, phases.write, phases.pool)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else ""
+
 
 def _log_retry(call: calls.Call[Any], why: str, delay: float, attempt: int) -> None:
-    logger.info("%s: %s; retry %d in %.2f s", call.operation.operation_id, why, attempt + 1, delay)
+    logger.info("%s: %s; retry %d in %.2f s", call.name, why, attempt + 1, delay)
+
+
+def _requested(status: VerificationStatusPayload) -> list[str]:
+    """The documents a session asked for, from its status answer (the spec's default if
+    the answer leaves them out)."""
+    documents = getattr(status, "document_requested", None)
+    if isinstance(documents, list) and documents:
+        return [str(getattr(d, "value", d)) for d in documents]
+    return list(calls.default_documents())
+
+
+def _timed_out(last: VerificationStatusPayload | EkoApiError | None) -> ConsentResult:
+    from .consent import ConsentResult, ConsentState, timed_out
+
+    return ConsentResult(ConsentState.TIMED_OUT) if last is None else timed_out(last)
+
+
+def _wait_timeout(timeout: Any) -> float:
+    waited = _total_timeout(timeout, "wait_for_consent's timeout") if timeout != 0 else 0.0
+    assert waited is not None
+    return waited
 
 
 class EkoClient(_ClientBase):
     """Signed, validating, retrying client for Eko's DigiLocker API (see `_ClientBase`)."""
 
+    with_raw_response: RawCalls
+
     def _connect(self, httpx_options: dict[str, Any]) -> None:
+        if "transport" not in httpx_options:
+            httpx_options["transport"] = deadline.transport(
+                **self._transport_options(httpx_options)
+            )
         self._http = httpx.Client(**httpx_options)
-        self.generated.set_httpx_client(self._http)
-        self.generated.set_async_httpx_client(
+        self._sleep = time.sleep
+        self.with_raw_response = RawCalls(self)
+
+    def _wire(self, generated: AuthenticatedClient) -> None:
+        generated.set_httpx_client(self._http)
+        generated.set_async_httpx_client(
             httpx.AsyncClient(
                 transport=WrongKind("the async generated functions need AsyncEkoClient")
             )
         )
-        self._sleep = time.sleep
+
+    @property
+    def _http_client(self) -> httpx.Client:
+        return self._http
 
     def create_digilocker_url(
         self,
@@ -241,7 +495,7 @@ class EkoClient(_ClientBase):
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
-        timeout: TimeoutArg = None,
+        timeout: float | None = None,
         max_retries: int | None = None,
     ) -> DigilockerUrlSuccess:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
@@ -249,20 +503,20 @@ class EkoClient(_ClientBase):
         `document_requested` defaults to the spec's default (`["AADHAAR"]`).
         """
         call = self._create(redirect_url, document_requested, client_ref_id, user_code)
-        return self._send(call, timeout, max_retries)
+        return self._send(call, timeout, max_retries).parse()
 
     def get_verification_status(
         self,
-        reference_id: int,
+        reference_id: int | str,
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
-        timeout: TimeoutArg = None,
+        timeout: float | None = None,
         max_retries: int | None = None,
     ) -> VerificationStatusPayload:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
-        return self._send(call, timeout, max_retries)
+        return self._send(call, timeout, max_retries).parse()
 
     def get_document(
         self,
@@ -272,18 +526,28 @@ class EkoClient(_ClientBase):
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
-        timeout: TimeoutArg = None,
+        timeout: float | None = None,
         max_retries: int | None = None,
     ) -> DigilockerDocumentPayload:
-        """The verified document(s) after consent."""
-        call = self._document(
-            reference_id, verification_id, document_type, client_ref_id, user_code
-        )
-        return self._send(call, timeout, max_retries)
+        """The verified document(s) after consent.
+
+        `document_type` defaults to the documents the session requested, read with one
+        status call first (the spec's default if that call fails); pass it to save that
+        call.
+        """
+        return self.with_raw_response.get_document(
+            reference_id,
+            verification_id,
+            document_type,
+            client_ref_id,
+            user_code,
+            timeout=timeout,
+            max_retries=max_retries,
+        ).parse()
 
     def wait_for_consent(
         self,
-        reference_id: int,
+        reference_id: int | str,
         *,
         timeout: float = 600.0,
         interval: float = 3.0,
@@ -291,38 +555,53 @@ class EkoClient(_ClientBase):
         user_code: str | None = None,
     ) -> ConsentResult:
         """Poll the status until the session is authenticated, denied or expired, or
-        `timeout` seconds pass (then the result's state is TIMED_OUT)."""
-        deadline = time.monotonic() + timeout
+        `timeout` seconds pass (then the result's state is TIMED_OUT). It polls at least
+        once; each poll's deadline is what is left of `timeout`, but at least 1 s."""
+        from .consent import outcome, timed_out
+
+        until = time.monotonic() + _wait_timeout(timeout)
+        call = self._status(reference_id, client_ref_id, user_code)  # validated once
+        answer: VerificationStatusPayload | EkoApiError | None = None
         while True:
+            poll_deadline = max(until - time.monotonic(), MIN_POLL_DEADLINE)
             try:
-                answer: VerificationStatusPayload | EkoApiError = self.get_verification_status(
-                    reference_id, client_ref_id, user_code
-                )
+                answer = self._send(call, poll_deadline, None).parse()
             except EkoApiError as exc:
                 answer = exc
+            except EkoTimeoutError:
+                if time.monotonic() < until:
+                    raise
+                return _timed_out(answer)
             result = outcome(answer)
             if result is not None:
                 return result
-            remaining = deadline - time.monotonic()
+            remaining = until - time.monotonic()
             if remaining <= 0:
                 return timed_out(answer)
             self._sleep(min(interval, remaining))
 
-    def _send(self, call: calls.Call[M], timeout: TimeoutArg, max_retries: int | None) -> M:
+    def _send(
+        self, call: calls.Call[M], timeout: float | None, max_retries: int | None
+    ) -> RawResponse[M]:
+        self._check_open(call)
         policy = self._policy(max_retries)
-        request_timeout = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
-        for attempt in itertools.count():
-            try:
-                # Built anew each attempt; EkoAuth signs it with a fresh timestamp on send.
-                request = self._http.build_request(**call.request, timeout=request_timeout)
-                response = self._http.send(request)
-            except TRANSPORT_ERRORS as exc:
-                self._sleep(self._delay_after_failure(policy, call, exc, attempt))
-                continue
-            delay = self._delay_after_answer(policy, call, response, attempt)
-            if delay is None:
-                return read_answer(call.operation, response, call.success)
-            self._sleep(delay)
+        until = self._deadline(timeout)
+        token = deadline.DEADLINE.set(until)
+        try:
+            for attempt in itertools.count():
+                try:
+                    # Built anew each attempt, so each carries a fresh timestamp and signature.
+                    response = self._http.send(self._request(call, until), auth=None, stream=True)
+                    body.read(response, self.max_response_bytes, until)
+                except (*TRANSPORT_ERRORS, body.BodyTooLarge, body.UnsupportedEncoding) as exc:
+                    self._sleep(self._after_failure(policy, call, exc, attempt, until))
+                    continue
+                delay = self._after_answer(policy, call, response, attempt, until)
+                if delay is None:
+                    return self._result(call, response, attempt)
+                self._sleep(delay)
+        finally:
+            deadline.DEADLINE.reset(token)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -340,21 +619,97 @@ class EkoClient(_ClientBase):
         self.close()
 
 
+class RawCalls:
+    """`EkoClient.with_raw_response`: the same calls, returning `RawResponse`."""
+
+    def __init__(self, client: EkoClient) -> None:
+        self._client = client
+
+    def create_digilocker_url(
+        self,
+        redirect_url: str,
+        document_requested: Iterable[str] | None = None,
+        client_ref_id: str | None = None,
+        user_code: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[DigilockerUrlSuccess]:
+        eko = self._client
+        call = eko._create(redirect_url, document_requested, client_ref_id, user_code)
+        return eko._send(call, timeout, max_retries)
+
+    def get_verification_status(
+        self,
+        reference_id: int | str,
+        client_ref_id: str | None = None,
+        user_code: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[VerificationStatusPayload]:
+        eko = self._client
+        return eko._send(eko._status(reference_id, client_ref_id, user_code), timeout, max_retries)
+
+    def get_document(
+        self,
+        reference_id: int | str,
+        verification_id: str,
+        document_type: Iterable[str] | None = None,
+        client_ref_id: str | None = None,
+        user_code: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[DigilockerDocumentPayload]:
+        eko = self._client
+        documents = calls.default_documents() if document_type is None else document_type
+        call = eko._document(reference_id, verification_id, documents, client_ref_id, user_code)
+        if document_type is None:  # the input is valid: ask which documents it requested
+            try:
+                status = eko.get_verification_status(
+                    reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
+                )
+            except EkoApiError:
+                pass  # the document call itself will say what is wrong
+            else:
+                requested = _requested(status)
+                call = eko._document(
+                    reference_id, verification_id, requested, call.client_ref_id, user_code
+                )
+        return eko._send(call, timeout, max_retries)
+
+
 class AsyncEkoClient(_ClientBase):
     """The async twin of `EkoClient`: same settings, calls, retries and errors."""
 
+    with_raw_response: AsyncRawCalls
+
     def _connect(self, httpx_options: dict[str, Any]) -> None:
+        import anyio  # only async users pay for it
+
         limits = httpx_options.setdefault("limits", HTTPX_DEFAULT_LIMITS)
+        if "transport" not in httpx_options:
+            httpx_options["transport"] = deadline.async_transport(
+                **self._transport_options(httpx_options)
+            )
         # httpcore re-scans every waiting request each time a connection frees up, so a
         # wide fan-out (gather of 1,000 calls) spends its time queueing inside the pool.
         # Waiting here instead, one request per pooled connection, was 3x faster (bench/).
         self._in_flight = anyio.Semaphore(limits.max_connections or UNBOUNDED)
         self._http = httpx.AsyncClient(**httpx_options)
-        self.generated.set_async_httpx_client(self._http)
-        self.generated.set_httpx_client(
+        self._sleep = anyio.sleep
+        self.with_raw_response = AsyncRawCalls(self)
+
+    def _wire(self, generated: AuthenticatedClient) -> None:
+        generated.set_async_httpx_client(self._http)
+        generated.set_httpx_client(
             httpx.Client(transport=WrongKind("the sync generated functions need EkoClient"))
         )
-        self._sleep = anyio.sleep
+
+    @property
+    def _http_client(self) -> httpx.AsyncClient:
+        return self._http
 
     async def create_digilocker_url(
         self,
@@ -363,7 +718,7 @@ class AsyncEkoClient(_ClientBase):
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
-        timeout: TimeoutArg = None,
+        timeout: float | None = None,
         max_retries: int | None = None,
     ) -> DigilockerUrlSuccess:
         """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
@@ -371,20 +726,20 @@ class AsyncEkoClient(_ClientBase):
         `document_requested` defaults to the spec's default (`["AADHAAR"]`).
         """
         call = self._create(redirect_url, document_requested, client_ref_id, user_code)
-        return await self._send(call, timeout, max_retries)
+        return (await self._send(call, timeout, max_retries)).parse()
 
     async def get_verification_status(
         self,
-        reference_id: int,
+        reference_id: int | str,
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
-        timeout: TimeoutArg = None,
+        timeout: float | None = None,
         max_retries: int | None = None,
     ) -> VerificationStatusPayload:
         """The customer's details once they consented; raises EkoVerificationPendingError before."""
         call = self._status(reference_id, client_ref_id, user_code)
-        return await self._send(call, timeout, max_retries)
+        return (await self._send(call, timeout, max_retries)).parse()
 
     async def get_document(
         self,
@@ -394,18 +749,29 @@ class AsyncEkoClient(_ClientBase):
         client_ref_id: str | None = None,
         user_code: str | None = None,
         *,
-        timeout: TimeoutArg = None,
+        timeout: float | None = None,
         max_retries: int | None = None,
     ) -> DigilockerDocumentPayload:
-        """The verified document(s) after consent."""
-        call = self._document(
-            reference_id, verification_id, document_type, client_ref_id, user_code
+        """The verified document(s) after consent.
+
+        `document_type` defaults to the documents the session requested, read with one
+        status call first (the spec's default if that call fails); pass it to save that
+        call.
+        """
+        raw = await self.with_raw_response.get_document(
+            reference_id,
+            verification_id,
+            document_type,
+            client_ref_id,
+            user_code,
+            timeout=timeout,
+            max_retries=max_retries,
         )
-        return await self._send(call, timeout, max_retries)
+        return raw.parse()
 
     async def wait_for_consent(
         self,
-        reference_id: int,
+        reference_id: int | str,
         *,
         timeout: float = 600.0,
         interval: float = 3.0,
@@ -413,41 +779,59 @@ class AsyncEkoClient(_ClientBase):
         user_code: str | None = None,
     ) -> ConsentResult:
         """Poll the status until the session is authenticated, denied or expired, or
-        `timeout` seconds pass (then the result's state is TIMED_OUT)."""
-        deadline = time.monotonic() + timeout
+        `timeout` seconds pass (then the result's state is TIMED_OUT). It polls at least
+        once; each poll's deadline is what is left of `timeout`, but at least 1 s."""
+        from .consent import outcome, timed_out
+
+        until = time.monotonic() + _wait_timeout(timeout)
+        call = self._status(reference_id, client_ref_id, user_code)  # validated once
+        answer: VerificationStatusPayload | EkoApiError | None = None
         while True:
+            poll_deadline = max(until - time.monotonic(), MIN_POLL_DEADLINE)
             try:
-                answer: (
-                    VerificationStatusPayload | EkoApiError
-                ) = await self.get_verification_status(reference_id, client_ref_id, user_code)
+                answer = (await self._send(call, poll_deadline, None)).parse()
             except EkoApiError as exc:
                 answer = exc
+            except EkoTimeoutError:
+                if time.monotonic() < until:
+                    raise
+                return _timed_out(answer)
             result = outcome(answer)
             if result is not None:
                 return result
-            remaining = deadline - time.monotonic()
+            remaining = until - time.monotonic()
             if remaining <= 0:
                 return timed_out(answer)
             await self._sleep(min(interval, remaining))
 
-    async def _send(self, call: calls.Call[M], timeout: TimeoutArg, max_retries: int | None) -> M:
+    async def _send(
+        self, call: calls.Call[M], timeout: float | None, max_retries: int | None
+    ) -> RawResponse[M]:
+        self._check_open(call)
         policy = self._policy(max_retries)
-        request_timeout = httpx.USE_CLIENT_DEFAULT if timeout is None else timeout
-        for attempt in itertools.count():
-            try:
-                # Built anew each attempt; EkoAuth signs it with a fresh timestamp on send.
-                request = self._http.build_request(**call.request, timeout=request_timeout)
-                response = await self._send_when_a_connection_is_free(request)
-            except TRANSPORT_ERRORS as exc:
-                await self._sleep(self._delay_after_failure(policy, call, exc, attempt))
-                continue
-            delay = self._delay_after_answer(policy, call, response, attempt)
-            if delay is None:
-                return read_answer(call.operation, response, call.success)
-            await self._sleep(delay)
+        until = self._deadline(timeout)
+        token = deadline.DEADLINE.set(until)
+        try:
+            for attempt in itertools.count():
+                try:
+                    response = await self._send_when_a_connection_is_free(
+                        self._request(call, until)
+                    )
+                    await body.aread(response, self.max_response_bytes, until)
+                except (*TRANSPORT_ERRORS, body.BodyTooLarge, body.UnsupportedEncoding) as exc:
+                    await self._sleep(self._after_failure(policy, call, exc, attempt, until))
+                    continue
+                delay = self._after_answer(policy, call, response, attempt, until)
+                if delay is None:
+                    return self._result(call, response, attempt)
+                await self._sleep(delay)
+        finally:
+            deadline.DEADLINE.reset(token)
         raise AssertionError("unreachable")
 
     async def _send_when_a_connection_is_free(self, request: httpx.Request) -> httpx.Response:
+        import anyio
+
         # Waiting for the gate counts against the pool timeout, as waiting in the pool would.
         try:
             self._in_flight.acquire_nowait()  # the common case, without a cancel scope
@@ -459,7 +843,7 @@ class AsyncEkoClient(_ClientBase):
             except TimeoutError:
                 raise httpx.PoolTimeout("no free connection in time", request=request) from None
         try:
-            return await self._http.send(request)
+            return await self._http.send(request, auth=None, stream=True)
         finally:
             self._in_flight.release()
 
@@ -478,14 +862,78 @@ class AsyncEkoClient(_ClientBase):
         await self.aclose()
 
 
-@overload
-def wait_for_consent(client: EkoClient, reference_id: int, **options: Any) -> ConsentResult: ...
+class AsyncRawCalls:
+    """`AsyncEkoClient.with_raw_response`: the same calls, returning `RawResponse`."""
+
+    def __init__(self, client: AsyncEkoClient) -> None:
+        self._client = client
+
+    async def create_digilocker_url(
+        self,
+        redirect_url: str,
+        document_requested: Iterable[str] | None = None,
+        client_ref_id: str | None = None,
+        user_code: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[DigilockerUrlSuccess]:
+        eko = self._client
+        call = eko._create(redirect_url, document_requested, client_ref_id, user_code)
+        return await eko._send(call, timeout, max_retries)
+
+    async def get_verification_status(
+        self,
+        reference_id: int | str,
+        client_ref_id: str | None = None,
+        user_code: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[VerificationStatusPayload]:
+        eko = self._client
+        call = eko._status(reference_id, client_ref_id, user_code)
+        return await eko._send(call, timeout, max_retries)
+
+    async def get_document(
+        self,
+        reference_id: int | str,
+        verification_id: str,
+        document_type: Iterable[str] | None = None,
+        client_ref_id: str | None = None,
+        user_code: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[DigilockerDocumentPayload]:
+        eko = self._client
+        documents = calls.default_documents() if document_type is None else document_type
+        call = eko._document(reference_id, verification_id, documents, client_ref_id, user_code)
+        if document_type is None:  # the input is valid: ask which documents it requested
+            try:
+                status = await eko.get_verification_status(
+                    reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
+                )
+            except EkoApiError:
+                pass  # the document call itself will say what is wrong
+            else:
+                requested = _requested(status)
+                call = eko._document(
+                    reference_id, verification_id, requested, call.client_ref_id, user_code
+                )
+        return await eko._send(call, timeout, max_retries)
+
+
 @overload
 def wait_for_consent(
-    client: AsyncEkoClient, reference_id: int, **options: Any
+    client: EkoClient, reference_id: int | str, **options: Any
+) -> ConsentResult: ...
+@overload
+def wait_for_consent(
+    client: AsyncEkoClient, reference_id: int | str, **options: Any
 ) -> Coroutine[Any, Any, ConsentResult]: ...
 def wait_for_consent(
-    client: EkoClient | AsyncEkoClient, reference_id: int, **options: Any
+    client: EkoClient | AsyncEkoClient, reference_id: int | str, **options: Any
 ) -> ConsentResult | Coroutine[Any, Any, ConsentResult]:
     """`client.wait_for_consent(reference_id, timeout=..., interval=...)`; with an
     AsyncEkoClient, await the result."""

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .spec import FieldError
 
-BODY_EXCERPT = 200
+BODY_EXCERPT = 200  # characters of a body shown in a message
+KEPT_BODY = 2000  # characters of an unreadable body kept on EkoResponseError
 
 
 class EkoError(Exception):
@@ -40,8 +41,8 @@ class EkoValidationError(EkoError, ValueError):
     def __init__(self, operation: str, errors: Sequence[FieldError]) -> None:
         self.operation = operation
         self.errors = list(errors)
-        listed = "; ".join(str(error) for error in self.errors)
-        super().__init__(f"invalid input for {operation}: {listed}")
+        listed = "; ".join(f"{error.field} {error.message}" for error in self.errors)
+        super().__init__(f"{operation}: {listed}")
 
     @property
     def fields(self) -> list[str]:
@@ -89,6 +90,11 @@ class EkoAuthenticationError(EkoApiError):
 class EkoInvalidParamsError(EkoApiError):
     """Eko's own validation error: `invalid_params` names each field it rejected."""
 
+    def __str__(self) -> str:
+        named = "; ".join(f"{field}: {why}" for field, why in self.invalid_params.items())
+        shown = named[:BODY_EXCERPT] + ("..." if len(named) > BODY_EXCERPT else "")
+        return f"{super().__str__()}: {shown}" if shown else super().__str__()
+
 
 class EkoVerificationPendingError(EkoApiError):
     """Code 327, or a PENDING session state: the customer has not completed the journey."""
@@ -104,7 +110,8 @@ class EkoResponseError(EkoError):
     def __init__(self, reason: str, *, http_status: int | None, body: str = "") -> None:
         self.reason = reason
         self.http_status = http_status
-        self.body = body
+        # Only an excerpt: the body may be anything up to the client's read limit.
+        self.body = body[:KEPT_BODY]
         excerpt = body[:BODY_EXCERPT] + ("..." if len(body) > BODY_EXCERPT else "")
         where = f"HTTP {http_status}, " if http_status is not None else ""
         super().__init__(f"{reason} ({where}body {excerpt!r})")

@@ -27,8 +27,10 @@ from .spec import FieldError
 OPERATION = "parse_redirect"
 # The return URL comes from the customer's browser: bound what we read of it.
 MAX_REDIRECT_LENGTH = 8192
-_DENIED = frozenset({"CONSENT_DENIED", "DENIED", "ACCESS_DENIED", "CONSENT_REJECTED"})
-_APPROVED = frozenset({"AUTHENTICATED", "SUCCESS", "APPROVED"})
+# DigiLocker's OAuth error for a customer who declines (RFC 6749 section 4.1.2.1).
+OAUTH_DENIED = "access_denied"
+# Eko's `verification_status` of a completed verification (eps.eko.in document answer).
+EKO_SUCCESS = "SUCCESS"
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,14 @@ def parse_redirect(
 
     if verification_id is not None and not verification_id.strip():
         _invalid("verification_id", "is empty")
-    denied = status in _DENIED or (error_code or "").upper() in _DENIED
+    from .consent import ConsentState  # the spec's SessionState values
+
+    denied = status == ConsentState.CONSENT_DENIED or (error_code or "").lower() == OAUTH_DENIED
     error: str | None = None
     if not denied:
         if error_code is not None:
             error = f"{error_code}: {description}" if description else error_code
-        elif status and status not in _APPROVED:
+        elif status and status not in (ConsentState.AUTHENTICATED, EKO_SUCCESS):
             error = f"status {status}"
         elif verification_id is None:
             error = "the return carries neither a verification_id nor a status"

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import httpx
+
 from .errors import EkoConfigurationError
 from .signing import mask
 from .spec import load_spec
@@ -56,6 +58,9 @@ class Settings:
             "initiator_id": initiator_id,
             "user_code": user_code,
         }
+        for name, value in {**given, "base_url": base_url, "environment": environment}.items():
+            if value is not None and not isinstance(value, str):
+                raise EkoConfigurationError(f"{name} must be a string, not {type(value).__name__}")
         values = {name: value or env.get(ENV_VARS[name]) or None for name, value in given.items()}
         missing = [
             f"{name} (or {ENV_VARS[name]})"
@@ -64,6 +69,8 @@ class Settings:
         ]
         if missing:
             raise EkoConfigurationError("missing settings: " + ", ".join(missing))
+        for name in ("developer_key", "access_key"):
+            _check_key(name, values[name] or "")
         return cls(
             developer_key=values["developer_key"] or "",
             access_key=values["access_key"] or "",
@@ -79,9 +86,39 @@ class Settings:
         )
 
 
+def _check_key(name: str, key: str) -> None:
+    """Refuse a key a header cannot carry (CR, LF, NUL...), naming none of it: httpx's own
+    error would quote the whole key."""
+    for position, char in enumerate(key):
+        if not " " < char < "\x7f":
+            raise EkoConfigurationError(
+                f"{name} must be visible ASCII characters; character {position + 1} of "
+                f"{len(key)} is not (the key is not shown)"
+            )
+
+
+def check_base_url(base_url: str) -> str:
+    """`base_url` without a trailing slash, or the EkoConfigurationError saying what is wrong."""
+    if "://" not in base_url:
+        raise EkoConfigurationError(
+            f"base_url {base_url!r} has no scheme: write it as http://... or https://..."
+        )
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise EkoConfigurationError(f"base_url {base_url!r} is not a valid URL: {exc}") from None
+    port_ok = url.port is None or 0 < url.port < 65536
+    if url.scheme not in ("http", "https") or not url.host or not port_ok or " " in base_url:
+        raise EkoConfigurationError(
+            f"base_url {base_url!r} must be an http:// or https:// URL with a host (and a "
+            "port from 1 to 65535, if any)"
+        )
+    return base_url.rstrip("/")
+
+
 def _base_url(base_url: str | None, environment: str | None, env: Mapping[str, str]) -> str:
     if base_url:
-        return base_url.rstrip("/")
+        return check_base_url(base_url)
     name = (environment or env.get("EKO_ENVIRONMENT") or DEFAULT_ENVIRONMENT).lower()
     known = environments()
     if name not in known:

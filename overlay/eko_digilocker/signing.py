@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hmac
+import threading
 import time
 from collections.abc import Callable, Generator
 
@@ -39,11 +40,19 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+# How far ahead of the clock EkoAuth may run to keep its timestamps unique (more than
+# 1,000 signatures a second for a while); far inside the usual 5-minute window.
+MAX_AHEAD_MS = 30_000
+
+
 class EkoAuth(httpx.Auth):
     """Signs every request it sends, each attempt afresh, for sync and async clients.
 
     httpx runs `auth_flow` for every send, so a retried request gets a new timestamp and
-    signature. The access key is kept out of `repr` and `str`.
+    signature. Timestamps strictly increase within one EkoAuth (one more millisecond
+    than the last when the clock has not moved), so no two requests ever carry the same
+    signature and a server that refuses replays accepts all of ours. The access key is
+    kept out of `repr` and `str`.
     """
 
     def __init__(
@@ -52,10 +61,22 @@ class EkoAuth(httpx.Auth):
         self.developer_key = developer_key
         self._key = _hmac_key(access_key)
         self._clock = clock
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def timestamp(self) -> int:
+        """The next timestamp: the clock, or one past the last one handed out."""
+        with self._lock:
+            now = self._clock()
+            stamp = max(now, self._last + 1)
+            if stamp - now > MAX_AHEAD_MS:  # a long burst: let the clock catch up
+                time.sleep((stamp - now - MAX_AHEAD_MS) / 1000)
+            self._last = stamp
+            return stamp
 
     def headers(self) -> dict[str, str]:
-        """The three signing headers for the current instant."""
-        timestamp = str(self._clock())
+        """The three signing headers for the next timestamp."""
+        timestamp = str(self.timestamp())
         return {
             DEVELOPER_KEY_HEADER: self.developer_key,
             SECRET_KEY_HEADER: _sign(self._key, timestamp),

@@ -12,15 +12,14 @@ import copy
 import json
 from dataclasses import dataclass, field, fields
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import jsonschema_rs
 
 
 @cache
 def load_spec() -> dict[str, Any]:
     """The spec carried by the generated package (`eko_digilocker_client/openapi.json`)."""
+    from importlib import resources  # imports here and below wait for first use: cold start
+
     text = resources.files("eko_digilocker_client").joinpath("openapi.json").read_text("utf-8")
     spec: dict[str, Any] = json.loads(text)
     return spec
@@ -53,6 +52,8 @@ class SchemaValidator:
     _compiled: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        import jsonschema_rs
+
         whole = standalone(self.schema, self.spec)
         compiled = jsonschema_rs.validator_for(whole, validate_formats=True)
         object.__setattr__(self, "_compiled", compiled)

@@ -104,7 +104,7 @@ async def test_the_connection_gate_honours_the_pool_timeout(sleeps: list) -> Non
     async with AsyncEkoClient(
         **CREDENTIALS,
         base_url="https://eko.test",
-        timeout=httpx.Timeout(5.0, pool=0.05),
+        phase_timeout=httpx.Timeout(5.0, pool=0.05),
         max_retries=0,
         httpx_args={
             "transport": httpx.MockTransport(slow),

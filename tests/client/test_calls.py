@@ -74,7 +74,6 @@ def test_per_call_user_code_and_documents(client: EkoClient, server: Server) -> 
     body = server.body()
     assert body["user_code"] == "999"
     assert body["document_requested"] == ["AADHAAR", "PAN"]
-    assert "client_ref_id" not in body
 
 
 def test_status_sends_query_parameters(client: EkoClient, server: Server) -> None:
@@ -141,7 +140,9 @@ def test_invalid_input_lists_every_field_and_sends_nothing(
         ),
         (lambda c: c.create_digilocker_url(123), "redirect_url"),
         (lambda c: c.create_digilocker_url("https://a.example", "AADHAAR"), "document_requested"),
-        (lambda c: c.get_verification_status("7483920"), "reference_id"),
+        (lambda c: c.get_verification_status("7483920x"), "reference_id"),
+        (lambda c: c.get_verification_status(" "), "reference_id"),
+        (lambda c: c.get_document("abc", "V"), "reference_id"),
         (lambda c: c.get_verification_status(0), "reference_id"),
         (lambda c: c.get_verification_status(True), "reference_id"),
         (lambda c: c.get_document(1, ""), "verification_id"),

@@ -39,10 +39,11 @@ def test_the_journey_from_the_command_line(
     reference_id = created["reference_id"]
     assert created["url"].startswith(sandbox)
 
-    assert main(["status", "--base-url", sandbox, "--reference-id", str(reference_id)]) == 1
-    error = capsys.readouterr().err
-    assert error.count("\n") == 1
-    assert "EkoVerificationPendingError" in error
+    # Pending is a normal state: printed, with its own documented exit code.
+    assert main(["status", "--base-url", sandbox, "--reference-id", str(reference_id)]) == 3
+    pending = capsys.readouterr()
+    assert json.loads(pending.out)["session_status"] == "PENDING"
+    assert pending.err == ""
 
     decision = httpx.post(f"{sandbox}/_sandbox/sessions/{reference_id}/approve").json()
     assert main(["status", "--base-url", sandbox, "--reference-id", str(reference_id)]) == 0
@@ -122,3 +123,103 @@ def test_sandbox_subcommand_starts_the_sandbox() -> None:
         [str(script), "sandbox", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "--port" in help_text
+
+
+# --- issue 11, item 12: each fix ---
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1, captured.err
+    assert "Traceback" not in captured.err
+    return captured.err
+
+
+@pytest.mark.usefixtures("eko_env")
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["status", "--reference-id", "1", "--timeout", "-1"], "timeout must be a positive"),
+        (["status", "--reference-id", "1", "--max-retries", "-1"], "max_retries must be"),
+        (["status", "--reference-id", "1", "--base-url", "127.0.0.1:8080"], "has no scheme"),
+        (["sign", "--base-url", "127.0.0.1:8080"], "has no scheme"),
+        (["status", "--reference-id", "abc", "--base-url", "http://127.0.0.1:9"], "reference_id"),
+        (
+            [
+                "create-url",
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--redirect-url",
+                "https://a/\udcff",
+            ],
+            "lone surrogates",
+        ),
+    ],
+)
+def test_bad_options_are_one_line(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 1
+    assert said in one_line_error(capsys)
+
+
+def test_sandbox_with_an_impossible_port_is_a_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["sandbox", "--port", "99999"]) != 0
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert "port" in error.splitlines()[-1]
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_sign_uses_the_given_client_ref_id(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sign", "--base-url", "http://127.0.0.1:9", "--client-ref-id", "MY-REF-1"]) == 0
+    curl = capsys.readouterr().out.splitlines()[-1]
+    assert '"client_ref_id": "MY-REF-1"' in curl
+    assert "REQ-20260101-001" not in curl
+
+
+def test_sign_offers_no_options_it_ignores(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["sign", "--help"])
+    text = capsys.readouterr().out
+    assert "--timeout" not in text
+    assert "--max-retries" not in text
+
+
+@pytest.mark.parametrize("command", ["status", "document"])
+def test_ids_have_help_text(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--reference-id REFERENCE_ID the reference_id create-url returned" in text
+    if command == "document":
+        assert "--verification-id VERIFICATION_ID the verification_id" in text
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_document_type_is_one_option_name_on_both_commands(sandbox: str) -> None:
+    assert main(
+        ["create-url", "--base-url", sandbox, "--redirect-url", "https://a.example/cb",
+         "--document-type", "PAN"]
+    ) == 0  # fmt: skip
+    for command in ("create-url", "document"):
+        assert "--document-type" in _parser_help(command)
+
+
+def _parser_help(command: str) -> str:
+    from eko_digilocker.cli import _parser
+
+    parser = _parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return action.choices[command].format_help()  # type: ignore[union-attr]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import eko_digilocker
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"eko-digilocker {eko_digilocker.__version__}"

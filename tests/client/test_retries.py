@@ -36,7 +36,10 @@ def test_post_without_client_ref_id_is_not_repeated_after_it_may_have_arrived(
     server: Server, sleeps: list, failure: Exception
 ) -> None:
     server.answers = [failure, OK]
-    with make_client(server, sleeps) as eko, pytest.raises(EkoConnectionError):
+    with (
+        make_client(server, sleeps, auto_client_ref_id=False) as eko,
+        pytest.raises(EkoConnectionError),
+    ):
         eko.create_digilocker_url(URL)
     assert len(server.requests) == 1
 
@@ -70,7 +73,10 @@ def test_status_get_is_retried(server: Server, sleeps: list) -> None:
 
 def test_5xx_on_plain_post_is_not_retried(server: Server, sleeps: list) -> None:
     server.answers = [httpx.Response(503), OK]
-    with make_client(server, sleeps) as eko, pytest.raises(EkoResponseError) as caught:
+    with (
+        make_client(server, sleeps, auto_client_ref_id=False) as eko,
+        pytest.raises(EkoResponseError) as caught,
+    ):
         eko.create_digilocker_url(URL)
     assert caught.value.http_status == 503
     assert len(server.requests) == 1

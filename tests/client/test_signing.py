@@ -91,3 +91,62 @@ def test_default_clock_is_milliseconds_since_epoch() -> None:
     timestamp = EkoAuth("d", "a").headers()["secret-key-timestamp"]
     assert timestamp.isdigit()
     assert len(timestamp) == 13
+
+
+def test_timestamps_strictly_increase_when_the_clock_stands_still() -> None:
+    auth = EkoAuth("dev", "key", clock=lambda: 1_700_000_000_000)
+    stamps = [int(auth.headers()["secret-key-timestamp"]) for _ in range(50)]
+    assert stamps == list(range(1_700_000_000_000, 1_700_000_000_050))
+
+
+def test_timestamps_follow_the_clock_when_it_moves_on() -> None:
+    ticks = iter([1000, 1000, 5000, 4000])
+    auth = EkoAuth("dev", "key", clock=lambda: next(ticks))
+    assert [auth.timestamp() for _ in range(4)] == [1000, 1001, 5000, 5001]
+
+
+def test_threads_never_share_a_timestamp() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    auth = EkoAuth("dev", "key")
+    with ThreadPoolExecutor(8) as pool:
+        stamps = list(pool.map(lambda _: auth.timestamp(), range(4000)))
+    assert len(set(stamps)) == len(stamps)
+
+
+def test_300_concurrent_async_creates_carry_300_distinct_signatures() -> None:
+    # Before: 300 concurrent creates carried only 55 distinct timestamps.
+    import asyncio
+    import time
+
+    from eko_digilocker import AsyncEkoClient
+    from tests.client.fakes import BASE_URL, CREATED, CREDENTIALS
+
+    seen: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        await asyncio.sleep(0)
+        return httpx.Response(200, json=CREATED)
+
+    async def run() -> None:
+        async with AsyncEkoClient(
+            **CREDENTIALS, base_url=BASE_URL, httpx_args={"transport": httpx.MockTransport(handler)}
+        ) as eko:
+            await asyncio.gather(
+                *(eko.create_digilocker_url("https://a.example/cb") for _ in range(300))
+            )
+
+    asyncio.run(run())
+    stamps = [int(r.headers["secret-key-timestamp"]) for r in seen]
+    assert len(seen) == 300
+    assert len(set(stamps)) == 300
+    assert len({r.headers["secret-key"] for r in seen}) == 300
+    # Still inside the window: never ahead of the clock by more than the burst itself.
+    assert max(stamps) - time.time() * 1000 < 1000
+    for request in seen[:20]:
+        assert verify(
+            CREDENTIALS["access_key"],
+            request.headers["secret-key-timestamp"],
+            request.headers["secret-key"],
+        )

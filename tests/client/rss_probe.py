@@ -1,0 +1,38 @@
+"""Run one create call against URL in this fresh process; print what it cost as JSON.
+
+`python -m tests.client.rss_probe URL [max_response_bytes]`: peak RSS (ru_maxrss)
+before and after the call, the error raised and the seconds taken.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+
+from eko_digilocker import EkoClient, EkoError
+from tests.client.fakes import CREDENTIALS
+
+
+def main() -> None:
+    url = sys.argv[1]
+    limit = int(sys.argv[2]) if len(sys.argv) > 2 else 1024 * 1024
+    with EkoClient(
+        **CREDENTIALS, base_url=url, timeout=60, max_retries=0, max_response_bytes=limit
+    ) as eko:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.monotonic()
+        try:
+            eko.create_digilocker_url("https://yourapp.com/kyc/callback")
+            error, message = None, ""
+        except EkoError as exc:
+            error, message = type(exc).__name__, str(exc)
+        seconds = time.monotonic() - start
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"before_kb": before, "after_kb": after, "error": error,
+                      "message": message, "seconds": seconds}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
