@@ -218,14 +218,12 @@ def example_values(operation_id: str, status: str) -> list[Any]:
 
 
 def example(operation_id: str, name: str | None = None, *, status: str | None = None) -> Any:
-    """A named example from the spec: of a response (`status="200"`) or, without a
-    status, of the request body. Without a name, the first one."""
-    for item in load_spec()["paths"].values():
-        for op in item.values():
-            if op.get("operationId") != operation_id:
-                continue
-            holder = op["responses"][status] if status else op["requestBody"]
-            examples = resolve(holder)["content"]["application/json"]["examples"]
-            chosen = examples[name] if name else next(iter(examples.values()))
-            return copy.deepcopy(resolve(chosen)["value"])
-    raise LookupError(f"no operation {operation_id!r} in the spec")
+    """A named example from the spec: of a response (`status="200"`; without a name, the
+    first one) or, without a status, the request body's (its schema's first example)."""
+    op = _raw_operation(operation_id)
+    if status is None:
+        body_schema = resolve(resolve(op["requestBody"])["content"]["application/json"]["schema"])
+        return copy.deepcopy(body_schema["examples"][0])
+    examples = resolve(op["responses"][status])["content"]["application/json"]["examples"]
+    chosen = examples[name] if name else next(iter(examples.values()))
+    return copy.deepcopy(resolve(chosen)["value"])

@@ -36,6 +36,7 @@ from eko_digilocker_sandbox.state import SandboxState
 
 logger = logging.getLogger("eko_digilocker_sandbox")
 
+INTERNAL_ERROR = "Sandbox internal error; this is a sandbox bug, please report it."
 _JSON_TYPE = b"application/json"
 _MAX_MESSAGE = 300
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
@@ -193,9 +194,7 @@ class ApiPath:
             state.counters.add("internal_errors")
             answer = json_answer(
                 200,
-                answers.envelope(
-                    500, "Sandbox internal error; this is a sandbox bug, please report it.", 1
-                ),
+                answers.envelope(500, INTERNAL_ERROR, answers.FAILURE),
             )
         if state.config.self_check:
             self._self_check(scope, answer)
@@ -238,10 +237,15 @@ class ApiPath:
                 return
 
     def _self_check(self, scope: Scope, answer: Answer) -> None:
-        op = self.operations.get(scope["method"])
-        validator = (op or next(iter(self.operations.values()))).responses.get(str(answer.status))
+        """The answer matches the spec: its response schema and, for a success, the data
+        the operation's `x-eko-success-data` schema requires."""
+        op = self.operations.get(scope["method"]) or next(iter(self.operations.values()))
+        validator = op.responses.get(str(answer.status))
         try:
-            valid = validator is not None and validator.is_valid(json.loads(answer.body))
+            body = json.loads(answer.body)
+            valid = validator is not None and validator.is_valid(body)
+            if valid and answer.status == 200 and body["status"] == 0:
+                valid = op.success_data.is_valid(body.get("data"))
         except ValueError:
             valid = False
         if not valid:

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eko_digilocker.spec import Operation, operations
 from eko_digilocker_sandbox import answers
-from eko_digilocker_sandbox.api import ApiPath, NotFoundPath, json_answer
+from eko_digilocker_sandbox.api import INTERNAL_ERROR, ApiPath, NotFoundPath, json_answer
 from eko_digilocker_sandbox.config import SandboxConfig
 from eko_digilocker_sandbox.consent import consent_routes
 from eko_digilocker_sandbox.control import control_routes
@@ -30,8 +30,6 @@ from eko_digilocker_sandbox.faults import RAW_SEND_KEY
 from eko_digilocker_sandbox.state import SandboxState
 
 logger = logging.getLogger("eko_digilocker_sandbox")
-
-INTERNAL_ERROR = "Sandbox internal error; this is a sandbox bug, please report it."
 
 
 def _odd_target(scope: Scope) -> tuple[int, str] | None:

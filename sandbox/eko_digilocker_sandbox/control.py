@@ -16,8 +16,8 @@ GET    /_sandbox/scenarios                    the queued forced scenarios
 DELETE /_sandbox/scenarios                    clear them
 GET    /_sandbox/bare                         a constant body (the benchmark's baseline)
 
-The contract, with every field: /work/wt/_notes/CONTROL-CONTRACT.md and
-openapi/sandbox-control.yaml. Every JSON body goes through `jsonbody.parse`.
+Every field: sandbox/README.md and openapi/sandbox-control.yaml. Every JSON body goes
+through `jsonbody.parse`; errors are `{"error": "<message>"}` with a 4xx status.
 """
 
 from __future__ import annotations
@@ -266,7 +266,15 @@ def control_routes(state: SandboxState) -> list[Route]:
     return [
         Route("/_sandbox/bare", BareEndpoint()),
         *(Route(path, _ByMethod(fns)) for path, fns in by_path.items()),
+        Route("/_sandbox/{rest:path}", _UnknownRoute()),
     ]
+
+
+class _UnknownRoute:
+    """Any other path under /_sandbox/, any method: the control surface's JSON 404."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _error(404, "no such control route")(scope, receive, send)
 
 
 class _ByMethod:

@@ -39,6 +39,7 @@ SCENARIOS: dict[int, str] = {
     answers.PENDING_ID: "verification pending (HTTP 200)",
     answers.USER_NOT_ONBOARDED_ID: "user not onboarded / wrong user_code (HTTP 200)",
     answers.NOT_FOUND_ID: "reference not found (HTTP 200)",
+    answers.VALIDATION_STATUS: "invalid parameters (HTTP 200, invalid_params)",
     answers.STATUS_CALL_NOT_SUCCESS: "status call: pending (HTTP 200, status 1, id -1)",
     403: "signature rejected (HTTP 403)",
 }
@@ -99,4 +100,8 @@ def answer(code: int, profile: str, operation_id: str) -> tuple[int, dict[str, A
         return 200, answers.pending(profile, answers.STATUS)
     if code == answers.PENDING_ID:
         return 200, answers.business_error(profile, code, data=answers.pending_data())
+    if code == answers.VALIDATION_STATUS:
+        forced = answers.business_error(profile, code, "Invalid parameters")
+        forced["invalid_params"] = {"client_ref_id": "forced by scenario 461"}
+        return 200, forced
     return 200, answers.business_error(profile, code)

@@ -26,6 +26,7 @@ from eko_digilocker.signing import (
     TIMESTAMP_HEADER,
     now_ms,
 )
+from eko_digilocker.spec import operation
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
 
 FILTERED = "[Filtered]"  # schemathesis's replacement for sanitized values (the default)
@@ -114,6 +115,21 @@ def eko_negative_data_rejection(ctx: Any, response: Any, case: Any) -> bool | No
         return None
     verdict: bool | None = negative_data_rejection(ctx, response, case)
     return verdict
+
+
+@schemathesis.check
+def eko_success_carries_its_data(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A `status` 0 answer carries what the operation's `x-eko-success-data` schema
+    requires (e.g. `reference_id` and `url` from Create): the answer schemas themselves
+    cannot say it, since their `data` fields are optional for the errors' sake."""
+    body = _envelope(response)
+    if response.status_code != 200 or body is None or body.get("status") != 0:
+        return None
+    rule = operation(case.operation.definition.raw["operationId"]).success_data
+    problems = rule.errors(body.get("data"))
+    if problems:
+        raise AssertionError(f"success answer lacks its data: {'; '.join(map(str, problems))}")
+    return None
 
 
 schemathesis.auth.set_from_requests(signer_from_env())

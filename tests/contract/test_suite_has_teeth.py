@@ -8,6 +8,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
 
 from eko_digilocker_sandbox import UAT_DEVELOPER_KEY
 
@@ -80,3 +84,22 @@ def test_st_run_uses_the_same_settings_and_sanitizes_reports(sandbox: str, tmp_p
     ]
     assert headers, "no signed request in the HAR"
     assert {header["value"] for header in headers} == {"[Filtered]"}
+
+
+def test_a_success_without_its_data_fails_the_eko_check() -> None:
+    from tests.contract.hooks import eko_success_carries_its_data
+
+    def answer(body: Any) -> Any:
+        return SimpleNamespace(status_code=200, json=lambda: body)
+
+    create = SimpleNamespace(
+        operation=SimpleNamespace(
+            definition=SimpleNamespace(raw={"operationId": "createDigilockerUrl"})
+        )
+    )
+    lacking = {"status": 0, "data": {"reference_id": 1}}
+    with pytest.raises(AssertionError, match="url"):
+        eko_success_carries_its_data(None, answer(lacking), create)
+    complete = {"status": 0, "data": {"reference_id": 1, "url": "https://x.example/"}}
+    assert eko_success_carries_its_data(None, answer(complete), create) is None
+    assert eko_success_carries_its_data(None, answer({"status": 463, "data": {}}), create) is None

@@ -82,7 +82,7 @@ def spec_errors(path: str, method: str, response: httpx.Response) -> list[str]:
     """Why an API answer does not match the spec (empty when it does).
 
     Paths outside the spec are held to the 404 answer of any operation (the shared
-    ErrorEnvelope)."""
+    Envelope)."""
     op = OPERATIONS_BY_PATH.get(path)
     if op is None:
         op = next(iter(operations().values()))
@@ -98,6 +98,8 @@ def spec_errors(path: str, method: str, response: httpx.Response) -> list[str]:
     envelope_keys = {"status", "message", "response_status_id", "response_type_id", "data"}
     missing = envelope_keys - set(answer) if isinstance(answer, dict) else envelope_keys
     found = [f"{method} {path}: {e}" for e in validator.errors(answer)]
+    if not found and response.status_code == 200 and answer["status"] == 0:
+        found += [f"{method} {path} success: {e}" for e in op.success_data.errors(answer["data"])]
     if missing:
         found.append(f"{method} {path}: envelope lacks {sorted(missing)}")
     return found

@@ -37,15 +37,15 @@ def test_every_kind_of_answer_matches_the_spec(profiled_api: Api) -> None:
     api.create(client_ref_id="CONF-1", user_code="1")  # idempotency conflict
     api.create(redirect_url="ftp://x.example/")  # 301
     api.create(document_requested=[])  # 461
-    api.status(reference_id)  # 327
+    api.status(reference_id)  # pending (eps: -1; legacy: 327)
     api.document(reference_id, "VER-x")  # 327
-    api.status(1)  # 463
+    api.status(1)  # unknown (eps: -1; legacy: 463)
     api.document(1, "VER-x")  # 463
     verification_id = api.control("POST", f"sessions/{reference_id}/approve").json()[
         "verification_id"
     ]
-    api.status(reference_id)  # 1389
-    api.document(reference_id, verification_id)  # 1390
+    api.status(reference_id)  # success
+    api.document(reference_id, verification_id)  # success
     api.document(reference_id, "VER-wrong")  # 463
     denied = api.new_session()["reference_id"]
     api.control("POST", f"sessions/{denied}/deny")
@@ -239,3 +239,28 @@ def test_the_catch_all_answers_an_envelope_and_counts() -> None:
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
     assert handler.state.counters.internal_errors == 1
+
+
+def test_the_self_check_holds_a_success_to_its_success_data_schema(
+    monkeypatch: Any,
+) -> None:
+    """A created answer without `url` fits the envelope (data fields are optional) but not
+    DigilockerUrlSuccess: the self-check must count it."""
+    from eko_digilocker_sandbox import answers, running_sandbox
+
+    real = answers.created
+
+    def without_url(profile: str, session: Any, url: str) -> dict[str, Any]:
+        answer = real(profile, session, url)
+        del answer["data"]["url"]
+        return answer
+
+    monkeypatch.setattr(answers, "created", without_url)
+    with running_sandbox(SandboxConfig(self_check=True)) as url:
+        response = httpx.post(
+            f"{url}{CREATE}", json=create_body(), headers=signed_headers(), timeout=10
+        )
+        assert response.json()["status"] == 0
+        assert spec_errors(CREATE, "POST", response)  # the tests' own check sees it too
+        state = httpx.get(f"{url}/_sandbox/state", timeout=10).json()
+    assert state["self_check_failures"] == 1

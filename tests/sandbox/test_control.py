@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eko_digilocker.responses import error_code
 from eko_digilocker_sandbox import SandboxConfig, running_sandbox
@@ -308,3 +310,43 @@ def test_an_exception_outside_the_api_is_an_envelope_and_counted(
             assert api.state()["internal_errors"] == 2
         finally:
             api.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE", "PATCH"])
+def test_an_unknown_control_route_is_a_json_404(api: Api, method: str) -> None:
+    response = api.control(method, "no/such/route")
+    assert response.status_code == 404
+    assert response.json() == {"error": "no such control route"}
+
+
+# --- a hostile control client -------------------------------------------------------------
+
+_ROUTES = [("PUT", "faults"), ("POST", "faults"), ("POST", "scenarios"), ("PUT", "profile")]
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+_FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@_FUZZ
+@given(route=st.sampled_from(_ROUTES), body=_JSON)
+def test_random_json_on_the_control_surface_is_answered_in_json(
+    api: Api, route: tuple[str, str], body: object
+) -> None:
+    response = api.control(route[0], route[1], json=body)
+    assert response.status_code in (200, 201, 400), response.text
+    assert isinstance(response.json(), dict)
+
+
+@_FUZZ
+@given(route=st.sampled_from(_ROUTES), body=st.binary(max_size=200))
+def test_random_bytes_on_the_control_surface_are_answered_in_json(
+    api: Api, route: tuple[str, str], body: bytes
+) -> None:
+    response = api.control(route[0], route[1], content=body)
+    assert response.status_code in (200, 201, 400), response.text
+    assert isinstance(response.json(), dict)

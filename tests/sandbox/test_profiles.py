@@ -14,6 +14,7 @@ from eko_digilocker import (
     ConsentState,
     EkoApiError,
     EkoClient,
+    EkoInvalidParamsError,
     EkoNotFoundError,
     EkoVerificationPendingError,
 )
@@ -26,6 +27,7 @@ ERRORS: dict[int, type[EkoApiError]] = {
     319: EkoApiError,
     327: EkoVerificationPendingError,
     346: EkoApiError,
+    461: EkoInvalidParamsError,
     463: EkoNotFoundError,
 }
 

@@ -16,8 +16,8 @@ class DigilockerUrlPayload:
     """The `data` of a Create DigiLocker URL answer (empty on errors).
 
     Attributes:
-        reference_id (int | Unset): Unique reference id of this DigiLocker session. Store it to poll the status
-            and fetch the document.
+        reference_id (int | Unset): Unique reference id of this DigiLocker session. Store it to poll the status and
+            fetch the document.
         url (str | Unset): DigiLocker redirect URL. Present it to the customer to begin authorisation.
         document_requested (list[str] | Unset): Echo of the document types requested.
         redirect_url (str | Unset): The callback URL provided in the request.

@@ -15,11 +15,13 @@ T = TypeVar("T", bound="DigilockerUrlSuccess")
 class DigilockerUrlSuccess:
     """What the `data` of a successful (`status` 0) Create DigiLocker URL answer must
     carry: `reference_id` and `url` (both Eko sources). Named by the 200 answer's
-    `x-eko-success-data`.
+    `x-eko-success-data`. The same fields as `DigilockerUrlPayload` (each field's rule
+    is its own named schema), listed again rather than composed with `allOf`, which
+    openapi-generator's rust target warns about.
 
         Attributes:
-            reference_id (int): Unique reference id of this DigiLocker session. Store it to poll the status
-                and fetch the document.
+            reference_id (int): Unique reference id of this DigiLocker session. Store it to poll the status and
+                fetch the document.
             url (str): DigiLocker redirect URL. Present it to the customer to begin authorisation.
             document_requested (list[str] | Unset): Echo of the document types requested.
             redirect_url (str | Unset): The callback URL provided in the request.

@@ -14,7 +14,8 @@ T = TypeVar("T", bound="GetDigilockerDocumentRequest")
 
 @_attrs_define
 class GetDigilockerDocumentRequest:
-    """
+    """The body of Get DigiLocker Document.
+
     Attributes:
         initiator_id (str): Registered mobile number of the API user (see Platform Credentials). At most 32
             characters: the local sandbox's own limit (Eko publishes none).

@@ -105,7 +105,9 @@ def sync_detailed(
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
-        body (CreateDigilockerUrlRequest):
+        body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits
+            here, on the schema: an
+            example on the request body makes openapi-generator's Java targets warn.)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,7 +148,9 @@ def sync(
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
-        body (CreateDigilockerUrlRequest):
+        body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits
+            here, on the schema: an
+            example on the request body makes openapi-generator's Java targets warn.)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,7 +186,9 @@ async def asyncio_detailed(
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
-        body (CreateDigilockerUrlRequest):
+        body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits
+            here, on the schema: an
+            example on the request body makes openapi-generator's Java targets warn.)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,7 +227,9 @@ async def asyncio(
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
     Args:
-        body (CreateDigilockerUrlRequest):
+        body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits
+            here, on the schema: an
+            example on the request body makes openapi-generator's Java targets warn.)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

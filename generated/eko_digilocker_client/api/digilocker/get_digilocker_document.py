@@ -105,7 +105,7 @@ def sync_detailed(
     `status` or `response_status_id`, see the envelope).
 
     Args:
-        body (GetDigilockerDocumentRequest):
+        body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,7 +146,7 @@ def sync(
     `status` or `response_status_id`, see the envelope).
 
     Args:
-        body (GetDigilockerDocumentRequest):
+        body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,7 +182,7 @@ async def asyncio_detailed(
     `status` or `response_status_id`, see the envelope).
 
     Args:
-        body (GetDigilockerDocumentRequest):
+        body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,7 +221,7 @@ async def asyncio(
     `status` or `response_status_id`, see the envelope).
 
     Args:
-        body (GetDigilockerDocumentRequest):
+        body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
