@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser generate check-generated generator-matrix ts-build ts-test lint typecheck unit test demo sandbox contract fuzz bench clean
+.PHONY: setup browser generate check-generated generator-matrix ts-build ts-test lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser
 
@@ -54,10 +54,10 @@ generator-matrix: $(INSTALLED) $(NODE_INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml
+	$(BIN)/openapi-spec-validator openapi/eko-digilocker.yaml openapi/sandbox-control.yaml
 
 typecheck: $(INSTALLED) ts-build
-	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox
+	$(BIN)/mypy overlay/eko_digilocker sandbox/eko_digilocker_sandbox examples/kyc_app
 
 # tsc --strict (tsconfig.json) type-checks the generated types, the overlay and the tests
 # as it compiles them for Node's test runner.
@@ -82,7 +82,12 @@ contract: $(INSTALLED)
 fuzz: $(INSTALLED) browser
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/contract tests/client tests/sandbox -x
 
-test: check-generated lint typecheck generator-matrix ts-test unit
+# The worked example's own test project (examples/kyc_app/pytest.ini loads the kit's
+# plugin with -p, as a team's project would).
+example: $(INSTALLED)
+	cd examples/kyc_app && ../../$(BIN)/pytest --junitxml=../../reports/example-junit.xml
+
+test: check-generated lint typecheck generator-matrix ts-test unit example
 
 demo: $(INSTALLED)
 	$(BIN)/python examples/demo.py

@@ -9,6 +9,9 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+# pytester: the kit's plugin is tested in throw-away projects (tests/kit/test_plugin.py).
+pytest_plugins = ["pytester"]
+
 settings.register_profile(
     "ci",
     derandomize=True,

@@ -1,13 +1,17 @@
 """Regenerate the clients from the spec, or check that the committed clients match it.
 
-    python scripts/generate.py           rewrite generated/eko_digilocker_client (Python)
-                                         and generated/typescript (TypeScript types)
+    python scripts/generate.py           rewrite generated/eko_digilocker_client (Python),
+                                         generated/typescript (TypeScript types) and the
+                                         control document's bundled JSON
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if a committed copy differs
     --spec PATH / --target DIR           another spec or Python client folder (used by the
                                          tests); the TypeScript folder is `typescript`
                                          beside the Python one unless --ts-target says
-    --client python|typescript           only one of the two (used by the tests)
+    --client python|typescript|control   only one of them (used by the tests)
+    --control-spec PATH / --control-target FILE
+                                         the same for the sandbox control surface's
+                                         document, bundled as JSON into the sandbox package
 
 Both modes build in a temporary folder outside the repository, so that the generator's
 ruff post-hooks never pick up this project's ruff settings and the output is the same
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,6 +41,8 @@ TARGET = ROOT / "generated" / PACKAGE
 TS_FILE = "eko-digilocker.ts"
 # openapi-typescript, pinned by package-lock.json and installed by `make setup` (npm ci)
 OPENAPI_TYPESCRIPT = ROOT / "node_modules" / ".bin" / "openapi-typescript"
+CONTROL_SPEC = ROOT / "openapi" / "sandbox-control.yaml"
+CONTROL_TARGET = ROOT / "sandbox" / "eko_digilocker_sandbox" / "control-openapi.json"
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -83,6 +90,53 @@ def build_typescript(out: Path, spec_path: Path = SPEC) -> None:
     )
 
 
+def bundle(spec_path: Path) -> dict[str, Any]:
+    """`spec_path` read as one self-contained document: each `$ref` into another file
+    (`eko-digilocker.yaml#/components/schemas/X`) becomes a local `#/components/schemas/X`,
+    with X (and whatever it refers to in turn) copied in, so shared rules stay written once."""
+    spec: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    own = spec.setdefault("components", {}).setdefault("schemas", {})
+    copied: dict[str, Any] = {}
+    others: dict[Path, Any] = {}
+    imported: dict[str, Path] = {}
+
+    def localise(node: Any, source: Path) -> Any:
+        if isinstance(node, list):
+            return [localise(item, source) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and (ref.partition("#")[0] or source != spec_path):
+            name = import_schema(ref, source)
+            return {**node, "$ref": f"#/components/schemas/{name}"}
+        return {key: localise(value, source) for key, value in node.items()}
+
+    def import_schema(ref: str, source: Path) -> str:
+        file_part, _, pointer = ref.partition("#")
+        origin = (source.parent / file_part).resolve() if file_part else source
+        prefix = "/components/schemas/"
+        if not pointer.startswith(prefix):
+            raise ValueError(f"{spec_path.name}: only schemas can be shared, not {ref}")
+        name = pointer.removeprefix(prefix)
+        if imported.get(name) == origin:
+            return name
+        if name in own or name in copied:
+            raise ValueError(f"{spec_path.name}: schema {name} is defined twice")
+        if origin not in others:
+            others[origin] = yaml.safe_load(origin.read_text(encoding="utf-8"))
+        imported[name] = origin  # before localising: a schema may refer to itself
+        copied[name] = localise(others[origin]["components"]["schemas"][name], origin)
+        return name
+
+    bundled: dict[str, Any] = localise(spec, spec_path)
+    bundled["components"]["schemas"].update(copied)
+    return bundled
+
+
+def control_json(spec_path: Path = CONTROL_SPEC) -> str:
+    return json.dumps(bundle(spec_path), indent=1) + "\n"
+
+
 def differences(expected: Path, actual: Path) -> list[str]:
     """Relative paths that are missing, extra or different in `actual`."""
     found: list[str] = []
@@ -123,11 +177,16 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
     parser.add_argument("--ts-target", type=Path)
-    parser.add_argument("--client", choices=["python", "typescript"], help="only this one")
+    parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
+    parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
+    parser.add_argument(
+        "--client", choices=["python", "typescript", "control"], help="only this one"
+    )
     args = parser.parse_args()
     target: Path = args.target.resolve()
     ts_target: Path = (args.ts_target or target.parent / "typescript").resolve()
     spec: Path = args.spec.resolve()
+    control_target: Path = args.control_target.resolve()
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
         built: dict[Path, Path] = {}
@@ -137,10 +196,21 @@ def main() -> int:
         if args.client in (None, "typescript"):
             built[ts_target] = Path(tmp) / "typescript"
             build_typescript(built[ts_target], spec)
+        control = (
+            control_json(args.control_spec.resolve()) if args.client in (None, "control") else None
+        )
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
             ]
+            if control is not None and (
+                not control_target.is_file() or control_target.read_text("utf-8") != control
+            ):
+                problems += [
+                    f"The committed {control_target.name} differs from {args.control_spec}.",
+                    f"Run `make generate` and commit the result: {control_target.parent.name}/"
+                    f"{control_target.name}",
+                ]
             for line in problems:
                 print(line)
             return 1 if problems else 0
@@ -148,6 +218,9 @@ def main() -> int:
             shutil.rmtree(dest, ignore_errors=True)
             shutil.copytree(out, dest, ignore=shutil.ignore_patterns("__pycache__"))
             print(f"wrote {dest}")
+        if control is not None:
+            control_target.write_text(control, encoding="utf-8")
+            print(f"wrote {control_target}")
         return 0
 
 

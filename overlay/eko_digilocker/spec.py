@@ -2,13 +2,15 @@
 
 This is the only place field rules come from: the client validates its input here and
 the sandbox validates requests and its own answers here. Nothing is copied by hand.
+The same machinery reads other OpenAPI documents when given one (`http_operations(spec)`):
+the sandbox's control client uses it for the control surface's own document.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
 
@@ -23,9 +25,10 @@ def load_spec() -> dict[str, Any]:
     return spec
 
 
-def standalone(schema: dict[str, Any]) -> dict[str, Any]:
-    """A schema that resolves the spec's `#/components/...` refs on its own."""
-    return {**schema, "components": load_spec()["components"]}
+def standalone(schema: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A schema that resolves the `#/components/...` refs of `spec` (default: the
+    client's spec) on its own."""
+    return {**schema, "components": (spec or load_spec())["components"]}
 
 
 @dataclass(frozen=True)
@@ -44,12 +47,15 @@ class SchemaValidator:
     """A compiled validator that reports every error by field name."""
 
     schema: dict[str, Any]
+    #: the document whose `#/components/...` the schema refers to; None: the client's spec
+    spec: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     _compiled: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         import jsonschema_rs
 
-        compiled = jsonschema_rs.validator_for(standalone(self.schema), validate_formats=True)
+        whole = standalone(self.schema, self.spec)
+        compiled = jsonschema_rs.validator_for(whole, validate_formats=True)
         object.__setattr__(self, "_compiled", compiled)
 
     def is_valid(self, instance: Any) -> bool:
@@ -68,9 +74,12 @@ class SchemaValidator:
         return found
 
 
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
 @dataclass(frozen=True)
-class Operation:
-    """What the spec says about one operation, as plain JSON schemas."""
+class HttpOperation:
+    """What any OpenAPI document says about one operation: its route and validators."""
 
     operation_id: str
     method: str
@@ -79,6 +88,12 @@ class Operation:
     query: SchemaValidator | None
     responses: dict[str, SchemaValidator]
     security_headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Operation(HttpOperation):
+    """One operation of Eko's API, with what its successful answer must carry."""
+
     # What a successful (`status` 0) answer's `data` must be: the schema the 200 answer
     # names in `x-eko-success-data`. The answer schemas themselves cannot say it (see
     # the spec's description: no unions in answers).
@@ -88,18 +103,19 @@ class Operation:
     state_fields: tuple[str, ...]
 
 
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    """Follow local `$ref`s (`#/components/...`) to the object they name."""
+def resolve(node: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Follow local `$ref`s (`#/components/...`) of `spec` (default: the client's spec)
+    to the object they name."""
     while "$ref" in node:
-        target: Any = load_spec()
+        target: Any = spec or load_spec()
         for part in node["$ref"].removeprefix("#/").split("/"):
             target = target[part]
         node = target
     return node
 
 
-def _query_schema(parameters: list[dict[str, Any]]) -> dict[str, Any] | None:
-    query = [p for p in map(resolve, parameters) if p["in"] == "query"]
+def _query_schema(parameters: list[dict[str, Any]], spec: dict[str, Any]) -> dict[str, Any] | None:
+    query = [p for p in (resolve(p, spec) for p in parameters) if p["in"] == "query"]
     if not query:
         return None
     return {
@@ -125,8 +141,8 @@ def _state_fields(schema: dict[str, Any]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _security_headers(op: dict[str, Any]) -> tuple[str, ...]:
-    schemes = load_spec()["components"]["securitySchemes"]
+def _security_headers(op: dict[str, Any], spec: dict[str, Any]) -> tuple[str, ...]:
+    schemes = spec["components"].get("securitySchemes", {})
     names: list[str] = []
     for requirement in op.get("security", []):
         for scheme in requirement:
@@ -135,33 +151,49 @@ def _security_headers(op: dict[str, Any]) -> tuple[str, ...]:
     return tuple(names)
 
 
-@cache
-def operations() -> dict[str, Operation]:
-    """Every operation in the spec, by operationId."""
-    found: dict[str, Operation] = {}
-    for path, item in load_spec()["paths"].items():
+def http_operations(spec: dict[str, Any]) -> dict[str, HttpOperation]:
+    """Every operation in `spec`, by operationId, with validators compiled against it."""
+    found: dict[str, HttpOperation] = {}
+    for path, item in spec["paths"].items():
         for method, op in item.items():
+            if method not in HTTP_METHODS:  # path-level `parameters`, `summary`...
+                continue
             body = op.get("requestBody")
-            body_schema = resolve(body)["content"]["application/json"]["schema"] if body else None
-            query_schema = _query_schema(op.get("parameters", []))
+            body_schema = (
+                resolve(body, spec)["content"]["application/json"]["schema"] if body else None
+            )
+            query_schema = _query_schema(op.get("parameters", []), spec)
             responses = {
-                status: SchemaValidator(media["schema"])
+                status: SchemaValidator(media["schema"], spec)
                 for status, response in op["responses"].items()
-                for ctype, media in resolve(response).get("content", {}).items()
+                for ctype, media in resolve(response, spec).get("content", {}).items()
                 if ctype == "application/json"
             }
-            success_schema = resolve(op["responses"]["200"])["x-eko-success-data"]
-            found[op["operationId"]] = Operation(
+            found[op["operationId"]] = HttpOperation(
                 operation_id=op["operationId"],
                 method=method.upper(),
                 path=path,
-                body=SchemaValidator(body_schema) if body_schema else None,
-                query=SchemaValidator(query_schema) if query_schema else None,
+                body=SchemaValidator(body_schema, spec) if body_schema else None,
+                query=SchemaValidator(query_schema, spec) if query_schema else None,
                 responses=responses,
-                security_headers=_security_headers(op),
-                success_data=SchemaValidator(success_schema),
-                state_fields=_state_fields(success_schema),
+                security_headers=_security_headers(op, spec),
             )
+    return found
+
+
+@cache
+def operations() -> dict[str, Operation]:
+    """Every operation in the client's spec, by operationId."""
+    found: dict[str, Operation] = {}
+    for operation_id, http in http_operations(load_spec()).items():
+        success_schema = resolve(_raw_operation(operation_id)["responses"]["200"])[
+            "x-eko-success-data"
+        ]
+        found[operation_id] = Operation(
+            **{f.name: getattr(http, f.name) for f in fields(HttpOperation)},
+            success_data=SchemaValidator(success_schema),
+            state_fields=_state_fields(success_schema),
+        )
     return found
 
 

@@ -2,7 +2,9 @@
 
     eko-digilocker sandbox --port 0        # or: python -m eko_digilocker_sandbox --port 0
 
-prints its base URL as the first line of stdout. In tests: `running_sandbox()`.
+prints its base URL as the first line of stdout. In tests: `running_sandbox()`, driven by
+`SandboxControl` (approve, deny, expire, force, faults...) and a `Customer` who answers
+the consent page; or the pytest fixtures of `eko_digilocker_sandbox.pytest_plugin`.
 """
 
 from eko_digilocker_sandbox.app import create_app
@@ -12,6 +14,15 @@ from eko_digilocker_sandbox.config import (
     UAT_TEST_ACCOUNT,
     SandboxConfig,
 )
+from eko_digilocker_sandbox.control_client import (
+    AsyncSandboxControl,
+    ForcedScenario,
+    SandboxControl,
+    SandboxControlError,
+    SandboxSession,
+    SandboxState,
+)
+from eko_digilocker_sandbox.customer import ConsentPageError, Customer, CustomerReturn
 from eko_digilocker_sandbox.faults import FaultSettings
 from eko_digilocker_sandbox.server import main, running_sandbox
 
@@ -19,8 +30,17 @@ __all__ = [
     "UAT_ACCESS_KEY",
     "UAT_DEVELOPER_KEY",
     "UAT_TEST_ACCOUNT",
+    "AsyncSandboxControl",
+    "ConsentPageError",
+    "Customer",
+    "CustomerReturn",
     "FaultSettings",
+    "ForcedScenario",
     "SandboxConfig",
+    "SandboxControl",
+    "SandboxControlError",
+    "SandboxSession",
+    "SandboxState",
     "create_app",
     "main",
     "running_sandbox",
