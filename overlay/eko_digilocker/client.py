@@ -117,11 +117,12 @@ def _phase_timeout(value: Any) -> httpx.Timeout:
     if number and value > 0 and math.isfinite(value):
         return httpx.Timeout(value)
     if isinstance(value, httpx.Timeout) and all(
-        p is None or (p >= 0 and math.isfinite(p)) for p in _phases(value)
+        p is None or (p > 0 and math.isfinite(p)) for p in _phases(value)
     ):
         return value
     raise EkoConfigurationError(
-        f"phase_timeout must be an httpx.Timeout or a positive number, not {value!r}"
+        "phase_timeout must be a positive number of seconds or an httpx.Timeout whose "
+        f"phases are positive numbers or None, not {value!r}"
     )
 
 
