@@ -136,6 +136,7 @@ def _run(args: argparse.Namespace) -> tuple[int, Any]:
 def _sign(args: argparse.Namespace) -> dict[str, Any]:
     import shlex
 
+    from .calls import new_client_ref_id
     from .settings import Settings
     from .signing import EkoAuth, now_ms
     from .spec import example, operation
@@ -148,8 +149,9 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     create = operation("createDigilockerUrl")
     body = example(create.operation_id)
     body.update(initiator_id=settings.initiator_id, user_code=args.user_code or settings.user_code)
-    if args.client_ref_id is not None:
-        body["client_ref_id"] = args.client_ref_id
+    # A fresh id, as the client gives each POST: the spec example's would make every
+    # pasted command a repeat of the same request.
+    body["client_ref_id"] = args.client_ref_id or new_client_ref_id()
     curl = ["curl", "-sS", "-X", create.method, settings.base_url + create.path]
     for name, value in headers.items():
         curl += ["-H", f"{name}: {value}"]
@@ -163,13 +165,10 @@ def _say(text: str, stream: Any) -> None:
 
 
 def _sandbox(argv: list[str]) -> int:
-    from eko_digilocker_sandbox.server import main as sandbox_main  # only when asked
+    # only when asked; its main says itself, in one line, why it cannot listen
+    from eko_digilocker_sandbox.server import main as sandbox_main
 
-    try:
-        code: int = sandbox_main(argv)
-    except (OverflowError, ValueError, OSError) as exc:  # e.g. --port 99999
-        _say(f"eko-digilocker sandbox: {exc}", sys.stderr)
-        return 2
+    code: int = sandbox_main(argv)
     return code
 
 

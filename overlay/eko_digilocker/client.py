@@ -117,11 +117,12 @@ def _phase_timeout(value: Any) -> httpx.Timeout:
     if number and value > 0 and math.isfinite(value):
         return httpx.Timeout(value)
     if isinstance(value, httpx.Timeout) and all(
-        p is None or (p >= 0 and math.isfinite(p)) for p in _phases(value)
+        p is None or (p > 0 and math.isfinite(p)) for p in _phases(value)
     ):
         return value
     raise EkoConfigurationError(
-        f"phase_timeout must be an httpx.Timeout or a positive number, not {value!r}"
+        "phase_timeout must be a positive number of seconds or an httpx.Timeout whose "
+        f"phases are positive numbers or None, not {value!r}"
     )
 
 
@@ -478,10 +479,18 @@ def _timed_out(last: VerificationStatusPayload | EkoApiError | None) -> ConsentR
     return ConsentResult(ConsentState.TIMED_OUT) if last is None else timed_out(last)
 
 
-def _wait_timeout(timeout: Any) -> float:
-    waited = _total_timeout(timeout, "wait_for_consent's timeout") if timeout != 0 else 0.0
-    assert waited is not None
-    return waited
+def _wait_limits(timeout: Any, interval: Any) -> tuple[float, float]:
+    """wait_for_consent's timeout (0: poll once) and interval, checked before any poll."""
+    limits = []
+    for name, value in (("timeout", timeout), ("interval", interval)):
+        if name == "timeout" and value == 0:
+            limits.append(0.0)
+            continue
+        seconds = _total_timeout(value, f"wait_for_consent's {name}")
+        if seconds is None:
+            raise EkoConfigurationError(f"wait_for_consent's {name} must be a number of seconds")
+        limits.append(seconds)
+    return limits[0], limits[1]
 
 
 class EkoClient(_ClientBase):
@@ -581,7 +590,8 @@ class EkoClient(_ClientBase):
         once; each poll's deadline is what is left of `timeout`, but at least 1 s."""
         from .consent import outcome, timed_out
 
-        until = time.monotonic() + _wait_timeout(timeout)
+        waited, interval = _wait_limits(timeout, interval)
+        until = time.monotonic() + waited
         call = self._status(reference_id, client_ref_id, user_code)  # validated once
         answer: VerificationStatusPayload | EkoApiError | None = None
         while True:
@@ -803,7 +813,8 @@ class AsyncEkoClient(_ClientBase):
         once; each poll's deadline is what is left of `timeout`, but at least 1 s."""
         from .consent import outcome, timed_out
 
-        until = time.monotonic() + _wait_timeout(timeout)
+        waited, interval = _wait_limits(timeout, interval)
+        until = time.monotonic() + waited
         call = self._status(reference_id, client_ref_id, user_code)  # validated once
         answer: VerificationStatusPayload | EkoApiError | None = None
         while True:

@@ -86,11 +86,11 @@ class HostileServer:
         elif self.mode == "bomb":
             first, again = _bomb_segment()
             yield ok + b"content-encoding: gzip\r\ntransfer-encoding: chunked\r\n\r\n"
-            for index in range(1024):  # 1 GiB once inflated
-                segment = first if index == 0 else again
-                self.sent += len(segment)
-                yield f"{len(segment):x}\r\n".encode() + segment + b"\r\n"
-            yield b"0\r\n\r\n"
+            # 1 GiB once inflated, in one HTTP chunk: each socket read then holds some
+            # 64 segments (64 MiB inflated), so the client must inflate it piecemeal.
+            bomb = first + again * 1023
+            self.sent += len(bomb)
+            yield f"{len(bomb):x}\r\n".encode() + bomb + b"\r\n0\r\n\r\n"
         elif self.mode == "drip-body":
             yield ok + b"content-length: 100000\r\n\r\n"
             while True:

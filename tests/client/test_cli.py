@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -176,12 +178,35 @@ def test_sandbox_with_an_impossible_port_is_a_message_not_a_traceback(
     assert "port" in error.splitlines()[-1]
 
 
+def test_sandbox_on_a_taken_port_is_a_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["sandbox", "--port", str(port)]) == 1
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    [line] = error.strip().splitlines()
+    assert line.startswith(f"eko-digilocker sandbox: cannot listen on 127.0.0.1:{port}: ")
+
+
 @pytest.mark.usefixtures("eko_env")
 def test_sign_uses_the_given_client_ref_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sign", "--base-url", "http://127.0.0.1:9", "--client-ref-id", "MY-REF-1"]) == 0
     curl = capsys.readouterr().out.splitlines()[-1]
     assert '"client_ref_id": "MY-REF-1"' in curl
     assert "REQ-20260101-001" not in curl
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_sign_without_a_client_ref_id_generates_one(capsys: pytest.CaptureFixture[str]) -> None:
+    ids = []
+    for _ in range(2):
+        assert main(["sign", "--base-url", "http://127.0.0.1:9"]) == 0
+        curl = capsys.readouterr().out.splitlines()[-1]
+        ids.append(json.loads(shlex.split(curl)[-1])["client_ref_id"])
+    assert ids[0] != ids[1]  # not the spec example's, not repeated
+    assert all(len(i) == 20 for i in ids)
 
 
 def test_sign_offers_no_options_it_ignores(capsys: pytest.CaptureFixture[str]) -> None:
@@ -210,6 +235,12 @@ def test_document_type_is_one_option_name_on_both_commands(sandbox: str) -> None
     ) == 0  # fmt: skip
     for command in ("create-url", "document"):
         assert "--document-type" in _parser_help(command)
+        assert "--document-type DOCUMENTS, --document DOCUMENTS" in _parser_help(command)
+    # The old name on create-url still works, so scripts written for it keep running.
+    assert main(
+        ["create-url", "--base-url", sandbox, "--redirect-url", "https://a.example/cb",
+         "--document", "PAN"]
+    ) == 0  # fmt: skip
 
 
 def _parser_help(command: str) -> str:

@@ -3,7 +3,13 @@
 import httpx
 import pytest
 
-from eko_digilocker import ConsentState, EkoApiError, EkoNotFoundError, wait_for_consent
+from eko_digilocker import (
+    ConsentState,
+    EkoApiError,
+    EkoConfigurationError,
+    EkoNotFoundError,
+    wait_for_consent,
+)
 from tests.client.fakes import Server, envelope, make_client
 
 AUTHENTICATED = {
@@ -82,3 +88,26 @@ def test_consent_states_are_the_specs_session_states_plus_timed_out() -> None:
     states = load_spec()["components"]["schemas"]["SessionState"]["enum"]
     assert {state.value for state in ConsentState} == {*states, "TIMED_OUT"}
     assert {state.value for state in SandboxSessionState} == set(states)
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"timeout": None}, "timeout must be a number"),
+        ({"timeout": -1}, "timeout must be a positive number"),
+        ({"interval": None}, "interval must be a number"),
+        ({"interval": "x"}, "interval must be a number"),
+        ({"interval": 0}, "interval must be a positive number"),
+        ({"interval": -1}, "interval must be a positive number"),
+    ],
+)
+def test_a_bad_timeout_or_interval_is_refused_before_polling(
+    server: Server, sleeps: list, options: dict, said: str
+) -> None:
+    # Before: timeout=None raised a bare AssertionError; a bad interval was found only
+    # when the first wait came, after a request had been sent.
+    server.answers = answers(PENDING)
+    with make_client(server, sleeps) as eko, pytest.raises(EkoConfigurationError) as caught:
+        eko.wait_for_consent(7, **{"timeout": 60, **options})
+    assert f"wait_for_consent's {said}" in str(caught.value)
+    assert server.requests == []

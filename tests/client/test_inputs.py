@@ -57,6 +57,8 @@ def test_lone_surrogates_are_validation_errors(server: Server, sleeps: list, cal
         ({"timeout": "2"}, "timeout must be a number"),
         ({"timeout": httpx.Timeout(5)}, "phase_timeout=httpx.Timeout"),
         ({"phase_timeout": -3}, "phase_timeout must be"),
+        ({"phase_timeout": httpx.Timeout(5, connect=0)}, "phase_timeout must be"),
+        ({"phase_timeout": httpx.Timeout(5, read=float("inf"))}, "phase_timeout must be"),
         ({"max_response_bytes": 0}, "max_response_bytes must be a positive whole number"),
         ({"base_url": "not a url"}, "has no scheme"),
         ({"base_url": "127.0.0.1:8080"}, "has no scheme"),

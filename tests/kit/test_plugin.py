@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib.metadata
 import threading
+import tomllib
 from pathlib import Path
 
 import pytest
 
 PLUGIN = "eko_digilocker_sandbox.pytest_plugin"
+ROOT = Path(__file__).resolve().parents[2]
 
 # The inner runs share this process (and its own sandbox threads): count only those
 # started after the outer test wrote BASELINE.
@@ -144,6 +146,13 @@ def test_a_project_that_does_not_opt_in_sees_no_change(pytester: pytest.Pytester
     # ...while the same commands with the plugin show them (so the checks above can fail).
     assert "eko_client" in pytester.runpytest("-p", PLUGIN, "--fixtures").stdout.str()
     assert "eko_sandbox" in pytester.runpytest("-p", PLUGIN, "--markers").stdout.str()
+    # And were the plugin an entry point, the same unchanged project would see it: a
+    # distribution on its path (nothing installed) whose pytest11 entry point names it.
+    registered = pytester.mkdir("autoload-0.dist-info")
+    (registered / "METADATA").write_text("Metadata-Version: 2.1\nName: autoload\nVersion: 0\n")
+    (registered / "entry_points.txt").write_text(f"[pytest11]\neko = {PLUGIN}\n")
+    pytester.runpytest_subprocess().assert_outcomes(failed=1)
+    assert "eko_client" in pytester.runpytest_subprocess("--fixtures").stdout.str()
 
 
 def test_the_package_registers_no_pytest_entry_point() -> None:
@@ -152,10 +161,13 @@ def test_the_package_registers_no_pytest_entry_point() -> None:
     entry_points = importlib.metadata.distribution("eko-digilocker").entry_points
     assert [ep for ep in entry_points if ep.group == "pytest11"] == []
     assert importlib.metadata.entry_points(group="pytest11", name=PLUGIN) == ()
+    # The installed metadata may predate an edit: read the source of truth too.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "pytest11" not in pyproject["project"].get("entry-points", {})
 
 
 def test_the_readme_example_runs_as_written(pytester: pytest.Pytester) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Testing your integration", 1)[1]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     ini_line = code.splitlines()[0]
