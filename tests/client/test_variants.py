@@ -17,7 +17,9 @@ import pytest
 from eko_digilocker import (
     ConsentState,
     EkoApiError,
+    EkoAuthenticationError,
     EkoClient,
+    EkoError,
     EkoInvalidParamsError,
     EkoNotFoundError,
     EkoResponseError,
@@ -25,7 +27,7 @@ from eko_digilocker import (
 )
 from eko_digilocker.responses import error_code, read_success
 from eko_digilocker.settings import Settings
-from eko_digilocker.spec import example, operation
+from eko_digilocker.spec import example, load_spec, operation, resolve
 from eko_digilocker_client.models import (
     DigilockerDocumentPayload,
     DigilockerUrlSuccess,
@@ -237,7 +239,7 @@ def test_every_documented_example_decodes_as_intended(
     call = {
         "createDigilockerUrl": lambda: client.create_digilocker_url("https://a.example/cb"),
         "getDigilockerVerificationStatus": lambda: client.get_verification_status(7),
-        "getDigilockerDocument": lambda: client.get_document(7, "VER-1"),
+        "getDigilockerDocument": lambda: client.get_document(7, "VER-1", ["AADHAAR"]),
     }[operation_id]
     expected = EXAMPLES[(operation_id, name)]
     if issubclass(expected, Exception):
@@ -249,6 +251,53 @@ def test_every_documented_example_decodes_as_intended(
         data = call()
         assert type(data) is expected
         assert data.to_dict() == body["data"]
+    assert len(server.requests) == 1
+
+
+# What each documented non-200 answer (the same shared responses on every operation) must
+# raise, written out by hand.
+HTTP_ERRORS: dict[str, type[Exception]] = {
+    "403": EkoAuthenticationError,
+    "404": EkoApiError,
+    "405": EkoApiError,
+    "413": EkoApiError,
+    "415": EkoApiError,
+    "500": EkoResponseError,
+}
+HTTP_EXAMPLES = [
+    (op["operationId"], status, name)
+    for item in load_spec()["paths"].values()
+    for op in item.values()
+    for status, response in op["responses"].items()
+    if status != "200"
+    for name in resolve(response)["content"]["application/json"]["examples"]
+]
+
+
+def test_every_non_200_example_is_listed() -> None:
+    assert {status for _, status, _ in HTTP_EXAMPLES} == set(HTTP_ERRORS)
+    assert ("getDigilockerDocument", "403", "bad_signature") in HTTP_EXAMPLES
+
+
+@pytest.mark.parametrize(("operation_id", "status", "name"), HTTP_EXAMPLES)
+def test_every_documented_http_error_example_raises_its_type(
+    server: Server, client: EkoClient, operation_id: str, status: str, name: str
+) -> None:
+    body = example(operation_id, name, status=status)
+    server.answers = [httpx.Response(int(status), json=body)]
+    call = {
+        "createDigilockerUrl": lambda: client.create_digilocker_url("https://a.example/cb"),
+        "getDigilockerVerificationStatus": lambda: client.get_verification_status(7),
+        "getDigilockerDocument": lambda: client.get_document(7, "VER-1", ["AADHAAR"]),
+    }[operation_id]
+    with pytest.raises(EkoError) as caught:
+        call()
+    assert type(caught.value) is HTTP_ERRORS[status]
+    assert caught.value.http_status == int(status)  # type: ignore[attr-defined]
+    if isinstance(caught.value, EkoApiError):
+        assert caught.value.message == body["message"]
+        assert caught.value.status == body["status"]
+    assert len(server.requests) == (3 if status == "500" else 1)  # a 5xx is retried
 
 
 def test_a_success_without_what_success_requires_is_refused(
