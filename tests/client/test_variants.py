@@ -329,6 +329,24 @@ def test_the_status_call_sends_a_json_content_type_and_no_user_code_unless_given
     assert second.headers["content-type"] == "application/json"
 
 
+def test_create_and_document_send_no_user_code_unless_given(server: Server, sleeps: list) -> None:
+    # The legacy README 7.1/7.3 and eps-platform since b065763 list no user_code on these.
+    server.answers = [ok(example("createDigilockerUrl", "success", status="200"))]
+    options = {k: v for k, v in CREDENTIALS.items() if k != "user_code"}
+    with EkoClient(
+        **options,
+        base_url="https://eko.test/v3",
+        httpx_args={"transport": httpx.MockTransport(server)},
+    ) as eko:
+        eko.create_digilocker_url("https://a.example/cb")
+        server.answers = [ok(example("getDigilockerDocument", "success", status="200"))]
+        eko.get_document(7, "VER-1", ["AADHAAR"])
+        eko.get_document(7, "VER-1", ["AADHAAR"], user_code="20810200")
+    assert "user_code" not in server.body(0)
+    assert "user_code" not in server.body(1)
+    assert server.body(2)["user_code"] == "20810200"
+
+
 def test_read_success_keeps_the_whole_envelope(server: Server, client: EkoClient) -> None:
     response = httpx.Response(200, json=LEGACY_AUTHENTICATED)
     answer = read_success(operation("getDigilockerVerificationStatus"), response)
