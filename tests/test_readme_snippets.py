@@ -1,5 +1,6 @@
 """The README's Java signing snippet, compiled and run on the JVM the generator matrix
-uses, gives the known answers of tests/vectors/signing.json."""
+uses, gives the known answers of tests/vectors/signing.json; its table of where Eko's
+sources disagree names a default and a switch that exist."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
+
+from eko_digilocker_sandbox.config import PROFILES
 
 ROOT = Path(__file__).resolve().parent.parent
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "signing.json").read_text())["vectors"]
@@ -56,3 +60,23 @@ def test_the_readme_java_snippet_signs_every_vector(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [v["secret_key"] for v in VECTORS]
+
+
+def test_the_readme_says_where_eko_s_sources_disagree_and_how_to_switch() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.search(r"^## Where Eko's sources disagree\n(.*?)^## ", readme, re.DOTALL | re.M)
+    assert section is not None, "README lost its 'Where Eko's sources disagree' section"
+    rows = [line for line in section[1].splitlines() if line.startswith("| ")]
+    assert rows[0].split("|")[4:6] == [" Default follows ", " To switch "]
+    assert len(rows) > 5
+    for row in rows[1:]:
+        default, switch = (cell.strip() for cell in row.split("|")[4:6])
+        assert default, row
+        assert switch, row
+    switches = " ".join(row.split("|")[5] for row in rows[1:])
+    for profile in re.findall(r"--profile (\w+)", switches):
+        assert profile in PROFILES
+    spec = yaml.safe_load((ROOT / "openapi" / "eko-digilocker.yaml").read_text(encoding="utf-8"))
+    environments = {server.get("x-eko-environment") for server in spec["servers"]}
+    for environment in re.findall(r"EKO_ENVIRONMENT=([\w-]+)", switches):
+        assert environment in environments

@@ -119,8 +119,15 @@ export interface components {
          */
         InitiatorId: string;
         /**
-         * @description User code of the retailer/agent the service is run for. At most 32 characters:
-         *     the local sandbox's own limit (Eko publishes none).
+         * @description User code of the retailer/agent the service is run for. Optional on every
+         *     DigiLocker call here, because Eko's sources disagree: the eps.eko.in Create
+         *     DigiLocker URL page (as captured) marks it required, but the legacy README 7.1-7.3
+         *     lists it on none of the three calls, and eps-platform commit b065763 ("make
+         *     user_code a per-endpoint AePS param") removed it from the common parameters, so
+         *     the current api-specs.ts asks for it on no DigiLocker call. Send it when your
+         *     account has one (the Python client sends `EKO_USER_CODE` when set); the local
+         *     sandbox accepts a call with or without it. At most 32 characters: the local
+         *     sandbox's own limit (Eko publishes none).
          * @example 20810200
          */
         UserCode: string;
@@ -166,7 +173,7 @@ export interface components {
          */
         CreateDigilockerUrlRequest: {
             initiator_id: components["schemas"]["InitiatorId"];
-            user_code: components["schemas"]["UserCode"];
+            user_code?: components["schemas"]["UserCode"];
             client_ref_id?: components["schemas"]["ClientRefId"];
             /**
              * @description List of document types requested for verification. Defaults to ["AADHAAR"].
@@ -206,7 +213,7 @@ export interface components {
          */
         GetDigilockerDocumentRequest: {
             initiator_id: components["schemas"]["InitiatorId"];
-            user_code: components["schemas"]["UserCode"];
+            user_code?: components["schemas"]["UserCode"];
             client_ref_id?: components["schemas"]["ClientRefId"];
             /**
              * @description The document types to fetch, e.g. ["AADHAAR"]. At most 10 items: the local

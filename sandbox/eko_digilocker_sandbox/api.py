@@ -405,7 +405,7 @@ class ApiPath:
                 client_ref_id=client_ref_id,
                 fingerprint=_fingerprint(body),
                 initiator_id=body["initiator_id"],
-                user_code=body["user_code"],
+                user_code=body.get("user_code", ""),
                 document_requested=list(body["document_requested"]),
                 redirect_url=body["redirect_url"],
                 render_answer=render,

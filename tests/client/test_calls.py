@@ -156,8 +156,8 @@ def test_each_invalid_field_is_named(client: EkoClient, server: Server, call, fi
     assert server.requests == []
 
 
-def test_missing_user_code_is_a_validation_error(server: Server) -> None:
-
+def test_an_empty_user_code_is_a_validation_error(server: Server) -> None:
+    # user_code is optional (the spec says why), but one that is sent must not be empty.
     options = {k: v for k, v in CREDENTIALS.items() if k != "user_code"}
     with (
         EkoClient(
@@ -165,7 +165,7 @@ def test_missing_user_code_is_a_validation_error(server: Server) -> None:
         ) as eko,
         pytest.raises(EkoValidationError) as caught,
     ):
-        eko.create_digilocker_url("https://a.example")
+        eko.create_digilocker_url("https://a.example", user_code="")
     assert caught.value.fields == ["user_code"]
     assert server.requests == []
 

@@ -17,7 +17,9 @@ import pytest
 from eko_digilocker import (
     ConsentState,
     EkoApiError,
+    EkoAuthenticationError,
     EkoClient,
+    EkoError,
     EkoInvalidParamsError,
     EkoNotFoundError,
     EkoResponseError,
@@ -25,7 +27,7 @@ from eko_digilocker import (
 )
 from eko_digilocker.responses import error_code, read_success
 from eko_digilocker.settings import Settings
-from eko_digilocker.spec import example, operation
+from eko_digilocker.spec import example, load_spec, operation, resolve
 from eko_digilocker_client.models import (
     DigilockerDocumentPayload,
     DigilockerUrlSuccess,
@@ -237,7 +239,7 @@ def test_every_documented_example_decodes_as_intended(
     call = {
         "createDigilockerUrl": lambda: client.create_digilocker_url("https://a.example/cb"),
         "getDigilockerVerificationStatus": lambda: client.get_verification_status(7),
-        "getDigilockerDocument": lambda: client.get_document(7, "VER-1"),
+        "getDigilockerDocument": lambda: client.get_document(7, "VER-1", ["AADHAAR"]),
     }[operation_id]
     expected = EXAMPLES[(operation_id, name)]
     if issubclass(expected, Exception):
@@ -249,6 +251,53 @@ def test_every_documented_example_decodes_as_intended(
         data = call()
         assert type(data) is expected
         assert data.to_dict() == body["data"]
+    assert len(server.requests) == 1
+
+
+# What each documented non-200 answer (the same shared responses on every operation) must
+# raise, written out by hand.
+HTTP_ERRORS: dict[str, type[Exception]] = {
+    "403": EkoAuthenticationError,
+    "404": EkoApiError,
+    "405": EkoApiError,
+    "413": EkoApiError,
+    "415": EkoApiError,
+    "500": EkoResponseError,
+}
+HTTP_EXAMPLES = [
+    (op["operationId"], status, name)
+    for item in load_spec()["paths"].values()
+    for op in item.values()
+    for status, response in op["responses"].items()
+    if status != "200"
+    for name in resolve(response)["content"]["application/json"]["examples"]
+]
+
+
+def test_every_non_200_example_is_listed() -> None:
+    assert {status for _, status, _ in HTTP_EXAMPLES} == set(HTTP_ERRORS)
+    assert ("getDigilockerDocument", "403", "bad_signature") in HTTP_EXAMPLES
+
+
+@pytest.mark.parametrize(("operation_id", "status", "name"), HTTP_EXAMPLES)
+def test_every_documented_http_error_example_raises_its_type(
+    server: Server, client: EkoClient, operation_id: str, status: str, name: str
+) -> None:
+    body = example(operation_id, name, status=status)
+    server.answers = [httpx.Response(int(status), json=body)]
+    call = {
+        "createDigilockerUrl": lambda: client.create_digilocker_url("https://a.example/cb"),
+        "getDigilockerVerificationStatus": lambda: client.get_verification_status(7),
+        "getDigilockerDocument": lambda: client.get_document(7, "VER-1", ["AADHAAR"]),
+    }[operation_id]
+    with pytest.raises(EkoError) as caught:
+        call()
+    assert type(caught.value) is HTTP_ERRORS[status]
+    assert caught.value.http_status == int(status)  # type: ignore[attr-defined]
+    if isinstance(caught.value, EkoApiError):
+        assert caught.value.message == body["message"]
+        assert caught.value.status == body["status"]
+    assert len(server.requests) == (3 if status == "500" else 1)  # a 5xx is retried
 
 
 def test_a_success_without_what_success_requires_is_refused(
@@ -278,6 +327,24 @@ def test_the_status_call_sends_a_json_content_type_and_no_user_code_unless_given
     assert first.url.params["reference_id"] == "7"
     assert second.url.params["user_code"] == "20810200"
     assert second.headers["content-type"] == "application/json"
+
+
+def test_create_and_document_send_no_user_code_unless_given(server: Server, sleeps: list) -> None:
+    # The legacy README 7.1/7.3 and eps-platform since b065763 list no user_code on these.
+    server.answers = [ok(example("createDigilockerUrl", "success", status="200"))]
+    options = {k: v for k, v in CREDENTIALS.items() if k != "user_code"}
+    with EkoClient(
+        **options,
+        base_url="https://eko.test/v3",
+        httpx_args={"transport": httpx.MockTransport(server)},
+    ) as eko:
+        eko.create_digilocker_url("https://a.example/cb")
+        server.answers = [ok(example("getDigilockerDocument", "success", status="200"))]
+        eko.get_document(7, "VER-1", ["AADHAAR"])
+        eko.get_document(7, "VER-1", ["AADHAAR"], user_code="20810200")
+    assert "user_code" not in server.body(0)
+    assert "user_code" not in server.body(1)
+    assert server.body(2)["user_code"] == "20810200"
 
 
 def test_read_success_keeps_the_whole_envelope(server: Server, client: EkoClient) -> None:

@@ -20,6 +20,8 @@ from tests.contract.shapes import query_parameters, reference_validator, request
 CREATE = ("/tools/kyc/digilocker", "POST")
 STATUS = ("/tools/kyc/digilocker/status", "GET")
 DOCUMENT = ("/tools/kyc/digilocker/document", "POST")
+# Fields the client fills in when not given (settings, the spec's default, the session's).
+DEFAULTED = ("user_code", "document_requested", "document_type")
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
@@ -129,8 +131,8 @@ def test_invalid_bodies_raise_before_sending(path_method: tuple[str, str]) -> No
         value=json_values,
     )
     def check(body: dict[str, Any], field: str, value: Any) -> None:
-        # None means "not given": user_code then falls back to the client's default.
-        assume(not (value is None and field == "user_code"))
+        # None means "not given": these then fall back to the client's defaults.
+        assume(not (value is None and field in DEFAULTED))
         broken = {**body, field: value}
         if value is None:
             del broken[field]

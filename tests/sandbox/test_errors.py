@@ -317,11 +317,10 @@ def test_a_body_that_is_not_an_object_is_a_validation_error(api: Api, content: b
 
 def test_every_missing_required_field_is_named(api: Api) -> None:
     params = _invalid_params(post_raw(api, CREATE, b"{}"))
-    assert set(params) == {"initiator_id", "user_code", "document_requested", "redirect_url"}
+    assert set(params) == {"initiator_id", "document_requested", "redirect_url"}
     params = _invalid_params(post_raw(api, DOCUMENT, b"{}"))
     assert set(params) == {
         "initiator_id",
-        "user_code",
         "document_type",
         "verification_id",
         "reference_id",

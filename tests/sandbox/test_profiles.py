@@ -122,6 +122,15 @@ def test_the_status_call_needs_no_user_code(eko: tuple[str, EkoClient]) -> None:
         bare.get_verification_status(session.reference_id)
 
 
+def test_create_and_document_need_no_user_code(eko: tuple[str, EkoClient]) -> None:
+    _, client = eko
+    account = {k: v for k, v in UAT_TEST_ACCOUNT.items() if k != "user_code"}
+    with EkoClient(**account, base_url=client.settings.base_url, max_retries=0) as bare:
+        session = bare.create_digilocker_url("https://yourapp.example/kyc")
+        with pytest.raises(EkoVerificationPendingError):
+            bare.get_document(session.reference_id, "VER-1", ["AADHAAR"])
+
+
 def test_the_profile_is_set_by_flag_and_at_run_time() -> None:
     assert config_from_args(build_parser().parse_args([])).profile == "eps"
     args = build_parser().parse_args(["--profile", "legacy"])
