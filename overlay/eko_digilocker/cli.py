@@ -121,7 +121,10 @@ def _run(args: argparse.Namespace) -> tuple[int, Any]:
                     args.reference_id, args.client_ref_id, args.user_code
                 )
             except EkoVerificationPendingError as pending:
-                return PENDING_EXIT, {"session_status": "PENDING", "message": pending.message}
+                from eko_digilocker_client.models import SessionState
+
+                state = SessionState.PENDING.value
+                return PENDING_EXIT, {"session_status": state, "message": pending.message}
         else:
             data = eko.get_document(
                 args.reference_id,

@@ -563,7 +563,8 @@ class EkoClient(_ClientBase):
         """The verified document(s) after consent.
 
         `document_type` defaults to the documents the session requested, read with one
-        status call first (the spec's default if that call fails); pass it to save that
+        status call first (the spec's default if Eko answers that call with an error or an
+        answer that is not an envelope); pass it to save that
         call.
         """
         return self.with_raw_response.get_document(
@@ -700,7 +701,7 @@ class RawCalls:
                 status = eko.get_verification_status(
                     reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
                 )
-            except EkoApiError:
+            except (EkoApiError, EkoResponseError):
                 pass  # the document call itself will say what is wrong
             else:
                 requested = _requested(status)
@@ -785,7 +786,8 @@ class AsyncEkoClient(_ClientBase):
         """The verified document(s) after consent.
 
         `document_type` defaults to the documents the session requested, read with one
-        status call first (the spec's default if that call fails); pass it to save that
+        status call first (the spec's default if Eko answers that call with an error or an
+        answer that is not an envelope); pass it to save that
         call.
         """
         raw = await self.with_raw_response.get_document(
@@ -943,7 +945,7 @@ class AsyncRawCalls:
                 status = await eko.get_verification_status(
                     reference_id, user_code=user_code, timeout=timeout, max_retries=max_retries
                 )
-            except EkoApiError:
+            except (EkoApiError, EkoResponseError):
                 pass  # the document call itself will say what is wrong
             else:
                 requested = _requested(status)

@@ -82,6 +82,19 @@ def test_get_document_defaults_to_the_sessions_documents(server: Server, sleeps:
     assert server.body()["document_type"] == ["PAN"]
 
 
+def test_get_document_falls_back_to_the_default_when_the_status_call_fails(
+    server: Server, sleeps: list
+) -> None:
+    server.answers = [
+        httpx.Response(500, text="<html>down</html>"),
+        httpx.Response(200, json=DOCUMENT),
+    ]
+    with make_client(server, sleeps, max_retries=0) as eko:
+        eko.get_document(7, "V")
+    assert [r.method for r in server.requests] == ["GET", "POST"]
+    assert server.body()["document_type"] == ["AADHAAR"]
+
+
 def test_get_document_against_the_sandbox_for_a_pan_session(sandbox: str) -> None:
     # Before: the default was always ["AADHAAR"]: "Document type(s) AADHAAR were not requested".
     with EkoClient(**CREDENTIALS, base_url=sandbox) as eko, httpx.Client(base_url=sandbox) as ctl:
