@@ -102,6 +102,9 @@ def _uvicorn_config(
         access_log=False,
         lifespan="off",
         http=protocol_class(limits),
+        # No WebSocket protocol: an `Upgrade: websocket` request would otherwise leave the
+        # limited HTTP protocol and be refused with an empty, non-JSON 403.
+        ws="none",
         h11_max_incomplete_event_size=limits.max_header_bytes,
         loop="asyncio",
         server_header=False,

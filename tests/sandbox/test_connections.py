@@ -186,3 +186,16 @@ def test_odd_request_targets_get_an_envelope(
     raw = raw_exchange(sandbox, request_line + b"\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
     assert _envelope(raw)[0] == status
     assert _state(sandbox)["internal_errors"] == 0
+
+
+@pytest.mark.parametrize("path", ["/_sandbox/state", "/tools/kyc/digilocker/status", "/nowhere"])
+def test_a_websocket_upgrade_is_answered_as_plain_http_in_json(sandbox: str, path: str) -> None:
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    ).encode()
+    status, headers, body = parse_raw_response(raw_exchange(sandbox, request, then_wait=1.0))
+    assert headers["content-type"] == "application/json"
+    assert status in (200, 403, 404)
+    json.loads(body)
+    assert _state(sandbox)["internal_errors"] == 0
