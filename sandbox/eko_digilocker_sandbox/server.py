@@ -290,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("--idle-timeout", 5.0, "an open connection may wait for its next request"),
         ("--header-timeout", 10.0, "a request's headers may take to arrive"),
         ("--body-timeout", 30.0, "a request's body may take to arrive after its headers"),
+        ("--send-timeout", 30.0, "the client may take to read an answer the sandbox has sent"),
     ):
         limits.add_argument(
             flag,
@@ -378,6 +379,7 @@ def limits_from_args(args: argparse.Namespace) -> ConnectionLimits:
         idle_timeout=args.idle_timeout,
         header_timeout=args.header_timeout,
         body_timeout=args.body_timeout,
+        send_timeout=args.send_timeout,
         max_connections=args.max_connections,
         max_header_bytes=args.max_header_bytes,
     )
