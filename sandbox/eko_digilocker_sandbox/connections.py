@@ -51,6 +51,34 @@ class ConnectionLimits:
             raise ValueError("max_header_bytes must be at least 1024")
 
 
+#: The listen queue. asyncio accepts up to this many connections in one go before any
+#: is refused, so a burst beyond the cap briefly holds a few queues' worth of sockets.
+BACKLOG = 128
+#: Files the process holds besides its connections (listening socket, event loop,
+#: standard streams: 8 measured), plus the sockets of a burst beyond the cap.
+SPARE_FILES = 16 + 3 * BACKLOG
+
+
+def reserve_files(max_connections: int) -> None:
+    """Raise this process's open-file limit to what `max_connections` needs, or raise
+    ValueError saying why it cannot be. Past the limit accept() fails (EMFILE) and the
+    server stops answering everyone, so the cap must fit under it."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: nothing to raise
+        return
+    needed = max_connections + SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise ValueError(
+            f"--max-connections {max_connections} needs {needed} open files, but this "
+            f"process may open at most {hard} (ulimit -n): lower --max-connections"
+        )
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+
+
 _HEAD_END = re.compile(rb"\n\r?\n")
 _REASONS = {400: b"Bad Request", 408: b"Request Timeout", 503: b"Service Unavailable"}
 

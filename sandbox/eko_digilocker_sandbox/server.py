@@ -30,7 +30,12 @@ from eko_digilocker_sandbox.config import (
     UAT_DEVELOPER_KEY,
     SandboxConfig,
 )
-from eko_digilocker_sandbox.connections import ConnectionLimits, protocol_class
+from eko_digilocker_sandbox.connections import (
+    BACKLOG,
+    ConnectionLimits,
+    protocol_class,
+    reserve_files,
+)
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -105,6 +110,7 @@ def _uvicorn_config(
         # No WebSocket protocol: an `Upgrade: websocket` request would otherwise leave the
         # limited HTTP protocol and be refused with an empty, non-JSON 403.
         ws="none",
+        backlog=BACKLOG,
         h11_max_incomplete_event_size=limits.max_header_bytes,
         loop="asyncio",
         server_header=False,
@@ -395,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = config_from_args(args)
         limits = limits_from_args(args)
+        reserve_files(limits.max_connections)
     except ValueError as exc:
         parser.error(str(exc))
     try:
