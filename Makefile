@@ -24,7 +24,7 @@ browser:
 		echo "installing the test browser: $(BROWSER_INSTALL)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
 	else \
-		echo "make browser: not root, so the consent-page browser test will fail; run as root: $(BROWSER_INSTALL)" >&2; \
+		echo "make browser: cannot install chromium here (not root, or no apt-get), so the consent-page browser test will fail; run as root: $(BROWSER_INSTALL)" >&2; \
 	fi
 
 $(INSTALLED): pyproject.toml $(CONSTRAINTS)

@@ -378,9 +378,14 @@ class ApiPath:
         if configured:
             return configured
         host = request.headers.get(b"host", b"")
+        # uvicorn takes the scheme from a loopback peer's X-Forwarded-Proto, `ws` included.
         scheme = request.scope.get("scheme", "http")
+        if scheme not in ("http", "https"):
+            scheme = "http"
         if host and _HOST.fullmatch(host):
-            return f"{scheme}://{host.decode('ascii')}"
+            candidate = f"{scheme}://{host.decode('ascii')}"
+            if is_absolute_http_url(candidate):  # not `Host: a:99999`
+                return candidate
         server = request.scope.get("server") or ("127.0.0.1", 80)
         name = f"[{server[0]}]" if ":" in str(server[0]) else str(server[0])
         return f"{scheme}://{name}:{server[1]}"

@@ -10,6 +10,9 @@ subclass adds, per connection:
   byte -> HTTP 408 envelope, closed (slowloris);
 - body timeout: a request's body not complete within `body_timeout` of its headers ->
   HTTP 408 envelope if no answer has started yet, closed;
+- send timeout: answers backed up in our write buffer (the client does not read them)
+  for `send_timeout` -> connection aborted. Without it a peer that never reads holds its
+  connection, and the unsent megabytes, forever: closing waits for the buffer to drain;
 - connection cap: a connection beyond `max_connections` open ones -> HTTP 503 envelope,
   closed at once;
 - header size: a request line plus headers over `max_header_bytes` -> HTTP 400
@@ -34,17 +37,46 @@ class ConnectionLimits:
     idle_timeout: float = 5.0
     header_timeout: float = 10.0
     body_timeout: float = 30.0
+    send_timeout: float = 30.0
     max_connections: int = 1000
     max_header_bytes: int = 16 * 1024
 
     def __post_init__(self) -> None:
-        for name in ("idle_timeout", "header_timeout", "body_timeout"):
+        for name in ("idle_timeout", "header_timeout", "body_timeout", "send_timeout"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be positive")
         if self.max_connections < 1:
             raise ValueError("max_connections must be positive")
         if self.max_header_bytes < 1024:
             raise ValueError("max_header_bytes must be at least 1024")
+
+
+#: The listen queue. asyncio accepts up to this many connections in one go before any
+#: is refused, so a burst beyond the cap briefly holds a few queues' worth of sockets.
+BACKLOG = 128
+#: Files the process holds besides its connections (listening socket, event loop,
+#: standard streams: 8 measured), plus the sockets of a burst beyond the cap.
+SPARE_FILES = 16 + 3 * BACKLOG
+
+
+def reserve_files(max_connections: int) -> None:
+    """Raise this process's open-file limit to what `max_connections` needs, or raise
+    ValueError saying why it cannot be. Past the limit accept() fails (EMFILE) and the
+    server stops answering everyone, so the cap must fit under it."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: nothing to raise
+        return
+    needed = max_connections + SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise ValueError(
+            f"--max-connections {max_connections} needs {needed} open files, but this "
+            f"process may open at most {hard} (ulimit -n): lower --max-connections"
+        )
+    resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
 _HEAD_END = re.compile(rb"\n\r?\n")
@@ -70,6 +102,7 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
             # uvicorn's keep-alive timer is the idle timeout between requests.
             self.timeout_keep_alive = limits.idle_timeout  # type: ignore[assignment]
             self._deadline: asyncio.TimerHandle | None = None
+            self._send_deadline: asyncio.TimerHandle | None = None
             self._head_bytes = 0
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -111,11 +144,31 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
 
         def on_response_complete(self) -> None:
             self._disarm()
+            # Checked before uvicorn's own handling, which returns early once closing.
+            if self.transport.get_write_buffer_size():
+                self._arm_send_deadline()
             super().on_response_complete()
+
+        def pause_writing(self) -> None:
+            super().pause_writing()  # the write buffer is over its high-water mark
+            self._arm_send_deadline()
+
+        def _arm_send_deadline(self) -> None:
+            if self._send_deadline is None:
+                self._send_deadline = self.loop.call_later(
+                    limits.send_timeout, self._answer_not_taken
+                )
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
+            if self._send_deadline is not None:
+                self._send_deadline.cancel()
             super().connection_lost(exc)
+
+        def _answer_not_taken(self) -> None:
+            self._send_deadline = None
+            if self.transport.get_write_buffer_size():
+                self.transport.abort()  # close() would wait for the client to read
 
         def send_400_response(self, msg: str) -> None:
             self._refuse(400, f"Bad request: not a valid HTTP/1.1 request ({msg.rstrip('.')})")

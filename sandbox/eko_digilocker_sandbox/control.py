@@ -28,6 +28,7 @@ import ipaddress
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -65,6 +66,17 @@ def _is_loopback(request: Request) -> bool:
     return is_loopback(request.client.host if request.client else "")
 
 
+def _from_another_site(request: Request) -> bool:
+    """A browser request made by another site's page: a form or fetch that a web page
+    aims at localhost. A loopback peer, but not the developer: a cross-site form POST
+    needs no CORS preflight, so it could switch faults on or approve sessions."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
@@ -73,6 +85,10 @@ def _loopback_only(endpoint: Endpoint) -> Endpoint:
     async def guarded(request: Request) -> Response:
         if not _is_loopback(request):
             return _error(403, "the sandbox control surface answers loopback clients only")
+        if _from_another_site(request):
+            return _error(
+                403, "the sandbox control surface refuses requests from other sites' pages"
+            )
         return await endpoint(request)
 
     return guarded

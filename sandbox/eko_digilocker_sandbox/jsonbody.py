@@ -1,15 +1,18 @@
 """The sandbox's one JSON parser: every JSON body it reads, API or control surface, goes here.
 
 It refuses, with a `JsonBodyError` whose message says why: a body over its size limit,
-bytes that are not UTF-8, malformed JSON, `NaN` / `Infinity`, containers nested more than
-`MAX_DEPTH` levels, and strings (keys included) holding a lone UTF-16 surrogate such as
-`"\\udfff"`. Python's `json` turns such an escape into a `str` that cannot be encoded
-back to UTF-8, so letting one in would break every later answer that shows it.
+bytes that are not UTF-8, malformed JSON, `NaN` / `Infinity` (spelt so, or a number
+too large for a float, such as `1e999`, which Python's `json` turns into `inf`),
+containers nested more than `MAX_DEPTH` levels, and strings (keys included) holding a
+lone UTF-16 surrogate such as `"\\udfff"`. Python's `json` turns such an escape into a
+`str` that cannot be encoded back to UTF-8, so letting one in would break every later
+answer that shows it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -31,8 +34,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is out of range for a number")
+    return value
+
+
 # Built once: json.loads(..., parse_constant=...) would build a decoder per call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
 def parse(body: bytes, *, empty: Any = None) -> Any:

@@ -30,7 +30,12 @@ from eko_digilocker_sandbox.config import (
     UAT_DEVELOPER_KEY,
     SandboxConfig,
 )
-from eko_digilocker_sandbox.connections import ConnectionLimits, protocol_class
+from eko_digilocker_sandbox.connections import (
+    BACKLOG,
+    ConnectionLimits,
+    protocol_class,
+    reserve_files,
+)
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -102,6 +107,10 @@ def _uvicorn_config(
         access_log=False,
         lifespan="off",
         http=protocol_class(limits),
+        # No WebSocket protocol: an `Upgrade: websocket` request would otherwise leave the
+        # limited HTTP protocol and be refused with an empty, non-JSON 403.
+        ws="none",
+        backlog=BACKLOG,
         h11_max_incomplete_event_size=limits.max_header_bytes,
         loop="asyncio",
         server_header=False,
@@ -287,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("--idle-timeout", 5.0, "an open connection may wait for its next request"),
         ("--header-timeout", 10.0, "a request's headers may take to arrive"),
         ("--body-timeout", 30.0, "a request's body may take to arrive after its headers"),
+        ("--send-timeout", 30.0, "the client may take to read an answer the sandbox has sent"),
     ):
         limits.add_argument(
             flag,
@@ -375,6 +385,7 @@ def limits_from_args(args: argparse.Namespace) -> ConnectionLimits:
         idle_timeout=args.idle_timeout,
         header_timeout=args.header_timeout,
         body_timeout=args.body_timeout,
+        send_timeout=args.send_timeout,
         max_connections=args.max_connections,
         max_header_bytes=args.max_header_bytes,
     )
@@ -390,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = config_from_args(args)
         limits = limits_from_args(args)
+        reserve_files(limits.max_connections)
     except ValueError as exc:
         parser.error(str(exc))
     try:

@@ -13,7 +13,13 @@ import pytest
 
 from eko_digilocker_sandbox import SandboxConfig, running_sandbox
 from eko_digilocker_sandbox.connections import ConnectionLimits
-from tests.sandbox.helpers import CREATE, parse_raw_response, raw_exchange, signed_headers
+from tests.sandbox.helpers import (
+    CREATE,
+    Api,
+    parse_raw_response,
+    raw_exchange,
+    signed_headers,
+)
 
 SHORT = 0.5  # seconds: every timeout of the limited sandbox
 
@@ -186,3 +192,62 @@ def test_odd_request_targets_get_an_envelope(
     raw = raw_exchange(sandbox, request_line + b"\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
     assert _envelope(raw)[0] == status
     assert _state(sandbox)["internal_errors"] == 0
+
+
+@pytest.mark.parametrize("path", ["/_sandbox/state", "/tools/kyc/digilocker/status", "/nowhere"])
+def test_a_websocket_upgrade_is_answered_as_plain_http_in_json(sandbox: str, path: str) -> None:
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    ).encode()
+    status, headers, body = parse_raw_response(raw_exchange(sandbox, request, then_wait=1.0))
+    assert headers["content-type"] == "application/json"
+    assert status in (200, 403, 404)
+    json.loads(body)
+    assert _state(sandbox)["internal_errors"] == 0
+
+
+def test_a_client_that_never_reads_its_answer_is_cut_off_after_the_send_timeout() -> None:
+    """Slow read: a peer asks three times for a large answer (a full listing page,
+    more than the kernel's socket buffers hold) and never reads. Without the send
+    timeout the connection, and the unsent megabytes, stay forever."""
+    limits = ConnectionLimits(idle_timeout=SHORT, send_timeout=SHORT)
+    with running_sandbox(SandboxConfig(), limits=limits) as url:
+        api = Api(url)
+        long_url = "https://yourapp.example/" + "u" * 2000
+        for i in range(1000):
+            api.new_session(client_ref_id=f"SLOW-{i}", redirect_url=long_url)
+        whole = len(api.control("GET", "sessions", params={"limit": 1000}).content)
+        assert whole > 2_000_000
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a peer that won't read
+        with sock:
+            sock.connect(_connect(url).getpeername())
+            sock.sendall(b"GET /_sandbox/sessions?limit=1000 HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+            time.sleep(SHORT + 1.5)
+            received = 0
+            sock.settimeout(10)
+            try:
+                while chunk := sock.recv(65536):
+                    received += len(chunk)
+            except ConnectionResetError:
+                pass
+        assert received < 3 * whole  # aborted, not held open until the client read it all
+        assert api.state()["internal_errors"] == 0
+        api.close()
+
+
+def test_every_connection_limit_is_settable_from_the_command_line() -> None:
+    from eko_digilocker_sandbox.server import build_parser, limits_from_args
+
+    argv = "--idle-timeout 1 --header-timeout 2 --body-timeout 3 --send-timeout 4"
+    argv += " --max-connections 5 --max-header-bytes 2048"
+    limits = limits_from_args(build_parser().parse_args(argv.split()))
+    assert limits == ConnectionLimits(
+        idle_timeout=1,
+        header_timeout=2,
+        body_timeout=3,
+        send_timeout=4,
+        max_connections=5,
+        max_header_bytes=2048,
+    )

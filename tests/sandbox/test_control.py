@@ -249,6 +249,35 @@ def test_a_bad_forced_scenario_is_a_400(api: Api, body: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
+    "headers",
+    [
+        {"origin": "http://evil.example"},
+        {"origin": "null"},  # a sandboxed frame or a file:// page
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+    ],
+)
+def test_a_form_posted_by_another_site_s_page_is_refused(api: Api, headers: dict[str, str]) -> None:
+    """What a web page in the developer's browser can send to localhost without a CORS
+    preflight: a form POST with a text/plain body."""
+    posted = api.control(
+        "POST",
+        "faults",
+        content=b'{"drop_probability": 1}',
+        headers={"content-type": "text/plain", **headers},
+    )
+    assert posted.status_code == 403
+    assert "other sites" in posted.json()["error"]
+    assert api.control("GET", "faults").json()["enabled"] is False
+
+
+def test_the_sandbox_s_own_origin_and_a_typed_navigation_are_answered(api: Api) -> None:
+    own = {"origin": api.base_url, "sec-fetch-site": "same-origin"}
+    assert api.control("GET", "state", headers=own).status_code == 200
+    assert api.control("GET", "state", headers={"sec-fetch-site": "none"}).status_code == 200
+
+
+@pytest.mark.parametrize(
     ("host", "loopback"),
     [
         ("127.0.0.1", True),

@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 
 from eko_digilocker_sandbox import UAT_DEVELOPER_KEY, SandboxConfig, running_sandbox
 from tests.sandbox.helpers import Api, FakeClock, code, create_body, signed_headers
@@ -286,6 +287,26 @@ def test_consent_urls_follow_the_host_header(api: Api) -> None:
         "POST", "/tools/kyc/digilocker", json=create_body(), headers={"host": "bad host<>"}
     )
     assert odd.json()["data"]["url"].startswith(api.base_url + "/consent/")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"host": "sandbox.test:99999"},  # a port no URL can have
+        {"x-forwarded-proto": "ws"},  # uvicorn trusts it from a loopback peer
+        {"x-forwarded-proto": "javascript"},
+    ],
+)
+def test_odd_host_or_scheme_headers_still_give_an_http_consent_url(
+    api: Api, headers: dict[str, str]
+) -> None:
+    url = api.request("POST", "/tools/kyc/digilocker", json=create_body(), headers=headers).json()[
+        "data"
+    ]["url"]
+    parts = urlsplit(url)
+    assert parts.scheme == "http"
+    assert parts.port is not None
+    assert parts.path.startswith("/consent/")
 
 
 def test_pending_sessions_expire_after_the_ttl() -> None:

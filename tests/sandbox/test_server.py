@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from eko_digilocker_sandbox import main, running_sandbox
+from eko_digilocker_sandbox.connections import SPARE_FILES
 from tests.sandbox.helpers import CREATE, create_body, signed_headers, spec_errors
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,6 +149,43 @@ def test_port_99999_is_refused_without_a_traceback() -> None:
         _, stderr = proc.communicate(timeout=10)
         assert "Traceback" not in stderr
         assert stderr.count("\n") == 1
+
+
+def _under_ulimit(soft: int, hard: int, *args: str) -> subprocess.Popen[str]:
+    command = " ".join([sys.executable, "-m", "eko_digilocker_sandbox", "--port", "0", *args])
+    return subprocess.Popen(
+        ["bash", "-c", f"ulimit -S -n {soft} && ulimit -H -n {hard} && exec {command}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_a_connection_cap_above_the_open_file_limit_is_refused_at_start() -> None:
+    """Past the file limit accept() fails and the sandbox answers no one: refuse at start."""
+    proc = _under_ulimit(200, 200, "--max-connections", "1000")
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert f"--max-connections 1000 needs {1000 + SPARE_FILES} open files" in err
+    assert "ulimit -n" in err
+
+
+def test_the_open_file_limit_is_raised_to_fit_the_connection_cap() -> None:
+    proc = _under_ulimit(200, 4096, "--max-connections", "1000")
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert httpx.get(f"{url}/_sandbox/state", timeout=10).status_code == 200
+        limits = Path(f"/proc/{proc.pid}/limits").read_text()
+        soft = next(line for line in limits.splitlines() if line.startswith("Max open files"))
+        assert soft.split()[3] == str(1000 + SPARE_FILES), soft
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
 
 
 def test_store_replay_and_profile_options_reach_the_server() -> None:
