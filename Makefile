@@ -99,6 +99,13 @@ dist: $(INSTALLED) $(NODE_INSTALLED)
 	npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
 	@ls -1 $(DIST)
 
+# The spec against the last release (openapi/released/<version>.yaml) or BASE=old.yaml:
+# exits 1 listing each breaking change; says whether the next version is major, minor or
+# patch. `make test` fails only on a breaking change without a new major info.version
+# (tests/test_breaking.py).
+check-breaking: $(INSTALLED)
+	$(BIN)/python scripts/check_breaking.py $(if $(BASE),--base $(BASE))
+
 # Each artifact installed into an empty venv / npm project, then used against a sandbox.
 install-test: dist
 	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
