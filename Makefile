@@ -112,8 +112,12 @@ install-test: dist
 
 test: check-generated lint typecheck generator-matrix ts-test unit example install-test
 
-demo: $(INSTALLED)
-	$(BIN)/python examples/demo.py
+# The demo needs the runtime dependencies only (about 50 MB, not the development
+# toolchain): a venv of its own, made once (scripts/runtime_venv.py).
+RUNTIME_VENV := build/runtime-venv
+demo:
+	$(PYTHON) scripts/runtime_venv.py $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python examples/demo.py
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.run
