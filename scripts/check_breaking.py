@@ -323,7 +323,7 @@ class Comparison:
             return
         self.documentation(where, old, new)
         self.types(side, where, old, new)
-        self.format(side, where, old.get("format"), new.get("format"))
+        self.format(side, where, format_of(old), format_of(new))
         self.enum(side, where, old, new)
         self.limits(side, where, old, new)
         if side == "request" and "default" in old and old.get("default") != new.get("default"):
@@ -511,6 +511,15 @@ class Comparison:
                 where,
                 detail,
             )
+
+
+def format_of(schema: dict[str, Any]) -> str | None:
+    """The schema's format; an integer without one is what generators make of it, int32
+    (Java Integer, Go int32, C# int), so `int64` added to an answer's integer breaks them."""
+    declared = schema.get("format")
+    if declared is None and "integer" in type_set(schema):
+        return "int32"
+    return declared if isinstance(declared, str) else None
 
 
 def type_set(schema: dict[str, Any]) -> set[str]:

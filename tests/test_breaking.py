@@ -314,6 +314,21 @@ def test_each_rule_finds_its_change(rule: str, old: Spec, new: Spec) -> None:
     assert needed_bump(changes) == level
 
 
+@pytest.mark.parametrize(
+    ("side", "rule"),
+    [("request", "request-type-widened"), ("response", "response-format-changed")],
+)
+def test_an_integer_without_format_is_read_as_int32(side: str, rule: str) -> None:
+    # int64 added to an integer generators typed as int32: a request accepts more, an
+    # answer may now carry ids a 32-bit field cannot hold
+    properties = "ItemRequest" if side == "request" else "Item"
+    field = "count" if side == "request" else "id"
+    old, new = forward(set_(f"components/schemas/{properties}/properties/{field}/format", "int64"))
+    del old["components"]["schemas"][properties]["properties"][field]["format"]
+    [change] = compare(old, new)
+    assert (change.rule, change.detail) == (rule, "format int32 -> int64")
+
+
 def test_the_same_spec_has_no_change() -> None:
     assert compare(copy.deepcopy(BASE), copy.deepcopy(BASE)) == []
     assert needed_bump([]) is None
