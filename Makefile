@@ -107,7 +107,8 @@ check-breaking: $(INSTALLED)
 	$(BIN)/python scripts/check_breaking.py $(if $(BASE),--base $(BASE))
 
 # Each artifact installed into an empty venv / npm project, then used against a sandbox.
-install-test: dist
+# (tests/install builds dist/ itself, so it never tests a stale one).
+install-test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
 
 test: check-generated lint typecheck generator-matrix ts-test unit example install-test
