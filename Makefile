@@ -127,4 +127,4 @@ sandbox: $(INSTALLED)
 	$(BIN)/eko-digilocker sandbox --port 8080
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache reports node_modules build
+	rm -rf $(VENV) .mypy_cache .ruff_cache reports node_modules build dist lib
