@@ -53,10 +53,11 @@ class Answer:
     body: bytes
     close: bool = False
     allow: bytes = b""
+    content_type: bytes = _JSON_TYPE  # another only for a replayed answer (--replay)
 
     def headers(self) -> list[tuple[bytes, bytes]]:
         headers = [
-            (b"content-type", _JSON_TYPE),
+            (b"content-type", self.content_type),
             (b"content-length", str(len(self.body)).encode()),
         ]
         if self.allow:
@@ -84,7 +85,7 @@ class ClientGone(Exception):
 # --- helpers -----------------------------------------------------------------------
 
 
-def _coercer(schema: dict[str, Any]) -> Callable[[str], Any]:
+def query_coercer(schema: dict[str, Any]) -> Callable[[str], Any]:
     """Query values are strings; turn each into the type its schema declares, if it can be."""
     kind = resolve(schema).get("type")
     if kind == "integer":
@@ -163,7 +164,7 @@ class ApiPath:
         self.allow = ", ".join(sorted(self.operations)).encode()
         self.coercers = {
             op.method: {
-                name: _coercer(schema)
+                name: query_coercer(schema)
                 for name, schema in op.query.schema.get("properties", {}).items()
             }
             for op in operations
@@ -282,6 +283,10 @@ class ApiPath:
         else:
             params = query
             errors_of = op.query.errors if op.query is not None else lambda _: []
+        replay = self.state.config.replay
+        recorded = None if replay is None else replay.answer(op, scope, params)
+        if recorded is not None:  # before validation: what Eko answered is replayed as it was
+            return Answer(recorded.status, recorded.answer, content_type=recorded.content_type)
         try:
             errors = errors_of(params)
         except ValueError as exc:  # jsonschema-rs refuses values nested beyond its limit
