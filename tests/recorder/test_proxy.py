@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from eko_digilocker import EkoClient
 from eko_digilocker.spec import example
