@@ -233,16 +233,19 @@ class Recorded:
     answer: bytes
 
 
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "an integer"}
+
+
 def _field(node: Any, name: str, kind: type, where: str) -> Any:
     if not isinstance(node, dict) or not isinstance(node.get(name), kind):
-        raise HarError(f"{where}.{name}: missing or not a {kind.__name__}")
+        raise HarError(f"{where}.{name}: missing or not {_JSON_TYPES[kind]}")
     return node[name]
 
 
 def _body(content: Any, text_field: str, where: str) -> bytes:
     text = content.get(text_field, "") if isinstance(content, dict) else ""
     if not isinstance(text, str):
-        raise HarError(f"{where}.{text_field}: not a string")
+        raise HarError(f"{where}.{text_field}: not {_JSON_TYPES[str]}")
     if content.get("encoding") == "base64":
         try:
             return base64.b64decode(text, validate=True)
