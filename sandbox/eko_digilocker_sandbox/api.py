@@ -2,8 +2,9 @@
 
 Each request goes through, in this order: method (405), authentication (403), content
 type of a body (415), body size (413, refused from Content-Length or while streaming,
-never read whole), JSON parsing (`jsonbody`) and schema validation against the spec
-(Eko's validation error), scenario forcing (queued through the control surface first,
+never read whole), JSON parsing (`jsonbody`), a recorded answer when the sandbox replays
+a HAR file (`replay`), schema validation against the spec (Eko's validation error),
+scenario forcing (queued through the control surface first,
 then magic inputs), then the operation itself. Faults, when switched on,
 strike before or after that. Whatever happens inside, the client gets an envelope: an
 unexpected exception becomes an internal-error envelope and is counted, never a 500.

@@ -226,7 +226,9 @@ class RecorderApp:
             # The whole exchange within the timeout: an upstream that trickles its answer
             # byte by byte would pass httpx's per-read timeout.
             async with asyncio.timeout(self.settings.upstream_timeout):
-                request = self._client.build_request(method, url, headers=sent, content=body)
+                request = self._client.build_request(
+                    method, url, headers=sent, content=body or None
+                )
                 response = await self._client.send(request, stream=True)
                 try:
                     total = 0
