@@ -23,6 +23,7 @@ the wire and return `Finding`s, each printed as `violation: <operationId> <point
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ STATE_MOVES: dict[SessionState, frozenset[SessionState]] = {
 SUCCESS_STATUS_IDS = frozenset({-1, 0})
 _JSON_TYPE = "application/json"
 _MAX_WHY = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,11 @@ class Finding:
     why: str
 
     def __str__(self) -> str:
-        # One finding, one line, whatever the server sent.
-        why = self.why.replace("\r", "\\r").replace("\n", "\\n")
-        why = why if len(why) <= _MAX_WHY else why[: _MAX_WHY - 3] + "..."
-        return f"violation: {self.operation_id} {self.pointer}: {why}"
+        # One finding, one line, whatever the server or the client sent: control
+        # characters (newlines, terminal escapes) are shown escaped.
+        why = self.why if len(self.why) <= _MAX_WHY else self.why[: _MAX_WHY - 3] + "..."
+        line = f"violation: {self.operation_id} {self.pointer}: {why}"
+        return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", line)
 
 
 def operation_for(method: str, path: str) -> Operation | None:
