@@ -89,7 +89,7 @@ def _reference(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | str):
         return None
     text = str(value).strip()
-    return text or None
+    return str(int(text)) if text.isdecimal() and text.isascii() else text or None
 
 
 def _fingerprint(body: Any) -> str:

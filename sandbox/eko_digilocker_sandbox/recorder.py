@@ -108,7 +108,7 @@ class RecorderApp:
     har: HarWriter | None = None
     checker: DriftChecker = field(init=False)
     _client: httpx.AsyncClient | None = field(default=None, init=False)
-    _recording_full: bool = field(default=False, init=False)
+    _recording_stopped: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.checker = DriftChecker(self.settings.max_tracked)
@@ -159,6 +159,13 @@ class RecorderApp:
         url = self.settings.upstream + path.decode("latin-1")
         if query_string:
             url += "?" + query_string.decode("latin-1")
+        if not path.startswith(b"/"):
+            # `*`, `host:443` (CONNECT) or `@host/...` after the upstream's authority
+            # would name another host: only paths are forwarded.
+            why = "Not found: the request target must be a path starting with /"
+            refused = [("content-type", "application/json"), ("connection", "close")]
+            await self._send(send, 404, refused, answers.encode(answers.http_error(404, why)))
+            return
         body = await self._read_body(receive)
         if body is None:
             limit = self.settings.max_body_bytes
@@ -174,7 +181,9 @@ class RecorderApp:
         params: dict[str, Any] = {}
         lowered = {name.lower(): value for name, value in headers}
         if op is not None:
-            query = dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
+            query: dict[str, str] = {}
+            for name, value in parse_qsl(query_string.decode("utf-8", "replace"), True):
+                query.setdefault(name, value)  # the first of repeated names, as the sandbox
             findings, params = self.checker.request(op, lowered, query, body)
         proxy_answer = False
         try:
@@ -198,8 +207,8 @@ class RecorderApp:
         lines = [str(finding) for finding in findings]
         for line in lines:
             self.report(line)
-        if self.har is not None:
-            exchange = Exchange(
+        self._record(
+            Exchange(
                 started=started,
                 elapsed_ms=(time.monotonic() - clock) * 1000,
                 method=method,
@@ -210,9 +219,19 @@ class RecorderApp:
                 findings=lines,
                 proxy_answer=proxy_answer,
             )
-            if not self.har.add(exchange) and not self._recording_full:
-                self._recording_full = True
-                self.report(f"proxy: --max-entries {self.har.max_entries} reached, not recording")
+        )
+
+    def _record(self, exchange: Exchange) -> None:
+        if self.har is None or self._recording_stopped:
+            return
+        try:
+            if self.har.add(exchange):
+                return
+            why = f"--max-entries {self.har.max_entries} reached"
+        except OSError as exc:
+            why = f"cannot write the HAR file ({exc.strerror or exc})"
+        self._recording_stopped = True
+        self.report(f"proxy: {why}; no longer recording")
 
     async def _forward(
         self, method: str, url: str, headers: list[tuple[str, str]], body: bytes

@@ -309,3 +309,29 @@ def test_answers_and_requests_beyond_the_limits_are_refused() -> None:
     assert rec.violations() == [
         "violation: createDigilockerUrl /response: upstream answer larger than 100 bytes"
     ]
+
+
+def test_a_target_that_is_not_a_path_is_refused_not_forwarded() -> None:
+    script = {CREATE: [Scripted(created(5001))]}
+    with scripted_upstream(script) as upstream, proxy(upstream.url) as rec:
+        host, port = rec.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as conn:
+            conn.sendall(b"GET @other.example/x HTTP/1.1\r\nhost: a\r\n\r\n")
+            reply = conn.recv(65536)
+        rec.stop()
+    assert reply.startswith(b"HTTP/1.1 404 ")
+    assert upstream.received == []
+
+
+def test_recording_stops_at_max_entries(tmp_path: Path) -> None:
+    har = tmp_path / "small.har"
+    script = {CREATE: [Scripted(created(5001))]}
+    with (
+        scripted_upstream(script) as upstream,
+        proxy(upstream.url, "--record", str(har), "--max-entries", "1") as rec,
+    ):
+        for _ in range(3):
+            assert post(rec.url, CREATE, create_body(client_ref_id="SAME")).status_code == 200
+        stderr = rec.stop()
+    assert len(json.loads(har.read_text())["log"]["entries"]) == 1
+    assert stderr.splitlines() == ["proxy: --max-entries 1 reached; no longer recording"]
