@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
 #: Names of headers, query parameters and body fields whose values are never written.
@@ -119,14 +119,13 @@ def _headers(headers: list[tuple[str, str]], secrets: set[str]) -> list[dict[str
 
 
 def _url_and_query(url: str, secrets: set[str]) -> tuple[str, list[dict[str, str]]]:
-    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
-    for name, value in query:
-        if is_secret_name(name):
-            secrets.add(value)
-    return url, [
-        {"name": name, "value": REDACTED if is_secret_name(name) else value}
-        for name, value in query
-    ]
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(name, REDACTED if is_secret_name(name) else value) for name, value in query]
+    if kept != query:
+        secrets.update(value for name, value in query if is_secret_name(name))
+        url = urlunsplit(parts._replace(query=urlencode(kept)))
+    return url, [{"name": name, "value": value} for name, value in kept]
 
 
 def har_entry(exchange: Exchange) -> dict[str, Any]:

@@ -63,6 +63,7 @@ HOP_BY_HOP = frozenset(
         "content-length",
         "accept-encoding",
         "content-encoding",
+        "expect",  # the proxy has the whole body before it forwards it
     }
 )
 OUTSIDE_SPEC = "-"  # the operationId printed for a request that is no operation of the spec
@@ -74,7 +75,6 @@ class ProxySettings:
     max_body_bytes: int = 64 * 1024
     max_answer_bytes: int = 8 * 1024 * 1024
     upstream_timeout: float = 30.0
-    max_entries: int = 10_000
     max_tracked: int = 100_000
 
     def __post_init__(self) -> None:
@@ -354,7 +354,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             max_body_bytes=args.max_body_bytes,
             max_answer_bytes=args.max_answer_bytes,
             upstream_timeout=args.upstream_timeout,
-            max_entries=args.max_entries,
             max_tracked=args.max_tracked,
         )
     except ValueError as exc:

@@ -18,7 +18,7 @@ def test_every_secret_and_every_echo_of_it_is_redacted() -> None:
         started=datetime.now(UTC),
         elapsed_ms=1.5,
         method="POST",
-        url=f"https://eko.example/v3/tools/kyc/digilocker?api_key={API_KEY}&page=1",
+        url=f"https://eko.example/v3/tools/kyc/digilocker?api_key={API_KEY}&page=1&key=ab",
         request=Message(
             [
                 ("developer_key", DEVELOPER_KEY),
@@ -46,6 +46,8 @@ def test_every_secret_and_every_echo_of_it_is_redacted() -> None:
     assert headers["secret-key-timestamp"] == "1700000000000"
     assert headers["content-type"] == "application/json"
     assert {"name": "page", "value": "1"} in entry["request"]["queryString"]
+    # a short secret is not searched for elsewhere, but its own place is still redacted
+    assert entry["request"]["url"].endswith("?api_key=REDACTED&page=1&key=REDACTED")
     assert json.loads(entry["request"]["postData"]["text"])["initiator_id"] == "9962981729"
     assert entry["comment"] == "violation: x /request/query/api_key: REDACTED is wrong"
 
