@@ -31,7 +31,7 @@ from typing import Any
 
 from eko_digilocker.errors import EkoVerificationPendingError
 from eko_digilocker.responses import ERROR_CODES, error_class, error_code, session_state
-from eko_digilocker.spec import FieldError, Operation, operations
+from eko_digilocker.spec import FieldError, Operation, SchemaValidator, operations
 from eko_digilocker_client.models import SessionState
 from eko_digilocker_sandbox.api import query_coercer
 
@@ -81,6 +81,15 @@ def _pointer(base: str, error: FieldError) -> str:
         return base
     parts = (part.replace("~", "~0").replace("/", "~1") for part in error.field.split("."))
     return base + "/" + "/".join(parts)
+
+
+def _violations(name: str, base: str, validator: SchemaValidator, instance: Any) -> list[Finding]:
+    """Where `instance` breaks the schema, as findings under the pointer `base`."""
+    try:
+        errors = validator.errors(instance)
+    except ValueError as exc:  # jsonschema-rs refuses values nested beyond its limit
+        return [Finding(name, base, f"could not be validated ({exc})")]
+    return [Finding(name, _pointer(base, error), error.message) for error in errors]
 
 
 def _reference(value: Any) -> str | None:
@@ -140,11 +149,8 @@ class DriftChecker:
             except (ValueError, RecursionError):
                 found.append(Finding(op.operation_id, "/request/body", "not JSON"))
                 return found, params
-            errors = op.body.errors(parsed)
             params = parsed if isinstance(parsed, dict) else {}
-            found += [
-                Finding(op.operation_id, _pointer("/request/body", e), e.message) for e in errors
-            ]
+            found += _violations(op.operation_id, "/request/body", op.body, parsed)
         elif op.query is not None:
             coercers = {
                 name: query_coercer(schema)
@@ -154,10 +160,7 @@ class DriftChecker:
                 name: coercers[name](value) if name in coercers else value
                 for name, value in query.items()
             }
-            errors = op.query.errors(params)
-            found += [
-                Finding(op.operation_id, _pointer("/request/query", e), e.message) for e in errors
-            ]
+            found += _violations(op.operation_id, "/request/query", op.query, params)
         return found, params
 
     # --- answers -----------------------------------------------------------------------
@@ -185,9 +188,9 @@ class DriftChecker:
             start = body[:40].decode("utf-8", "backslashreplace")
             why = f"not a JSON envelope (content-type {content_type or 'none'}, starts {start!r})"
             return [Finding(name, "/response/body", why)]
-        errors = validator.errors(envelope)
+        errors = _violations(name, "/response/body", validator, envelope)
         if errors:
-            return [Finding(name, _pointer("/response/body", e), e.message) for e in errors]
+            return errors
         found = self._envelope(op, status, envelope)
         if status == 200:
             found += self._journey(op, params, developer_key, envelope)
@@ -197,10 +200,7 @@ class DriftChecker:
         name = op.operation_id
         status_id = envelope["response_status_id"]
         if envelope["status"] == 0:
-            found = [
-                Finding(name, _pointer("/response/body/data", e), e.message)
-                for e in op.success_data.errors(envelope.get("data"))
-            ]
+            found = _violations(name, "/response/body/data", op.success_data, envelope.get("data"))
             if status_id not in SUCCESS_STATUS_IDS:
                 why = f"{status_id} on a success (`status` 0); a success has -1 or 0"
                 found.append(Finding(name, "/response/body/response_status_id", why))

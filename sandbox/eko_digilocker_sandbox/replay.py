@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,7 @@ def _key(operation_id: str, query: list[tuple[str, str]], body: Any) -> str:
     return json.dumps([operation_id, kept_query, body], sort_keys=True, separators=(",", ":"))
 
 
-def _references(op: Operation, entry: Recorded, body: Any) -> set[int]:
+def _references(entry: Recorded, body: Any) -> set[int]:
     """Every reference_id the entry names: in its query, its body, its answer's data."""
     values: list[Any] = [value for name, value in entry.query if name == "reference_id"]
     if isinstance(body, dict):
@@ -89,7 +88,7 @@ class Replay:
             answer = Replayed(entry.status, content_type, entry.answer)
             key = _key(op.operation_id, entry.query, body)
             self._answers.setdefault(key, []).append(answer)
-            references |= _references(op, entry, body)
+            references |= _references(entry, body)
         if not self._answers:
             raise HarError(f"{source}: no entry is a call of the spec's operations")
         #: reference_ids the sandbox must never hand out (they mean recorded sessions)
@@ -99,12 +98,7 @@ class Replay:
     def from_har(cls, path: Path) -> Replay:
         return cls(str(path), read_har(path))
 
-    def __len__(self) -> int:
-        return sum(map(len, self._answers.values()))
-
-    def answer(
-        self, op: Operation, scope: Scope, params: Mapping[str, Any] | Any
-    ) -> Replayed | None:
+    def answer(self, op: Operation, scope: Scope, params: Any) -> Replayed | None:
         """The recorded answer for this request, or None when none matches."""
         raw = scope.get("query_string", b"").decode("utf-8", "replace")
         query = parse_qsl(raw, keep_blank_values=True)

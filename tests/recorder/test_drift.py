@@ -32,3 +32,15 @@ def test_every_documented_answer_of_the_spec_passes(operation_id: str) -> None:
             body = json.dumps(envelope).encode()
             found = checker.answer(op, {}, "dev", int(status), "application/json", body)
             assert found == [], (status, envelope)
+
+
+def test_an_answer_nested_too_deep_to_validate_is_a_finding_not_a_crash() -> None:
+    op = operations()["createDigilockerUrl"]
+    nested = b"[" * 500 + b"]" * 500
+    deep = b'{"status": 0, "message": "", "response_status_id": 0, "response_type_id": 1, '
+    deep += b'"data": {"reference_id": ' + nested + b"}}"
+    found = DriftChecker().answer(op, {}, "dev", 200, "application/json", deep)
+    assert [str(f) for f in found] == [
+        "violation: createDigilockerUrl /response/body: could not be validated "
+        "(Recursion limit reached)"
+    ]
