@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -39,6 +39,7 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from eko_digilocker._version import __version__
+from eko_digilocker.spec import Operation
 from eko_digilocker_sandbox import answers
 from eko_digilocker_sandbox.connections import BACKLOG, ConnectionLimits, protocol_class
 from eko_digilocker_sandbox.drift import DriftChecker, Finding, operation_for
@@ -66,6 +67,7 @@ HOP_BY_HOP = frozenset(
         "expect",  # the proxy has the whole body before it forwards it
     }
 )
+T = TypeVar("T")
 OUTSIDE_SPEC = "-"  # the operationId printed for a request that is no operation of the spec
 
 
@@ -177,26 +179,16 @@ class RecorderApp:
             return
 
         op = operation_for(method, scope["path"])
-        findings: list[Finding] = []
-        params: dict[str, Any] = {}
         lowered = {name.lower(): value for name, value in headers}
-        if op is not None:
-            query: dict[str, str] = {}
-            for name, value in parse_qsl(query_string.decode("utf-8", "replace"), True):
-                query.setdefault(name, value)  # the first of repeated names, as the sandbox
-            findings, params = self.checker.request(op, lowered, query, body)
+        findings, params = self._check_request(op, lowered, query_string, body)
         proxy_answer = False
         try:
             status, answer_headers, answer = await self._forward(method, url, headers, body)
             if op is not None:
-                findings += self.checker.answer(
-                    op,
-                    params,
-                    lowered.get("developer_key", ""),
-                    status,
-                    Message(answer_headers, answer).content_type(),
-                    answer,
-                )
+                content_type = Message(answer_headers, answer).content_type()
+                developer_key = lowered.get("developer_key", "")
+                args = (op, params, developer_key, status, content_type, answer)
+                findings += self._checked(op, [], self.checker.answer, *args)
         except _Failed as failed:
             proxy_answer = True
             status, answer = failed.http_status, _envelope(failed.http_status, failed.why)
@@ -220,6 +212,28 @@ class RecorderApp:
                 proxy_answer=proxy_answer,
             )
         )
+
+    def _check_request(
+        self, op: Operation | None, headers: dict[str, str], query_string: bytes, body: bytes
+    ) -> tuple[list[Finding], dict[str, Any]]:
+        if op is None:
+            return [], {}
+        query: dict[str, str] = {}
+        for name, value in parse_qsl(query_string.decode("utf-8", "replace"), True):
+            query.setdefault(name, value)  # the first of repeated names, as the sandbox
+        unchecked: tuple[list[Finding], dict[str, Any]] = ([], {})
+        check = self.checker.request
+        return self._checked(op, unchecked, check, op, headers, query, body)
+
+    def _checked(self, op: Operation, unchecked: T, check: Callable[..., T], *args: Any) -> T:
+        """What `check(*args)` returns; a bug in a check is one line on stderr, and the
+        exchange goes on as `unchecked` rather than failing."""
+        try:
+            return check(*args)
+        except Exception as exc:
+            name = op.operation_id
+            self.report(f"proxy: internal error checking {name}, please report it: {exc!r:.200}")
+            return unchecked
 
     def _record(self, exchange: Exchange) -> None:
         if self.har is None or self._recording_stopped:
@@ -263,7 +277,9 @@ class RecorderApp:
             raise _Failed(504, f"upstream did not answer within {timeout:g} s") from None
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _Failed(502, f"upstream unreachable ({type(exc).__name__}: {exc})") from None
-        kept = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in HOP_BY_HOP]
+        # latin-1 both ways: every header byte is forwarded as it came
+        raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+        kept = [(k, v) for k, v in raw if k.lower() not in HOP_BY_HOP]
         return response.status_code, kept, b"".join(chunks)
 
     @staticmethod

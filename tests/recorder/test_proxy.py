@@ -12,13 +12,14 @@ from typing import Any
 import httpx
 
 from eko_digilocker import EkoClient
-from eko_digilocker.spec import example
+from eko_digilocker.spec import example, operations
 from eko_digilocker_sandbox import (
     UAT_ACCESS_KEY,
     UAT_DEVELOPER_KEY,
     UAT_TEST_ACCOUNT,
     SandboxControl,
 )
+from eko_digilocker_sandbox.recorder import ProxySettings, RecorderApp
 from tests.recorder.helpers import Scripted, cli_process, proxy, scripted_upstream
 from tests.sandbox.helpers import (
     CREATE,
@@ -335,3 +336,16 @@ def test_recording_stops_at_max_entries(tmp_path: Path) -> None:
         stderr = rec.stop()
     assert len(json.loads(har.read_text())["log"]["entries"]) == 1
     assert stderr.splitlines() == ["proxy: --max-entries 1 reached; no longer recording"]
+
+
+def test_a_bug_in_a_check_is_one_line_and_the_exchange_goes_on() -> None:
+    reported: list[str] = []
+    app = RecorderApp(ProxySettings("http://127.0.0.1:1"), reported.append)
+
+    def broken(*args: Any) -> list[str]:
+        raise KeyError("data")
+
+    assert app._checked(operations()[CREATE_ID], [], broken) == []
+    assert reported == [
+        "proxy: internal error checking createDigilockerUrl, please report it: KeyError('data')"
+    ]
