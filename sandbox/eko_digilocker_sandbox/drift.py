@@ -47,7 +47,8 @@ STATE_MOVES: dict[SessionState, frozenset[SessionState]] = {
     SessionState.CONSENT_DENIED: frozenset({SessionState.CONSENT_DENIED, SessionState.EXPIRED}),
     SessionState.EXPIRED: frozenset({SessionState.EXPIRED}),
 }
-#: `response_status_id` values of a success (FACTS: -1 GET/non-transactional, 0 POST).
+#: `response_status_id` values of a success (legacy README section 4: -1 for a GET or
+#: non-transactional call, 0 for a POST or transactional one).
 SUCCESS_STATUS_IDS = frozenset({-1, 0})
 _JSON_TYPE = "application/json"
 _MAX_WHY = 300

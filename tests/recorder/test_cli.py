@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.recorder.helpers import run_cli
@@ -38,7 +36,7 @@ def test_the_main_help_lists_the_proxy() -> None:
     assert "proxy" in result.stdout
 
 
-def test_the_proxy_help_names_its_limits(tmp_path: Path) -> None:
+def test_the_proxy_help_names_its_limits() -> None:
     result = run_cli("proxy", "--help")
     assert result.returncode == 0
     for option in ("--max-body-bytes", "--max-answer-bytes", "--upstream-timeout", "--max-entries"):
