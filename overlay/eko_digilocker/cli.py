@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    target = argparse.ArgumentParser(add_help=False)
+    target = _Parser(add_help=False)
     target.add_argument("--base-url", help="API base URL with its scheme, e.g. the sandbox's")
     target.add_argument(
         "--environment",
@@ -75,12 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument(
         "--client-ref-id", help="your unique id for this call (<= 20 chars; default: generated)"
     )
-    sending = argparse.ArgumentParser(add_help=False)
+    sending = _Parser(add_help=False)
     sending.add_argument(
         "--timeout", type=float, help="seconds for the whole call, retries included"
     )
     sending.add_argument("--max-retries", type=int, help="retries on safe failures")
-    documents = argparse.ArgumentParser(add_help=False)
+    documents = _Parser(add_help=False)
     documents.add_argument(
         "--document-type",
         "--document",
@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="documents",
         help="document type, e.g. AADHAAR (repeatable)",
     )
-    reference = argparse.ArgumentParser(add_help=False)
+    reference = _Parser(add_help=False)
     reference.add_argument(
         "--reference-id",
         required=True,
@@ -96,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the reference_id create-url returned",
     )
 
-    def command(name: str, help: str, *parents: argparse.ArgumentParser) -> Any:
+    def command(name: str, help: str, *parents: _Parser) -> Any:
         return commands.add_parser(name, parents=list(parents), help=help, epilog=CREDENTIALS_HELP)
 
     create = command("create-url", "create a DigiLocker URL", target, sending, documents)

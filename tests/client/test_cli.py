@@ -297,7 +297,7 @@ def test_bad_arguments_are_one_line_with_a_hint_to_help(
     assert line.endswith(f"(see {prog} --help)")
 
 
-@pytest.mark.parametrize("reference_id", ["-5", "0", "-0", "1.5", "١"])
+@pytest.mark.parametrize("reference_id", ["-5", "0", "-0", "1.5", "\u0661"])
 def test_a_reference_id_below_1_or_not_digits_is_said_plainly(
     reference_id: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -363,7 +363,7 @@ HOSTILE_MESSAGE = "bad\x1b[2J\x1b]0;pwned\x07\r\neko-digilocker: all good\x9b31m
 class _HostileEko(BaseHTTPRequestHandler):
     """Answers every call with an Eko envelope whose texts hold terminal controls."""
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         envelope = {
             "status": 461,
             "message": HOSTILE_MESSAGE,
