@@ -1,4 +1,5 @@
-"""The test-control surface under `/_sandbox/`: off the spec, unsigned, loopback clients only.
+"""The test-control surface under `/_sandbox/`: off the spec, unsigned, loopback clients only,
+addressed by a loopback name (`Host`) and not sent for another site's page.
 
 GET    /_sandbox/state                        counters, session count, fault settings, profile
 GET    /_sandbox/sessions?limit=N&cursor=C    {"sessions": [...], "next_cursor": "..." | null}
@@ -66,6 +67,24 @@ def _is_loopback(request: Request) -> bool:
     return is_loopback(request.client.host if request.client else "")
 
 
+#: A Host header: a bracketed IPv6 address or a name, and an optional port.
+_HOST_HEADER = re.compile(
+    r"(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[^\[\]:@/\\]+))(?::[0-9]{1,5})?"
+)
+
+
+def is_loopback_host(host_header: str, public_host: str | None = None) -> bool:
+    """Whether a request's `Host` names the sandbox by a loopback name: `localhost`,
+    127.0.0.0/8, `[::1]` (any port), or the host of `--public-base-url`. A DNS-rebinding
+    page (`evil.example` re-resolved to 127.0.0.1) is a loopback peer and its own origin,
+    so only the name it uses tells it apart."""
+    match = _HOST_HEADER.fullmatch(host_header)
+    if match is None:
+        return False
+    host = (match["ipv6"] or match["name"]).lower()
+    return host == "localhost" or host == public_host or is_loopback(host)
+
+
 def _from_another_site(request: Request) -> bool:
     """A browser request made by another site's page: a form or fetch that a web page
     aims at localhost. A loopback peer, but not the developer: a cross-site form POST
@@ -81,10 +100,17 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def _loopback_only(endpoint: Endpoint) -> Endpoint:
+def _loopback_only(endpoint: Endpoint, public_host: str | None) -> Endpoint:
     async def guarded(request: Request) -> Response:
         if not _is_loopback(request):
             return _error(403, "the sandbox control surface answers loopback clients only")
+        host = request.headers.get("host", "")
+        if not is_loopback_host(host, public_host):
+            return _error(
+                403,
+                f"the sandbox control surface answers only requests addressed to localhost, "
+                f"a loopback address or the --public-base-url host, not Host {host[:80]!r}",
+            )
         if _from_another_site(request):
             return _error(
                 403, "the sandbox control surface refuses requests from other sites' pages"
@@ -168,6 +194,9 @@ class BareEndpoint:
 
 
 def control_routes(state: SandboxState) -> list[Route]:
+    public_base_url = state.config.public_base_url
+    public_host = urlsplit(public_base_url).hostname if public_base_url else None
+
     def state_json() -> dict[str, Any]:
         return {
             "sessions": state.store.count(),
@@ -281,7 +310,7 @@ def control_routes(state: SandboxState) -> list[Route]:
             by_path.setdefault(path, {})[method] = fn
     return [
         Route("/_sandbox/bare", BareEndpoint()),
-        *(Route(path, _ByMethod(fns)) for path, fns in by_path.items()),
+        *(Route(path, _ByMethod(fns, public_host)) for path, fns in by_path.items()),
         Route("/_sandbox/{rest:path}", _UnknownRoute()),
     ]
 
@@ -297,8 +326,10 @@ class _ByMethod:
     """One ASGI route per path (any method), so a method the path lacks gets a JSON 405
     with `Allow` instead of falling through to the catch-all 404."""
 
-    def __init__(self, endpoints: dict[str, Endpoint]) -> None:
-        self.endpoints = {method: _loopback_only(fn) for method, fn in endpoints.items()}
+    def __init__(self, endpoints: dict[str, Endpoint], public_host: str | None) -> None:
+        self.endpoints = {
+            method: _loopback_only(fn, public_host) for method, fn in endpoints.items()
+        }
         self.allow = ", ".join(sorted(endpoints))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

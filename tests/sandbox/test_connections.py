@@ -61,7 +61,7 @@ def _envelope(raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
 
 def _state(base_url: str) -> dict[str, Any]:
     raw = raw_exchange(
-        base_url, b"GET /_sandbox/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        base_url, b"GET /_sandbox/state HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     answer: dict[str, Any] = json.loads(parse_raw_response(raw)[2])
     return answer
@@ -223,7 +223,8 @@ def test_a_client_that_never_reads_its_answer_is_cut_off_after_the_send_timeout(
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a peer that won't read
         with sock:
             sock.connect(_connect(url).getpeername())
-            sock.sendall(b"GET /_sandbox/sessions?limit=1000 HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+            listing = b"GET /_sandbox/sessions?limit=1000 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            sock.sendall(listing * 3)
             time.sleep(SHORT + 1.5)
             received = 0
             sock.settimeout(10)
