@@ -39,7 +39,7 @@ from starlette.types import Receive, Scope, Send
 from eko_digilocker.spec import operations
 from eko_digilocker_sandbox import forced, jsonbody, scenarios
 from eko_digilocker_sandbox.faults import FaultSettings
-from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound
+from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound, reference_id_in
 from eko_digilocker_sandbox.state import SandboxState
 
 MAX_CONTROL_BODY = 16 * 1024
@@ -221,7 +221,8 @@ def control_routes(state: SandboxState) -> list[Route]:
         return JSONResponse({"sessions": sessions, "next_cursor": next_cursor})
 
     async def get_session(request: Request) -> Response:
-        summary = state.store.snapshot(request.path_params["reference_id"])
+        reference_id = reference_id_in(request.path_params["reference_id"])
+        summary = None if reference_id is None else state.store.snapshot(reference_id)
         if summary is None:
             return _error(404, "no such session")
         return JSONResponse(summary)
@@ -230,8 +231,11 @@ def control_routes(state: SandboxState) -> list[Route]:
         async def decide(request: Request) -> Response:
             store = state.store
             act = {"approve": store.approve, "deny": store.deny, "expire": store.expire}[action]
+            reference_id = reference_id_in(request.path_params["reference_id"])
+            if reference_id is None:
+                return _error(404, "no such session")
             try:
-                return JSONResponse(act(request.path_params["reference_id"]))
+                return JSONResponse(act(reference_id))
             except SessionNotFound:
                 return _error(404, "no such session")
             except DecisionConflict as exc:
@@ -290,10 +294,10 @@ def control_routes(state: SandboxState) -> list[Route]:
     routes = [
         ("/_sandbox/state", get_state, ["GET"]),
         ("/_sandbox/sessions", list_sessions, ["GET"]),
-        ("/_sandbox/sessions/{reference_id:int}", get_session, ["GET"]),
-        ("/_sandbox/sessions/{reference_id:int}/approve", decision("approve"), ["POST"]),
-        ("/_sandbox/sessions/{reference_id:int}/deny", decision("deny"), ["POST"]),
-        ("/_sandbox/sessions/{reference_id:int}/expire", decision("expire"), ["POST"]),
+        ("/_sandbox/sessions/{reference_id}", get_session, ["GET"]),
+        ("/_sandbox/sessions/{reference_id}/approve", decision("approve"), ["POST"]),
+        ("/_sandbox/sessions/{reference_id}/deny", decision("deny"), ["POST"]),
+        ("/_sandbox/sessions/{reference_id}/expire", decision("expire"), ["POST"]),
         ("/_sandbox/reset", reset, ["POST"]),
         ("/_sandbox/faults", get_faults, ["GET"]),
         ("/_sandbox/faults", set_faults, ["PUT", "POST"]),

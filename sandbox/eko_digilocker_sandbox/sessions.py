@@ -18,6 +18,16 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from eko_digilocker_client.models import SessionState as SessionState
 
 FIRST_REFERENCE_ID = 7_000_001
+#: More digits than any reference_id has; a longer one names no session (and int() of
+#: an unbounded digit string is slow, and refused past 4,300 digits).
+MAX_REFERENCE_ID_DIGITS = 18
+
+
+def reference_id_in(text: str) -> int | None:
+    """The reference_id a URL path segment names, or None when it can name no session."""
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_REFERENCE_ID_DIGITS):
+        return None
+    return int(text)
 
 
 class IdempotencyConflict(Exception):

@@ -3,6 +3,7 @@ one JSON parser for every body, JSON errors everywhere, IPv4-mapped loopback."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -442,3 +443,38 @@ def test_random_bytes_on_the_control_surface_are_answered_in_json(
     response = api.control(route[0], route[1], content=body)
     assert response.status_code in (200, 201, 400), response.text
     assert isinstance(response.json(), dict)
+
+
+# --- issue 19, item 19: digit strings int() refuses -------------------------------------
+
+LONG_ID = "9" * 4301
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "reference_id"),
+    [
+        ("GET", "sessions/{}", LONG_ID),
+        ("POST", "sessions/{}/approve", LONG_ID),
+        ("POST", "sessions/{}/deny", LONG_ID),
+        ("POST", "sessions/{}/expire", LONG_ID),
+        ("GET", "sessions/{}", "1" * 19),
+    ],
+    ids=["get", "approve", "deny", "expire", "19-digits"],
+)
+def test_a_reference_id_too_long_to_be_one_is_no_such_session(
+    api: Api, method: str, path: str, reference_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = api.control(method, path.format(reference_id))
+    assert (answer.status_code, answer.json()) == (404, {"error": "no such session"})
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # `api` asserts afterwards that the sandbox counted no internal error
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_consent_link_with_a_reference_id_too_long_to_be_one_is_unknown(
+    api: Api, method: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = api.http.request(method, f"/consent/{LONG_ID}", params={"token": "t"})
+    assert answer.status_code == 404
+    assert "This consent link is unknown." in answer.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
