@@ -85,8 +85,18 @@ def append_query(url: str, params: dict[str, str]) -> str:
 #: Bytes one session costs beyond its variable-length fields: the Session object, its
 #: dict entries, token, floats and deque slot. tracemalloc measured 1,507 bytes for a
 #: whole approved session with short fields (estimate below: 1,678) and 9,484 with a
-#: 2 KB redirect_url (estimate: 9,630): the estimate errs high.
+#: 2 KB redirect_url (estimate: 9,630), 2,758 with 4-byte characters filling every text
+#: field (estimate: 3,172): the estimate errs high (tests/sandbox/test_store_limits.py).
 SESSION_OVERHEAD_BYTES = 1000
+
+
+def text_bytes(text: str) -> int:
+    """Bytes CPython holds for `text`'s characters: 1, 2 or 4 each, by the widest one,
+    and for non-ASCII text also the UTF-8 copy it may cache (at most 4 a character)."""
+    if text.isascii():
+        return len(text)
+    widest = ord(max(text))
+    return len(text) * ((1 if widest < 0x100 else 2 if widest < 0x10000 else 4) + 4)
 
 
 def session_cost(session: Session) -> int:
@@ -95,12 +105,12 @@ def session_cost(session: Session) -> int:
     `redirect_url` counts twice: `redirect_location` repeats it once a decision is made;
     the fingerprint (the canonical body) and the rendered answer repeat it once more each."""
     text = (
-        len(session.fingerprint)
-        + len(session.client_ref_id or "")
-        + len(session.initiator_id)
-        + len(session.user_code)
-        + 2 * len(session.redirect_url)
-        + sum(len(doc) + 60 for doc in session.document_requested)
+        text_bytes(session.fingerprint)
+        + text_bytes(session.client_ref_id or "")
+        + text_bytes(session.initiator_id)
+        + text_bytes(session.user_code)
+        + 2 * text_bytes(session.redirect_url)
+        + sum(text_bytes(doc) + 60 for doc in session.document_requested)
     )
     return SESSION_OVERHEAD_BYTES + text + len(session.answer)
 
