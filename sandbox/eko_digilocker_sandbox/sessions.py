@@ -115,6 +115,12 @@ def session_cost(session: Session) -> int:
     return SESSION_OVERHEAD_BYTES + text + len(session.answer)
 
 
+def _size(count: int) -> str:
+    """`count` bytes for a person: `1.0 MiB`, `0.5 MiB`, `12 KiB`."""
+    mib = count / (1024 * 1024)
+    return f"{mib:.1f} MiB" if mib >= 0.1 else f"{count / 1024:.0f} KiB"
+
+
 class StoreFull(Exception):
     """No room for a new session, and no session whose consent window is over to forget."""
 
@@ -215,8 +221,8 @@ class SessionStore:
     def _full_message(self) -> str:
         return (
             f"The sandbox's session store is full ({len(self._in_order)} sessions, about "
-            f"{self._bytes // (1024 * 1024)} MiB; limits {self._max} sessions, "
-            f"{self._max_bytes // (1024 * 1024)} MiB) and every session is still inside "
+            f"{_size(self._bytes)}; limits {self._max} sessions, "
+            f"{_size(self._max_bytes)}) and every session is still inside "
             f"its {self._ttl:g} s consent window. Retry later, reset the sandbox, or start "
             "it with a larger --max-sessions / --max-store-mb."
         )

@@ -132,6 +132,8 @@ def test_the_store_is_bounded_in_bytes(clock: FakeClock) -> None:
         assert state["sessions"] == created
         assert state["session_store_bytes"] <= 1024 * 1024
         assert created > 100  # a MiB holds over a hundred sessions with 2 KB URLs
+        message = _full_message(api, client_ref_id="B-FULL", redirect_url=long_url)
+        assert f"({created} sessions, about 1.0 MiB; limits 100000 sessions, 1.0 MiB)" in message
 
 
 def test_create_stays_o1_at_the_cap_and_after_many_forgotten_sessions() -> None:
