@@ -9,12 +9,15 @@ POST   /_sandbox/reset                        forget sessions and forced scenari
                                               the run's faults and profile
 GET    /_sandbox/faults                       fault settings
 PUT    /_sandbox/faults                       change some settings: {"drop_probability": 0.2}
-DELETE /_sandbox/faults                       switch every fault off
+DELETE /_sandbox/faults                       switch every fault off, scheduled failures too
 GET    /_sandbox/profile                      {"profile": "eps" | "legacy"}
 PUT    /_sandbox/profile                      {"profile": "legacy"}
 POST   /_sandbox/scenarios                    queue a forced answer: {"scenario": 463, ...}
 GET    /_sandbox/scenarios                    the queued forced scenarios
 DELETE /_sandbox/scenarios                    clear them
+POST   /_sandbox/fail-next                    the next N matching API requests fail:
+                                              {"count": 2, "http_status": 503, "operation": ...}
+GET    /_sandbox/fail-next                    the scheduled failures still due
 GET    /_sandbox/bare                         a constant body (the benchmark's baseline)
 
 Every field: sandbox/README.md and openapi/sandbox-control.yaml. Every JSON body goes
@@ -38,7 +41,7 @@ from starlette.types import Receive, Scope, Send
 
 from eko_digilocker.spec import operations
 from eko_digilocker_sandbox import forced, jsonbody, scenarios
-from eko_digilocker_sandbox.faults import FaultSettings
+from eko_digilocker_sandbox.faults import DEFAULT_FAIL_STATUS, FaultSettings
 from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound, reference_id_in
 from eko_digilocker_sandbox.state import SandboxState
 
@@ -176,6 +179,22 @@ def _forced_entry(body: dict[str, Any]) -> tuple[int, str | None, str | None, in
     return code, operation, client_ref_id, times
 
 
+def _scheduled_failure(body: dict[str, Any]) -> tuple[int, int, str | None]:
+    """(count, http_status, operation) of a POST /_sandbox/fail-next body, checked
+    against the control document's schema; ValueError saying what is wrong."""
+    from eko_digilocker_sandbox.control_client import control_operations
+
+    schema = control_operations()["failNext"].body
+    assert schema is not None
+    errors = schema.errors(body)
+    if errors:
+        raise ValueError("; ".join(map(str, errors))[:500])
+    operation = body.get("operation")
+    if operation is not None and operation not in operations():
+        raise ValueError(f"operation must be one of {', '.join(sorted(operations()))}")
+    return body["count"], body.get("http_status", DEFAULT_FAIL_STATUS), operation
+
+
 class BareEndpoint:
     """A constant JSON answer on the same server stack: what the benchmark compares with."""
 
@@ -262,7 +281,18 @@ def control_routes(state: SandboxState) -> list[Route]:
 
     async def clear_faults(request: Request) -> Response:
         state.faults.configure(FaultSettings())
+        state.faults.scheduled.clear()
         return JSONResponse(state.faults.settings.to_json())
+
+    async def fail_next(request: Request) -> Response:
+        try:
+            entry = state.faults.scheduled.add(*_scheduled_failure(await _json_object(request)))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return JSONResponse(entry.to_json(), status_code=201)
+
+    async def scheduled_failures(request: Request) -> Response:
+        return JSONResponse({"failures": state.faults.scheduled.entries()})
 
     async def get_profile(request: Request) -> Response:
         return JSONResponse({"profile": state.profile})
@@ -302,6 +332,8 @@ def control_routes(state: SandboxState) -> list[Route]:
         ("/_sandbox/faults", get_faults, ["GET"]),
         ("/_sandbox/faults", set_faults, ["PUT", "POST"]),
         ("/_sandbox/faults", clear_faults, ["DELETE"]),
+        ("/_sandbox/fail-next", fail_next, ["POST"]),
+        ("/_sandbox/fail-next", scheduled_failures, ["GET"]),
         ("/_sandbox/profile", get_profile, ["GET"]),
         ("/_sandbox/profile", set_profile, ["PUT"]),
         ("/_sandbox/scenarios", add_scenario, ["POST"]),

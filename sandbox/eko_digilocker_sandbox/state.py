@@ -72,10 +72,11 @@ class SandboxState:
         self._profile = name
 
     def reset(self) -> None:
-        """Forget sessions and forced scenarios, zero the counters, restore the run's
-        fault settings and profile."""
+        """Forget sessions, forced scenarios and scheduled failures, zero the counters,
+        restore the run's fault settings and profile."""
         self.store.reset()
         self.faults.configure(self.config.faults)
+        self.faults.scheduled.clear()
         self.counters.reset()
         self.forced.clear()
         self._profile = self.config.profile
