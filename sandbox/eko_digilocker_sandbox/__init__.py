@@ -23,7 +23,12 @@ from eko_digilocker_sandbox.control_client import (
     SandboxState,
     ScheduledFailure,
 )
-from eko_digilocker_sandbox.customer import ConsentPageError, Customer, CustomerReturn
+from eko_digilocker_sandbox.customer import (
+    ConsentExpiredError,
+    ConsentPageError,
+    Customer,
+    CustomerReturn,
+)
 from eko_digilocker_sandbox.faults import FaultSettings
 from eko_digilocker_sandbox.server import main, running_sandbox
 
@@ -32,6 +37,7 @@ __all__ = [
     "UAT_DEVELOPER_KEY",
     "UAT_TEST_ACCOUNT",
     "AsyncSandboxControl",
+    "ConsentExpiredError",
     "ConsentPageError",
     "Customer",
     "CustomerReturn",
