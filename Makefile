@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser generate check-generated generator-matrix ts-build ts-test lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser
 
@@ -70,6 +70,12 @@ ts-build: $(NODE_INSTALLED)
 ts-test: ts-build $(INSTALLED)
 	node --test $(TS_OUT)/tests/typescript/
 
+# The answer corpus (tests/vectors/answers.json, rule: docs/answer-rule.md) read by each
+# language's client; each prints `conformance <language>: passed/total`.
+conformance: $(INSTALLED) ts-build
+	$(BIN)/python -m tests.conformance.python_runner
+	node $(TS_OUT)/tests/typescript/conformance.js
+
 unit: $(INSTALLED) browser
 	$(BIN)/pytest --junitxml=reports/junit.xml
 
@@ -87,7 +93,7 @@ fuzz: $(INSTALLED) browser
 example: $(INSTALLED)
 	cd examples/kyc_app && ../../$(BIN)/pytest --junitxml=../../reports/example-junit.xml
 
-test: check-generated lint typecheck generator-matrix ts-test unit example
+test: check-generated lint typecheck generator-matrix ts-test conformance unit example
 
 demo: $(INSTALLED)
 	$(BIN)/python examples/demo.py
