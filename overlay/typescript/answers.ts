@@ -19,8 +19,16 @@ export type AnswerBody = Pick<
 export type Answer<Body extends AnswerBody> =
   | { kind: "success"; data: NonNullable<Body["data"]>; body: Body }
   | {
+      /** the customer has not consented yet: poll again (code 327, or a PENDING state) */
+      kind: "pending";
+      code: number | null;
+      message: string;
+      state: SessionState | null;
+      body: Body;
+    }
+  | {
       kind: "business_error";
-      /** Eko's code (e.g. 301, 327, 463), or null when the answer carries none */
+      /** Eko's code (e.g. 301, 346, 463), or null when the answer carries none */
       code: number | null;
       message: string;
       /** the session's state when `data` reports one (PENDING, EXPIRED...) */
@@ -28,6 +36,7 @@ export type Answer<Body extends AnswerBody> =
       body: Body;
     }
   | {
+      /** code 461 or `invalid_params`: the request itself was refused */
       kind: "validation_error";
       code: number | null;
       message: string;
@@ -66,6 +75,17 @@ export function errorCode(body: AnswerBody): number | null {
 const STATE_FIELDS = ["status", "session_status"] as const satisfies ReadonlyArray<
   keyof components["schemas"]["VerificationStatusPayload"]
 >;
+
+/** The kind of answer each of Eko's codes makes (the Python client's ERROR_CODES; the
+ * answer corpus holds every code in both placements). */
+const CODE_KINDS = new Map<number, "pending" | "validation_error" | "business_error">([
+  [301, "business_error"],
+  [319, "business_error"],
+  [327, "pending"],
+  [346, "business_error"],
+  [461, "validation_error"],
+  [463, "business_error"],
+]);
 
 /** What a success's `data` must carry, per operation: the fields the spec's
  * `x-eko-success-data` schema requires, with their types (tests/typescript checks this
@@ -155,10 +175,16 @@ export function readAnswer<Body extends AnswerBody>(
     }
   }
   // A non-zero status, or a success envelope saying the session is not authenticated
-  // yet (the upstream provider answers a pending session so).
+  // yet (the upstream provider answers a pending session so). By Eko's code first, then
+  // by `invalid_params`, then by a PENDING state (docs/answer-rule.md).
   const code = errorCode(answer);
-  if (isObject(answer.invalid_params)) {
-    return { kind: "validation_error", code, message, invalidParams: answer.invalid_params, body: answer };
+  const meaning = code === null ? undefined : CODE_KINDS.get(code);
+  const invalidParams = isObject(answer.invalid_params) ? answer.invalid_params : undefined;
+  if (meaning === "pending" || (meaning === undefined && invalidParams === undefined && state === "PENDING")) {
+    return { kind: "pending", code, message, state, body: answer };
+  }
+  if (meaning === "validation_error" || (meaning === undefined && invalidParams !== undefined)) {
+    return { kind: "validation_error", code, message, invalidParams: invalidParams ?? {}, body: answer };
   }
   return { kind: "business_error", code, message, state, body: answer };
 }
