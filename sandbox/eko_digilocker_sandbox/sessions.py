@@ -28,6 +28,8 @@ def reference_id_in(text: str) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= MAX_REFERENCE_ID_DIGITS):
         return None
     return int(text)
+# The largest first id: JSON numbers past 2^53 lose precision in JavaScript clients.
+MAX_FIRST_REFERENCE_ID = 2**53 - 2**32
 
 
 class IdempotencyConflict(Exception):
@@ -147,6 +149,7 @@ class SessionStore:
         max_sessions: int,
         max_bytes: int,
         reserved_ids: frozenset[int] = frozenset(),
+        first_reference_id: int = FIRST_REFERENCE_ID,
     ) -> None:
         self._lock = threading.Lock()
         self._reserved = reserved_ids
@@ -155,7 +158,7 @@ class SessionStore:
         self._clock = clock
         self._max = max_sessions
         self._max_bytes = max_bytes
-        self._next_id = FIRST_REFERENCE_ID
+        self._next_id = first_reference_id
         self._in_order: deque[Session] = deque()
         self._bytes = 0
         self._by_reference: dict[int, Session] = {}
