@@ -1,0 +1,52 @@
+"""schemathesis's stateful phase: sequences of calls that follow the spec's links (Create's
+answer -> the status and document calls, with its `reference_id`), every check on every
+answer. The links each sequence followed are counted for the coverage report.
+
+Target: `contract_target` (conftest.py), the embedded sandbox per profile or the server
+named by EKO_CONTRACT_BASE_URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import schemathesis
+from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
+
+import tests.contract.hooks  # noqa: F401 -- registers the signer, the Eko checks and hooks
+from tests.contract import coverage
+
+SPEC = Path(__file__).resolve().parents[2] / "openapi" / "eko-digilocker.yaml"
+
+# Scenarios and steps per scenario: each scenario starts with a Create, so a handful of
+# steps is enough to follow both links; more only repeats them.
+SCENARIOS = 15
+STEPS = 6
+
+
+def test_stateful(contract_target: tuple[str, str]) -> None:
+    _, base_url = contract_target
+    loaded = schemathesis.openapi.from_path(SPEC)
+    loaded.config.update(base_url=base_url)
+    loaded.config.generation.update(deterministic=hypothesis.settings.default.derandomize)
+    machine = loaded.as_state_machine()
+
+    class LinkCountingMachine(machine):  # type: ignore[misc, valid-type]
+        def step(self, input: StepInput) -> StepOutput:
+            output = super().step(input)
+            transition = input.transition
+            if transition is not None and input.is_applied:
+                # "<source> -> [<status>] <link name> -> <target>"
+                _, followed, _ = transition.id.split(" -> ")
+                coverage.record_link(followed.split("] ", 1)[1], base_url)
+            return output
+
+    LinkCountingMachine.run(
+        settings=hypothesis.settings(
+            hypothesis.settings.default,
+            max_examples=SCENARIOS,
+            stateful_step_count=STEPS,
+        )
+    )
