@@ -26,7 +26,6 @@ from typing import Any
 
 from eko_digilocker.responses import error_code
 from eko_digilocker.spec import example_values, load_spec, resolve
-from eko_digilocker_sandbox.config import PROFILES
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 EXTERNAL = "external"  # the profile of a target that is not the embedded sandbox

@@ -9,7 +9,6 @@ named by EKO_CONTRACT_BASE_URL.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import hypothesis
 import schemathesis
