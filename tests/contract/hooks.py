@@ -72,15 +72,20 @@ class SendTimeSigner(requests.auth.AuthBase):
         return "SendTimeSigner(access_key='***')"
 
 
-def signer_from_env() -> SendTimeSigner:
-    """The public UAT pair (which the embedded sandbox knows) unless EKO_CONTRACT_BASE_URL
-    names another server, whose keys come from EKO_DEVELOPER_KEY / EKO_ACCESS_KEY."""
+def credentials_from_env() -> tuple[str, str]:
+    """(developer_key, access_key): the public UAT pair (which the embedded sandbox
+    knows) unless EKO_CONTRACT_BASE_URL names another server, whose keys come from
+    EKO_DEVELOPER_KEY / EKO_ACCESS_KEY."""
     external = bool(os.environ.get("EKO_CONTRACT_BASE_URL"))
     developer_key = (external and os.environ.get("EKO_DEVELOPER_KEY")) or UAT_DEVELOPER_KEY
     access_key = (external and os.environ.get("EKO_ACCESS_KEY")) or UAT_ACCESS_KEY
     if os.environ.get("EKO_CONTRACT_BREAK_SIGNER") == "1":
         access_key = "not-" + access_key
-    return SendTimeSigner(developer_key, access_key)
+    return developer_key, access_key
+
+
+# Read at import: the test session's autouse fixture hides EKO_* keys from each test.
+CREDENTIALS = credentials_from_env()
 
 
 def _envelope(response: Any) -> dict[str, Any] | None:
@@ -194,4 +199,4 @@ def after_call(context: Any, case: Any, response: Any) -> None:
     )
 
 
-schemathesis.auth.set_from_requests(signer_from_env())
+schemathesis.auth.set_from_requests(SendTimeSigner(*CREDENTIALS))
