@@ -19,6 +19,15 @@ from tests.contract import coverage
 
 EXTERNAL_URL = os.environ.get("EKO_CONTRACT_BASE_URL")
 COVERAGE_FILE = os.environ.get("EKO_CONTRACT_COVERAGE")
+# A smaller example budget for schemathesis's generated phases and the stateful phase
+# (the teeth test runs the suite against many variants at once); unset: the defaults.
+MAX_EXAMPLES = int(os.environ.get("EKO_CONTRACT_MAX_EXAMPLES") or 0) or None
+# schemathesis's generated phases to run (e.g. "examples,fuzzing"); unset: test_schemathesis
+# chooses per profile.
+PHASES = [p for p in os.environ.get("EKO_CONTRACT_PHASES", "").split(",") if p] or None
+# Where schemathesis writes its JUnit report, instead of schemathesis.toml's (runs in
+# parallel must not write one file).
+REPORT_DIR = os.environ.get("EKO_CONTRACT_REPORT_DIR")
 
 
 @pytest.fixture(params=[coverage.EXTERNAL] if EXTERNAL_URL else list(PROFILES))

@@ -15,9 +15,11 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis.config import ReportFormat
 
 import tests.contract.hooks  # noqa: F401 -- registers the signer and the Eko checks
 from eko_digilocker_sandbox.config import DEFAULT_PROFILE, PROFILES
+from tests.contract.conftest import MAX_EXAMPLES, PHASES, REPORT_DIR
 from tests.contract.coverage import EXTERNAL
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "eko-digilocker.yaml"
@@ -40,11 +42,16 @@ def api_schema(contract_target: tuple[str, str]) -> Any:
         httpx.post(f"{contract_url}/_sandbox/reset", timeout=10).raise_for_status()
     loaded = schemathesis.openapi.from_path(SPEC)
     loaded.config.update(base_url=contract_url)
-    phases = PROFILE_PHASES.get(profile)
+    phases = PHASES or PROFILE_PHASES.get(profile)
     if phases is not None:
         loaded.config.phases.update(phases=phases)
+    if REPORT_DIR:
+        junit = str(Path(REPORT_DIR) / "schemathesis-junit.xml")
+        loaded.config.reports.update(formats=[ReportFormat.JUNIT], junit_path=junit)
     # Follow the Hypothesis profile (conftest.py): derandomized in CI, random for `make fuzz`.
-    loaded.config.generation.update(deterministic=hypothesis.settings.default.derandomize)
+    loaded.config.generation.update(
+        deterministic=hypothesis.settings.default.derandomize, max_examples=MAX_EXAMPLES
+    )
     return loaded
 
 

@@ -16,6 +16,7 @@ from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 import tests.contract.hooks  # noqa: F401 -- registers the signer, the Eko checks and hooks
 from tests.contract import coverage
+from tests.contract.conftest import MAX_EXAMPLES
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "eko-digilocker.yaml"
 
@@ -45,7 +46,7 @@ def test_stateful(contract_target: tuple[str, str]) -> None:
     LinkCountingMachine.run(
         settings=hypothesis.settings(
             hypothesis.settings.default,
-            max_examples=SCENARIOS,
+            max_examples=MAX_EXAMPLES or SCENARIOS,
             stateful_step_count=STEPS,
         )
     )
