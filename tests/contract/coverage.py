@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from eko_digilocker.responses import error_code
-from eko_digilocker.spec import example_values, load_spec, resolve
+from eko_digilocker.spec import HTTP_METHODS, example_values, load_spec, resolve
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 EXTERNAL = "external"  # the profile of a target that is not the embedded sandbox
 
 STATUS = "getDigilockerVerificationStatus"

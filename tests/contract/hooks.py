@@ -33,7 +33,7 @@ from eko_digilocker.signing import (
     TIMESTAMP_HEADER,
     now_ms,
 )
-from eko_digilocker.spec import operation, resolve
+from eko_digilocker.spec import HTTP_METHODS, operation, resolve
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
 from tests.contract import coverage
 
@@ -146,7 +146,6 @@ def eko_success_carries_its_data(ctx: Any, response: Any, case: Any) -> bool | N
 
 
 BODY_FIELDS = "x-eko-body-fields"
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 
 
 def _links(raw_schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -23,19 +23,14 @@ from eko_digilocker.responses import error_code, session_state
 from eko_digilocker.signing import DEVELOPER_KEY_HEADER, SECRET_KEY_HEADER, TIMESTAMP_HEADER
 from eko_digilocker.spec import example, operation
 from eko_digilocker_client.models import SessionState
+from eko_digilocker_sandbox.answers import PENDING_ID as PENDING_CODE
+from eko_digilocker_sandbox.answers import STATUS_CALL_NOT_SUCCESS
 from tests.contract import coverage
 from tests.contract.hooks import CREDENTIALS, FILTERED
 
 CREATE = "createDigilockerUrl"
 STATUS = "getDigilockerVerificationStatus"
 DOCUMENT = "getDigilockerDocument"
-PATHS = {
-    CREATE: "/tools/kyc/digilocker",
-    STATUS: "/tools/kyc/digilocker/status",
-    DOCUMENT: "/tools/kyc/digilocker/document",
-}
-PENDING_CODE = 327
-STATUS_CALL_NOT_SUCCESS = -1  # eps.eko.in: pending (or unknown) on the status call
 STALE_MS = 60 * 60 * 1000  # an hour old: outside any tolerance a server could claim
 TIMEOUT = 10.0
 
@@ -143,7 +138,7 @@ class JourneyClient:
         sent_headers = {"content-type": "application/json", **(headers or {})}
         response = self._http.request(
             method,
-            PATHS[operation_id],
+            op.path,
             params=query,
             json=json_body if content is None else None,
             content=content,

@@ -21,21 +21,20 @@ from urllib.parse import urlsplit
 import httpx
 
 from eko_digilocker import sign_secret_key
-from eko_digilocker.responses import error_code
 from eko_digilocker.signing import (
     DEVELOPER_KEY_HEADER,
     SECRET_KEY_HEADER,
     TIMESTAMP_HEADER,
     now_ms,
 )
-from eko_digilocker.spec import example
+from eko_digilocker.spec import example, operation
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
+from tests.contract.journeys import CREATE, DOCUMENT, STATUS, is_pending
 
-CREATE_PATH = "/tools/kyc/digilocker"
-STATUS_PATH = "/tools/kyc/digilocker/status"
-DOCUMENT_PATH = "/tools/kyc/digilocker/document"
+CREATE_PATH = operation(CREATE).path
+STATUS_PATH = operation(STATUS).path
+DOCUMENT_PATH = operation(DOCUMENT).path
 API_PATHS = (CREATE_PATH, STATUS_PATH, DOCUMENT_PATH)
-PENDING_CODE = 327
 HOP_HEADERS = {"connection", "content-length", "transfer-encoding", "keep-alive", "host"}
 
 
@@ -53,18 +52,6 @@ class Exchange:
 
 
 Mutation = Callable[[Exchange], None]
-
-
-def _is_pending(answer: Any) -> bool:
-    if not isinstance(answer, dict):
-        return False
-    data = answer.get("data")
-    state = data.get("session_status") if isinstance(data, dict) else None
-    return (
-        error_code(answer) == PENDING_CODE
-        or state == "PENDING"
-        or (answer.get("status") == 1 and answer.get("response_status_id") == -1)
-    )
 
 
 # --- broken ------------------------------------------------------------------------
@@ -104,14 +91,14 @@ def answers_html(exchange: Exchange) -> None:
 
 def authenticated_before_consent(exchange: Exchange) -> None:
     """A pending status answer becomes the spec's own authenticated example."""
-    if exchange.path == STATUS_PATH and _is_pending(exchange.answer):
-        exchange.answer = example("getDigilockerVerificationStatus", "authenticated", status="200")
+    if exchange.path == STATUS_PATH and is_pending(STATUS, exchange.answer):
+        exchange.answer = example(STATUS, "authenticated", status="200")
 
 
 def documents_before_consent(exchange: Exchange) -> None:
     """A pending document answer becomes the spec's own success example."""
-    if exchange.path == DOCUMENT_PATH and _is_pending(exchange.answer):
-        exchange.answer = example("getDigilockerDocument", "success", status="200")
+    if exchange.path == DOCUMENT_PATH and is_pending(DOCUMENT, exchange.answer):
+        exchange.answer = example(DOCUMENT, "success", status="200")
 
 
 def forgets_client_ref_id(exchange: Exchange) -> None:
