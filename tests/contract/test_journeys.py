@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from eko_digilocker_sandbox import SandboxControl
@@ -63,7 +64,7 @@ def control(contract_target: tuple[str, str]) -> Iterator[SandboxControl]:
     with SandboxControl(base_url) as surface:
         try:
             surface.state()
-        except (OSError, SandboxControlError, SandboxControlResponseError) as absent:
+        except (httpx.HTTPError, SandboxControlError, SandboxControlResponseError) as absent:
             pytest.skip(f"no sandbox control surface at {base_url}: {absent}")
         yield surface
 

@@ -2,7 +2,7 @@
 
 Each variant changes what one kind of server bug would change, on the three API paths
 only (the control surface passes through untouched, so the journey properties can still
-approve, deny and expire). The contract suite must fail against every broken variant and
+approve, deny and expire; one harmless variant hides it, as Eko's own server would). The contract suite must fail against every broken variant and
 pass against every harmless one (test_suite_catches_broken_servers.py).
 """
 
@@ -126,6 +126,14 @@ def reorders_keys(exchange: Exchange) -> None:
         exchange.answer = _reversed(exchange.answer)
 
 
+def hides_the_control_surface(exchange: Exchange) -> None:
+    """A server like Eko's own: `/_sandbox/` is an unknown URL. The properties that need
+    a customer are skipped; all others still run."""
+    if exchange.path.startswith("/_sandbox/"):
+        exchange.status = 404
+        exchange.answer = {"status": 404, "message": "Not found", "response_status_id": 1}
+
+
 def _reversed(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _reversed(value[key]) for key in reversed(list(value))}
@@ -154,6 +162,7 @@ HARMLESS: dict[str, Mutation] = {
     "passes through": passes_through,
     "adds unknown fields": adds_unknown_fields,
     "reorders keys": reorders_keys,
+    "hides the control surface": hides_the_control_surface,
 }
 REQUEST_SIDE = {stops_checking_signatures, forgets_client_ref_id}
 
