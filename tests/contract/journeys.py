@@ -9,7 +9,6 @@ filtered: the signing headers and any header or JSON field whose name holds "key
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,12 @@ import httpx
 
 from eko_digilocker import sign_secret_key
 from eko_digilocker.responses import error_code, session_state
-from eko_digilocker.signing import DEVELOPER_KEY_HEADER, SECRET_KEY_HEADER, TIMESTAMP_HEADER
+from eko_digilocker.signing import (
+    DEVELOPER_KEY_HEADER,
+    SECRET_KEY_HEADER,
+    TIMESTAMP_HEADER,
+    now_ms,
+)
 from eko_digilocker.spec import example, operation
 from eko_digilocker_client.models import SessionState
 from eko_digilocker_sandbox.answers import PENDING_ID as PENDING_CODE
@@ -112,7 +116,7 @@ class JourneyClient:
     # --- signing ------------------------------------------------------------------
 
     def signed_headers(self, *, age_ms: int = 0, access_key: str | None = None) -> dict[str, str]:
-        timestamp = str(int(time.time() * 1000) - age_ms)
+        timestamp = str(now_ms() - age_ms)
         return {
             DEVELOPER_KEY_HEADER: self._developer_key,
             TIMESTAMP_HEADER: timestamp,
