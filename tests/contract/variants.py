@@ -1,9 +1,10 @@
 """Broken and harmless variants of the sandbox: a mutating proxy in front of a real one.
 
 Each variant changes what one kind of server bug would change, on the three API paths
-only (the control surface passes through untouched, so the journey properties can still
-approve, deny and expire; one harmless variant hides it, as Eko's own server would). The contract suite must fail against every broken variant and
-pass against every harmless one (test_suite_catches_broken_servers.py).
+only: the control surface passes through untouched, so the journey properties can still
+approve, deny and expire (one harmless variant hides it, as Eko's own server would).
+The contract suite must fail against every broken variant and pass against every
+harmless one (test_suite_has_teeth.py).
 """
 
 from __future__ import annotations
