@@ -402,9 +402,8 @@ export interface components {
             user_details?: components["schemas"]["UserDetails"];
             document_requested?: string[];
             /**
-             * @description The customer's consent per document. eps.eko.in sends objects
-             *     `{"document_type": "AADHAAR", "consent": "Y"}`; the legacy README 7.2 sends
-             *     bare strings (`["Y"]`). Items are kept as sent (`DocumentConsentItem`).
+             * @description The customer's consent per document, each item in one of the two shapes
+             *     `DocumentConsentItem` describes. Items are kept as sent.
              */
             document_consent?: components["schemas"]["DocumentConsentItem"][];
             status?: components["schemas"]["SessionState"];
@@ -435,12 +434,26 @@ export interface components {
             [key: string]: unknown;
         };
         /**
-         * @description One item of `document_consent`, kept as sent, in either documented shape: an
-         *     object `{"document_type": "AADHAAR", "consent": "Y"}` (eps.eko.in) or a bare
-         *     string `Y`/`N` (legacy README 7.2). Left untyped: a `oneOf` of the two makes
-         *     openapi-generator's typescript-fetch write TypeScript that does not compile
-         *     (TS2352), an `anyOf` makes it flatten the item into an object and lose a bare
-         *     string, and a plain-string branch makes the TypeScript and Go targets warn.
+         * @description One item of `document_consent`, in one of two documented shapes, told apart by
+         *     JSON type:
+         *
+         *     - an object (eps.eko.in): `document_type` (a string, e.g. `AADHAAR`) and
+         *       `consent` (`Y` or `N`); more fields may come and are kept;
+         *     - a string (legacy README 7.2, `document_consent: ["Y"]`): the consent alone,
+         *       `Y` (the README's only example; `N` by analogy). It names no document: the
+         *       README does not say that items follow `document_requested` in order.
+         *
+         *     Anything else is neither. The schema leaves the item untyped on purpose: no
+         *     typed form of the two decodes in every openapi-generator target (a `oneOf`
+         *     gives Kotlin one data class of the object's fields, which fails on a string,
+         *     and gives Go a dependency whose Debian copy refuses the string branch; see
+         *     "Generator limits" in docs/other-languages.md). The project's clients read
+         *     both shapes: `document_consents()` (Python), `documentConsents()` (TypeScript).
+         * @example {
+         *       "document_type": "AADHAAR",
+         *       "consent": "Y"
+         *     }
+         * @example Y
          */
         DocumentConsentItem: unknown;
         /**

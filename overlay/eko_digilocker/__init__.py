@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .client import AsyncEkoClient, EkoClient, wait_for_consent
+from .document_consent import DocumentConsent, document_consents
 from .errors import (
     EkoApiError,
     EkoAuthenticationError,
@@ -46,6 +47,7 @@ __all__ = [
     "ConsentRedirect",
     "ConsentResult",
     "ConsentState",
+    "DocumentConsent",
     "EkoApiError",
     "EkoAuth",
     "EkoAuthenticationError",
@@ -63,6 +65,7 @@ __all__ = [
     "RawResponse",
     "RetryPolicy",
     "__version__",
+    "document_consents",
     "parse_redirect",
     "sign_secret_key",
     "wait_for_consent",
