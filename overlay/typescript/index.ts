@@ -1,4 +1,5 @@
 export { createEkoClient, type EkoClient, type EkoClientOptions } from "./client.js";
+export { documentConsents, type DocumentConsent, type VerificationStatusPayload } from "./consents.js";
 export { ekoSigning, signSecretKey, type EkoKeys } from "./signing.js";
 export {
   errorCode,
