@@ -223,3 +223,16 @@ def test_schema_examples_match_their_schema(name: str, value: Any) -> None:
     )
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
     assert not errors, errors
+
+
+def test_document_consent_items_show_both_documented_shapes() -> None:
+    # Untyped on purpose (docs/other-languages.md): the shapes live in its examples, which
+    # the project's readers must accept.
+    from eko_digilocker import document_consents
+    from eko_digilocker_client.models import VerificationStatusPayload
+
+    item = SPEC["components"]["schemas"]["DocumentConsentItem"]
+    assert not {"type", "oneOf", "anyOf"} & set(item)
+    assert sorted(type(example).__name__ for example in item["examples"]) == ["dict", "str"]
+    payload = VerificationStatusPayload.from_dict({"document_consent": item["examples"]})
+    assert [c.document_type for c in document_consents(payload)] == ["AADHAAR", None]

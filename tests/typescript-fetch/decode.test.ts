@@ -97,3 +97,13 @@ test("an answer with unknown fields at every level and a reference_id past 2^31 
   assert.equal(read.data?.documents?.[0]?.address?.pincode, "1");
   assertCarries(asJson(DigilockerDocumentEnvelopeToJSON(read)), document);
 });
+
+test("document_consent keeps both item shapes in one answer: an object and a bare string", () => {
+  const answer = {
+    status: 0,
+    data: { document_consent: [{ document_type: "AADHAAR", consent: "N", at: 1 }, "Y"] },
+  };
+  const read = VerificationStatusEnvelopeFromJSON(answer);
+  assert.deepEqual(read.data?.documentConsent, answer.data.document_consent);
+  assertCarries(asJson(VerificationStatusEnvelopeToJSON(read)), answer);
+});
