@@ -1,14 +1,18 @@
 """Regenerate the clients from the spec, or check that the committed clients match it.
 
     python scripts/generate.py           rewrite generated/eko_digilocker_client (Python),
-                                         generated/typescript (TypeScript types) and the
-                                         control document's bundled JSON
+                                         generated/typescript (TypeScript types),
+                                         generated/go and generated/java (openapi-generator's
+                                         go and java native clients) and the control
+                                         document's bundled JSON
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if a committed copy differs
     --spec PATH / --target DIR           another spec or Python client folder (used by the
-                                         tests); the TypeScript folder is `typescript`
-                                         beside the Python one unless --ts-target says
-    --client python|typescript|control   only one of them (used by the tests)
+                                         tests); the TypeScript, Go and Java folders are
+                                         `typescript`, `go` and `java` beside the Python one
+                                         unless --ts-target, --go-target, --java-target say
+    --client python|typescript|go|java|control
+                                         only these (repeatable; used by the tests)
     --control-spec PATH / --control-target FILE
                                          the same for the sandbox control surface's
                                          document, bundled as JSON into the sandbox package
@@ -32,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from generator_matrix import java_problem
+from openapi_generator_clients import build_go, build_java
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
@@ -43,6 +49,7 @@ TS_FILE = "eko-digilocker.ts"
 OPENAPI_TYPESCRIPT = ROOT / "node_modules" / ".bin" / "openapi-typescript"
 CONTROL_SPEC = ROOT / "openapi" / "sandbox-control.yaml"
 CONTROL_TARGET = ROOT / "sandbox" / "eko_digilocker_sandbox" / "control-openapi.json"
+CLIENTS = ["python", "typescript", "go", "java", "control"]
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -177,28 +184,42 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
     parser.add_argument("--ts-target", type=Path)
+    parser.add_argument("--go-target", type=Path)
+    parser.add_argument("--java-target", type=Path)
     parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
     parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
     parser.add_argument(
-        "--client", choices=["python", "typescript", "control"], help="only this one"
+        "--client",
+        action="append",
+        choices=CLIENTS,
+        help="only this one (repeatable)",
     )
     args = parser.parse_args()
+    clients: list[str] = args.client or CLIENTS
     target: Path = args.target.resolve()
     ts_target: Path = (args.ts_target or target.parent / "typescript").resolve()
+    go_target: Path = (args.go_target or target.parent / "go").resolve()
+    java_target: Path = (args.java_target or target.parent / "java").resolve()
     spec: Path = args.spec.resolve()
     control_target: Path = args.control_target.resolve()
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
         built: dict[Path, Path] = {}
-        if args.client in (None, "python"):
+        if "python" in clients:
             built[target] = Path(tmp) / PACKAGE
             build(built[target], spec)
-        if args.client in (None, "typescript"):
+        if "typescript" in clients:
             built[ts_target] = Path(tmp) / "typescript"
             build_typescript(built[ts_target], spec)
-        control = (
-            control_json(args.control_spec.resolve()) if args.client in (None, "control") else None
-        )
+        if {"go", "java"} & set(clients) and (problem := java_problem()) is not None:
+            raise SystemExit(f"the Go and Java clients are made by openapi-generator: {problem}")
+        if "go" in clients:
+            built[go_target] = Path(tmp) / "go"
+            build_go(built[go_target], spec)
+        if "java" in clients:
+            built[java_target] = Path(tmp) / "java"
+            build_java(built[java_target], spec, Path(tmp))
+        control = control_json(args.control_spec.resolve()) if "control" in clients else None
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
