@@ -174,6 +174,8 @@ def build_java(out: Path, spec_path: Path, work: Path) -> None:
                     f"artifactVersion={spec_version(spec_path)}",
                     "hideGenerationTimestamp=true",  # the same output whenever it is made
                     "openApiNullable=false",  # no jackson-databind-nullable (not in Debian)
+                    # a list the answer lacks stays null, not an empty list it never sent
+                    "containerDefaultToNull=true",
                     "enumUnknownDefaultCase=true",
                 ]
             ),

@@ -67,7 +67,7 @@ public class DigilockerDocumentEnvelope {
 
   public static final String JSON_PROPERTY_INVALID_PARAMS = "invalid_params";
   @javax.annotation.Nullable
-  private Map<String, String> invalidParams = new HashMap<>();
+  private Map<String, String> invalidParams;
 
   public DigilockerDocumentEnvelope() { 
   }

@@ -47,7 +47,7 @@ public class DigilockerDocumentPayload {
 
   public static final String JSON_PROPERTY_DOCUMENTS = "documents";
   @javax.annotation.Nullable
-  private List<DigilockerDocument> documents = new ArrayList<>();
+  private List<DigilockerDocument> documents;
 
   public DigilockerDocumentPayload() { 
   }

@@ -54,7 +54,7 @@ public class DigilockerUrlSuccess {
 
   public static final String JSON_PROPERTY_DOCUMENT_REQUESTED = "document_requested";
   @javax.annotation.Nullable
-  private List<String> documentRequested = new ArrayList<>();
+  private List<String> documentRequested;
 
   public static final String JSON_PROPERTY_REDIRECT_URL = "redirect_url";
   @javax.annotation.Nullable

@@ -59,7 +59,7 @@ public class GetDigilockerDocumentRequest {
 
   public static final String JSON_PROPERTY_DOCUMENT_TYPE = "document_type";
   @javax.annotation.Nonnull
-  private List<DocumentType> documentType = new ArrayList<>();
+  private List<DocumentType> documentType;
 
   public static final String JSON_PROPERTY_VERIFICATION_ID = "verification_id";
   @javax.annotation.Nonnull

@@ -51,11 +51,11 @@ public class VerificationStatusPayload {
 
   public static final String JSON_PROPERTY_DOCUMENT_REQUESTED = "document_requested";
   @javax.annotation.Nullable
-  private List<String> documentRequested = new ArrayList<>();
+  private List<String> documentRequested;
 
   public static final String JSON_PROPERTY_DOCUMENT_CONSENT = "document_consent";
   @javax.annotation.Nullable
-  private List<Object> documentConsent = new ArrayList<>();
+  private List<Object> documentConsent;
 
   public static final String JSON_PROPERTY_STATUS = "status";
   @javax.annotation.Nullable
