@@ -122,6 +122,9 @@ def read_success(operation: Operation, response: httpx.Response) -> dict[str, An
         body = json.loads(response.content)
         # The common case costs one validation: a documented HTTP 200 answer.
         documented_200 = code == 200 and operation.responses["200"].is_valid(body)
+        # The spec admits `status: null` only so that generated decoders can tell it from
+        # 0; it is not an Eko answer (docs/answer-rule.md).
+        documented_200 = documented_200 and type(body["status"]) is int
     except _PARSE_FAILURES:
         body, documented_200 = None, False
     if not documented_200:
@@ -147,7 +150,9 @@ def _unexpected(operation: Operation, response: httpx.Response, body: Any) -> Ex
     """The error for any answer that is not a documented HTTP 200 answer."""
     code = response.status_code
     try:
-        is_envelope = body is not None and envelope_validator().is_valid(body)
+        is_envelope = (
+            body is not None and envelope_validator().is_valid(body) and type(body["status"]) is int
+        )
     except _PARSE_FAILURES:
         is_envelope = False
     if code == 403:

@@ -10,7 +10,10 @@ export type Envelope = components["schemas"]["Envelope"];
 export type SessionState = components["schemas"]["SessionState"];
 
 /** The fields every operation's envelope shares; `data` is the operation's own. */
-export type AnswerBody = Omit<Envelope, "data"> & { data?: unknown };
+export type AnswerBody = Pick<
+  Envelope,
+  "status" | "message" | "response_status_id" | "response_type_id" | "invalid_params"
+> & { data?: unknown };
 
 export type Answer<Body extends AnswerBody> =
   | { kind: "success"; data: NonNullable<Body["data"]>; body: Body }
@@ -47,7 +50,7 @@ export interface CallResult<Body extends AnswerBody> {
  * `response_status_id` -2..5), `status` first; null when both are generic.
  */
 export function errorCode(body: AnswerBody): number | null {
-  if (body.status !== 0 && body.status !== 1) {
+  if (body.status !== null && body.status !== 0 && body.status !== 1) {
     return body.status;
   }
   const detail = body.response_status_id;
