@@ -1,7 +1,7 @@
 /*
 Eko DigiLocker KYC API
 
-Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (the Python client and the local sandbox validate every `status` 0 answer against it; other generators see it as one more model).  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
+Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (Create: `DigilockerUrlSuccess`, which requires `reference_id` and `url`). It is a component schema, so every generator makes it a model: a client decodes a success's `data` into it (the Python client and the local sandbox also validate every `status` 0 answer against it). How a client reads any answer, and what each outcome is, is written in `docs/answer-rule.md` and checked in every language by the answer corpus `tests/vectors/answers.json`.  **Open to Eko's future.** Every answer object allows fields it does not list (`additionalProperties: true`: generated decoders keep them instead of refusing the answer), and `reference_id` is 64-bit (`format: int64`): Eko publishes no bound.  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
 
 API version: 1.1.0
 */
@@ -19,10 +19,10 @@ import (
 // checks if the DigilockerUrlSuccess type satisfies the MappedNullable interface at compile time
 var _ MappedNullable = &DigilockerUrlSuccess{}
 
-// DigilockerUrlSuccess What the `data` of a successful (`status` 0) Create DigiLocker URL answer must carry: `reference_id` and `url` (both Eko sources). Named by the 200 answer's `x-eko-success-data`. The same fields as `DigilockerUrlPayload` (each field's rule is its own named schema), listed again rather than composed with `allOf`, which openapi-generator's rust target warns about. 
+// DigilockerUrlSuccess What the `data` of a successful (`status` 0) Create DigiLocker URL answer must carry: `reference_id` and `url` (both Eko sources). Named by the 200 answer's `x-eko-success-data`. The Python client returns a success as this model; clients in other languages decode `data` into `DigilockerUrlPayload` (open to new fields) and check that the fields required here are present (`docs/answer-rule.md`). It does not say `additionalProperties: true`, although Go's generated decoder of it therefore refuses unknown fields: openapi-generator's typescript targets warn \"Failed to get the schema name: null\" for a schema that allows them and that no operation references. The same fields as `DigilockerUrlPayload` (each field's rule is its own named schema), listed again rather than composed with `allOf`, which openapi-generator's rust target warns about. 
 type DigilockerUrlSuccess struct {
-	// Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. 
-	ReferenceId int32 `json:"reference_id"`
+	// Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them). 
+	ReferenceId int64 `json:"reference_id"`
 	// DigiLocker redirect URL. Present it to the customer to begin authorisation.
 	Url string `json:"url"`
 	// Echo of the document types requested.
@@ -39,7 +39,7 @@ type _DigilockerUrlSuccess DigilockerUrlSuccess
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewDigilockerUrlSuccess(referenceId int32, url string) *DigilockerUrlSuccess {
+func NewDigilockerUrlSuccess(referenceId int64, url string) *DigilockerUrlSuccess {
 	this := DigilockerUrlSuccess{}
 	this.ReferenceId = referenceId
 	this.Url = url
@@ -55,9 +55,9 @@ func NewDigilockerUrlSuccessWithDefaults() *DigilockerUrlSuccess {
 }
 
 // GetReferenceId returns the ReferenceId field value
-func (o *DigilockerUrlSuccess) GetReferenceId() int32 {
+func (o *DigilockerUrlSuccess) GetReferenceId() int64 {
 	if o == nil {
-		var ret int32
+		var ret int64
 		return ret
 	}
 
@@ -66,7 +66,7 @@ func (o *DigilockerUrlSuccess) GetReferenceId() int32 {
 
 // GetReferenceIdOk returns a tuple with the ReferenceId field value
 // and a boolean to check if the value has been set.
-func (o *DigilockerUrlSuccess) GetReferenceIdOk() (*int32, bool) {
+func (o *DigilockerUrlSuccess) GetReferenceIdOk() (*int64, bool) {
 	if o == nil {
 		return nil, false
 	}
@@ -74,7 +74,7 @@ func (o *DigilockerUrlSuccess) GetReferenceIdOk() (*int32, bool) {
 }
 
 // SetReferenceId sets field value
-func (o *DigilockerUrlSuccess) SetReferenceId(v int32) {
+func (o *DigilockerUrlSuccess) SetReferenceId(v int64) {
 	o.ReferenceId = v
 }
 

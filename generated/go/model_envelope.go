@@ -1,7 +1,7 @@
 /*
 Eko DigiLocker KYC API
 
-Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (the Python client and the local sandbox validate every `status` 0 answer against it; other generators see it as one more model).  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
+Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (Create: `DigilockerUrlSuccess`, which requires `reference_id` and `url`). It is a component schema, so every generator makes it a model: a client decodes a success's `data` into it (the Python client and the local sandbox also validate every `status` 0 answer against it). How a client reads any answer, and what each outcome is, is written in `docs/answer-rule.md` and checked in every language by the answer corpus `tests/vectors/answers.json`.  **Open to Eko's future.** Every answer object allows fields it does not list (`additionalProperties: true`: generated decoders keep them instead of refusing the answer), and `reference_id` is 64-bit (`format: int64`): Eko publishes no bound.  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
 
 API version: 1.1.0
 */
@@ -12,7 +12,6 @@ package ekodigilocker
 
 import (
 	"encoding/json"
-	"bytes"
 	"fmt"
 )
 
@@ -21,8 +20,8 @@ var _ MappedNullable = &Envelope{}
 
 // Envelope The envelope of an answer with no operation-specific `data` (HTTP 403, 404, 405, 413, 415, 500). Only `status` is required so that a client can read any answer Eko sends; the local sandbox always sends every field. 
 type Envelope struct {
-	// Primary success indicator: 0 = success, anything else = failure (legacy README section 5). Eko's corrected answers put the error code here (e.g. 463, 319, 346, 461); older DigiLocker answers send 1 and the code in `response_status_id`. Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP status here (sandbox's own). 
-	Status int32 `json:"status"`
+	// Primary success indicator: 0 = success, anything else = failure (legacy README section 5). Eko's corrected answers put the error code here (e.g. 463, 319, 346, 461); older DigiLocker answers send 1 and the code in `response_status_id`. Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP status here (sandbox's own). Eko never documents `null`: the type admits it only so that generated decoders keep it apart from 0 (Go decodes a `null` into a plain integer as 0, which would read as success). A client reads an answer whose `status` is not an integer as not an Eko answer (`docs/answer-rule.md`). 
+	Status NullableInt32 `json:"status"`
 	// Human-readable response or error message.
 	Message *string `json:"message,omitempty"`
 	// Granular status id. Legacy README section 4: -2 another transaction in progress for the user, -1 success for GET / non-transactional APIs, 0 success for POST / transactional APIs, 1 failure, 2 initiated, 3 refund initiated, 4 refunded, 5 on hold. The DigiLocker calls use 0 on success (the status call too, in both sources), -1 with `status` 1 for a pending or invalid reference on the status call (eps.eko.in), 1 on failure. Older DigiLocker answers put the error code here instead (`status` 1): 301 invalid redirect URL, 327 verification pending, 463 not found / invalid reference (api-specs.ts, `api-error-codes.ts`); Eko's codes 319 invalid initiator (\"Invalid Sender/Initiator\") and 346 user not onboarded or wrong `user_code` may come in either placement too. 
@@ -33,6 +32,7 @@ type Envelope struct {
 	Data map[string]interface{} `json:"data,omitempty"`
 	// On validation errors, a message for each invalid field.
 	InvalidParams map[string]string `json:"invalid_params,omitempty"`
+	AdditionalProperties map[string]interface{}
 }
 
 type _Envelope Envelope
@@ -41,7 +41,7 @@ type _Envelope Envelope
 // This constructor will assign default values to properties that have it defined,
 // and makes sure properties required by API are set, but the set of arguments
 // will change when the set of required properties is changed
-func NewEnvelope(status int32) *Envelope {
+func NewEnvelope(status NullableInt32) *Envelope {
 	this := Envelope{}
 	this.Status = status
 	return &this
@@ -56,27 +56,29 @@ func NewEnvelopeWithDefaults() *Envelope {
 }
 
 // GetStatus returns the Status field value
+// If the value is explicit nil, the zero value for int32 will be returned
 func (o *Envelope) GetStatus() int32 {
-	if o == nil {
+	if o == nil || o.Status.Get() == nil {
 		var ret int32
 		return ret
 	}
 
-	return o.Status
+	return *o.Status.Get()
 }
 
 // GetStatusOk returns a tuple with the Status field value
 // and a boolean to check if the value has been set.
+// NOTE: If the value is an explicit nil, `nil, true` will be returned
 func (o *Envelope) GetStatusOk() (*int32, bool) {
 	if o == nil {
 		return nil, false
 	}
-	return &o.Status, true
+	return o.Status.Get(), o.Status.IsSet()
 }
 
 // SetStatus sets field value
 func (o *Envelope) SetStatus(v int32) {
-	o.Status = v
+	o.Status.Set(&v)
 }
 
 // GetMessage returns the Message field value if set, zero value otherwise.
@@ -249,7 +251,7 @@ func (o Envelope) MarshalJSON() ([]byte, error) {
 
 func (o Envelope) ToMap() (map[string]interface{}, error) {
 	toSerialize := map[string]interface{}{}
-	toSerialize["status"] = o.Status
+	toSerialize["status"] = o.Status.Get()
 	if !IsNil(o.Message) {
 		toSerialize["message"] = o.Message
 	}
@@ -265,6 +267,11 @@ func (o Envelope) ToMap() (map[string]interface{}, error) {
 	if !IsNil(o.InvalidParams) {
 		toSerialize["invalid_params"] = o.InvalidParams
 	}
+
+	for key, value := range o.AdditionalProperties {
+		toSerialize[key] = value
+	}
+
 	return toSerialize, nil
 }
 
@@ -292,15 +299,25 @@ func (o *Envelope) UnmarshalJSON(data []byte) (err error) {
 
 	varEnvelope := _Envelope{}
 
-	decoder := json.NewDecoder(bytes.NewReader(data))
-	decoder.DisallowUnknownFields()
-	err = decoder.Decode(&varEnvelope)
+	err = json.Unmarshal(data, &varEnvelope)
 
 	if err != nil {
 		return err
 	}
 
 	*o = Envelope(varEnvelope)
+
+	additionalProperties := make(map[string]interface{})
+
+	if err = json.Unmarshal(data, &additionalProperties); err == nil {
+		delete(additionalProperties, "status")
+		delete(additionalProperties, "message")
+		delete(additionalProperties, "response_status_id")
+		delete(additionalProperties, "response_type_id")
+		delete(additionalProperties, "data")
+		delete(additionalProperties, "invalid_params")
+		o.AdditionalProperties = additionalProperties
+	}
 
 	return err
 }

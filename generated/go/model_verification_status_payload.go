@@ -1,7 +1,7 @@
 /*
 Eko DigiLocker KYC API
 
-Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (the Python client and the local sandbox validate every `status` 0 answer against it; other generators see it as one more model).  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
+Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (Create: `DigilockerUrlSuccess`, which requires `reference_id` and `url`). It is a component schema, so every generator makes it a model: a client decodes a success's `data` into it (the Python client and the local sandbox also validate every `status` 0 answer against it). How a client reads any answer, and what each outcome is, is written in `docs/answer-rule.md` and checked in every language by the answer corpus `tests/vectors/answers.json`.  **Open to Eko's future.** Every answer object allows fields it does not list (`additionalProperties: true`: generated decoders keep them instead of refusing the answer), and `reference_id` is 64-bit (`format: int64`): Eko publishes no bound.  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
 
 API version: 1.1.0
 */
@@ -21,11 +21,14 @@ var _ MappedNullable = &VerificationStatusPayload{}
 type VerificationStatusPayload struct {
 	UserDetails *UserDetails `json:"user_details,omitempty"`
 	DocumentRequested []string `json:"document_requested,omitempty"`
-	// The customer's consent per document. eps.eko.in sends objects `{\"document_type\": \"AADHAAR\", \"consent\": \"Y\"}` (see `DocumentConsent`); the legacy README 7.2 sends bare strings (`[\"Y\"]`). Items are kept as sent. 
+	// The customer's consent per document. eps.eko.in sends objects `{\"document_type\": \"AADHAAR\", \"consent\": \"Y\"}`; the legacy README 7.2 sends bare strings (`[\"Y\"]`). Items are kept as sent (`DocumentConsentItem`). 
 	DocumentConsent []interface{} `json:"document_consent,omitempty"`
 	Status *SessionState `json:"status,omitempty"`
 	SessionStatus *SessionState `json:"session_status,omitempty"`
+	AdditionalProperties map[string]interface{}
 }
+
+type _VerificationStatusPayload VerificationStatusPayload
 
 // NewVerificationStatusPayload instantiates a new VerificationStatusPayload object
 // This constructor will assign default values to properties that have it defined,
@@ -229,7 +232,37 @@ func (o VerificationStatusPayload) ToMap() (map[string]interface{}, error) {
 	if !IsNil(o.SessionStatus) {
 		toSerialize["session_status"] = o.SessionStatus
 	}
+
+	for key, value := range o.AdditionalProperties {
+		toSerialize[key] = value
+	}
+
 	return toSerialize, nil
+}
+
+func (o *VerificationStatusPayload) UnmarshalJSON(data []byte) (err error) {
+	varVerificationStatusPayload := _VerificationStatusPayload{}
+
+	err = json.Unmarshal(data, &varVerificationStatusPayload)
+
+	if err != nil {
+		return err
+	}
+
+	*o = VerificationStatusPayload(varVerificationStatusPayload)
+
+	additionalProperties := make(map[string]interface{})
+
+	if err = json.Unmarshal(data, &additionalProperties); err == nil {
+		delete(additionalProperties, "user_details")
+		delete(additionalProperties, "document_requested")
+		delete(additionalProperties, "document_consent")
+		delete(additionalProperties, "status")
+		delete(additionalProperties, "session_status")
+		o.AdditionalProperties = additionalProperties
+	}
+
+	return err
 }
 
 type NullableVerificationStatusPayload struct {

@@ -64,7 +64,7 @@ func (c client) create(clientRefID string) (reading, error) {
 
 func (c client) status(referenceID int64, clientRefID string) (reading, error) {
 	call := c.api.DigilockerAPI.GetDigilockerVerificationStatus(c.ctx).
-		InitiatorId(initiator).UserCode(userCode).ClientRefId(clientRefID).ReferenceId(int32(referenceID)) // TEMP until int64
+		InitiatorId(initiator).UserCode(userCode).ClientRefId(clientRefID).ReferenceId(referenceID)
 	answer, err := eko.ReadStatus(call.Execute())
 	if err != nil {
 		return reading{}, err

@@ -95,7 +95,7 @@ public final class Runner {
   ObjectNode status(long referenceId, String clientRefId) throws ApiException {
     return reading(
         Answers.status(
-            () -> api.getDigilockerVerificationStatusWithHttpInfo(INITIATOR, (int) referenceId /* TEMP until int64 */, USER_CODE, clientRefId)));
+            () -> api.getDigilockerVerificationStatusWithHttpInfo(INITIATOR, referenceId, USER_CODE, clientRefId)));
   }
 
   ObjectNode document(long referenceId, String verificationId, String clientRefId)

@@ -1,6 +1,6 @@
 /*
  * Eko DigiLocker KYC API
- * Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (the Python client and the local sandbox validate every `status` 0 answer against it; other generators see it as one more model).  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
+ * Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (Create: `DigilockerUrlSuccess`, which requires `reference_id` and `url`). It is a component schema, so every generator makes it a model: a client decodes a success's `data` into it (the Python client and the local sandbox also validate every `status` 0 answer against it). How a client reads any answer, and what each outcome is, is written in `docs/answer-rule.md` and checked in every language by the answer corpus `tests/vectors/answers.json`.  **Open to Eko's future.** Every answer object allows fields it does not list (`additionalProperties: true`: generated decoders keep them instead of refusing the answer), and `reference_id` is 64-bit (`format: int64`): Eko publishes no bound.  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
  *
  * The version of the OpenAPI document: 1.1.0
  * 
@@ -13,6 +13,10 @@
 
 package eko.digilocker.client.model;
 
+import java.util.Map;
+import java.util.HashMap;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
@@ -107,6 +111,49 @@ public class DigilockerDocumentPayload {
     this.documents = documents;
   }
 
+  /**
+   * A container for additional, undeclared properties.
+   * This is a holder for any undeclared properties as specified with
+   * the 'additionalProperties' keyword in the OAS document.
+   */
+  private Map<String, Object> additionalProperties;
+
+  /**
+   * Set the additional (undeclared) property with the specified name and value.
+   * If the property does not already exist, create it otherwise replace it.
+   * @param key the name of the property
+   * @param value the value of the property
+   * @return self reference
+   */
+  @JsonAnySetter
+  public DigilockerDocumentPayload putAdditionalProperty(String key, Object value) {
+    if (this.additionalProperties == null) {
+        this.additionalProperties = new HashMap<String, Object>();
+    }
+    this.additionalProperties.put(key, value);
+    return this;
+  }
+
+  /**
+   * Return the additional (undeclared) properties.
+   * @return the additional (undeclared) properties
+   */
+  @JsonAnyGetter
+  public Map<String, Object> getAdditionalProperties() {
+    return additionalProperties;
+  }
+
+  /**
+   * Return the additional (undeclared) property with the specified name.
+   * @param key the name of the property
+   * @return the additional (undeclared) property with the specified name
+   */
+  public Object getAdditionalProperty(String key) {
+    if (this.additionalProperties == null) {
+        return null;
+    }
+    return this.additionalProperties.get(key);
+  }
 
   /**
    * Return true if this DigilockerDocumentPayload object is equal to o.
@@ -121,12 +168,13 @@ public class DigilockerDocumentPayload {
     }
     DigilockerDocumentPayload digilockerDocumentPayload = (DigilockerDocumentPayload) o;
     return Objects.equals(this.verificationStatus, digilockerDocumentPayload.verificationStatus) &&
-        Objects.equals(this.documents, digilockerDocumentPayload.documents);
+        Objects.equals(this.documents, digilockerDocumentPayload.documents)&&
+        Objects.equals(this.additionalProperties, digilockerDocumentPayload.additionalProperties);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(verificationStatus, documents);
+    return Objects.hash(verificationStatus, documents, additionalProperties);
   }
 
   @Override
@@ -135,6 +183,7 @@ public class DigilockerDocumentPayload {
     sb.append("class DigilockerDocumentPayload {\n");
     sb.append("    verificationStatus: ").append(toIndentedString(verificationStatus)).append("\n");
     sb.append("    documents: ").append(toIndentedString(documents)).append("\n");
+    sb.append("    additionalProperties: ").append(toIndentedString(additionalProperties)).append("\n");
     sb.append("}");
     return sb.toString();
   }
@@ -188,8 +237,9 @@ public class DigilockerDocumentPayload {
     if (getDocuments() != null) {
       for (int i = 0; i < getDocuments().size(); i++) {
         if (getDocuments().get(i) != null) {
-          joiner.add(getDocuments().get(i).toUrlQueryString(String.format(java.util.Locale.ROOT, "%sdocuments%s%s", prefix, suffix,
-          "".equals(suffix) ? "" : String.format(java.util.Locale.ROOT, "%s%d%s", containerPrefix, i, containerSuffix))));
+          joiner.add(String.format(java.util.Locale.ROOT, "%sdocuments%s%s=%s", prefix, suffix,
+              "".equals(suffix) ? "" : String.format(java.util.Locale.ROOT, "%s%d%s", containerPrefix, i, containerSuffix),
+              ApiClient.urlEncode(ApiClient.valueToString(getDocuments().get(i)))));
         }
       }
     }

@@ -1,6 +1,6 @@
 /*
  * Eko DigiLocker KYC API
- * Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (the Python client and the local sandbox validate every `status` 0 answer against it; other generators see it as one more model).  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
+ * Hand-written contract of the three calls that make Eko's DigiLocker flow usable end to end: create a one-time DigiLocker URL, poll the verification status, fetch the verified document. Sources: eps.eko.in (the reference pages this document follows where sources disagree) and the files behind them in the public repository `ekoindia/eps-platform` (`src/lib/data/api-specs.ts`, `api-specs-common.ts`, `src/content/docs/error-codes.mdx`, `packages/eps-mock-server`); the legacy pages (developers.eko.in, the same text as `markdown/README.md` of `ekoindia/openapi-spec`, cited below as \"legacy README\").  **Envelope.** Every answer is a JSON envelope: `status` (0 = success), `message`, `response_status_id`, `response_type_id` and an API-specific `data`. Business errors come back as **HTTP 200** with a non-zero `status`; validation errors add `invalid_params` (field -> message). HTTP 403 means a bad signature or timestamp, 404 a wrong URL, 405 a wrong method, 415 a wrong content type, 500 that Eko's gateway could not reach its servers or the URL is wrong (legacy README section 5).  **One envelope per operation.** Each operation's HTTP 200 answer is one object schema whose `data` fields are all optional, because Eko sends `data: {}` on errors. No `oneOf`/`anyOf`/`not` is used in answers: Eko's `status` is an integer, so no string discriminator exists and generators cannot tell union branches apart. What a *successful* answer's `data` must carry is written once, in the schema named by the 200 answer's `x-eko-success-data` (Create: `DigilockerUrlSuccess`, which requires `reference_id` and `url`). It is a component schema, so every generator makes it a model: a client decodes a success's `data` into it (the Python client and the local sandbox also validate every `status` 0 answer against it). How a client reads any answer, and what each outcome is, is written in `docs/answer-rule.md` and checked in every language by the answer corpus `tests/vectors/answers.json`.  **Open to Eko's future.** Every answer object allows fields it does not list (`additionalProperties: true`: generated decoders keep them instead of refusing the answer), and `reference_id` is 64-bit (`format: int64`): Eko publishes no bound.  **Where the error code sits** (sources disagree; a client must read both). The legacy README section 5 lists 463, 327, 319 as values of `status` and its section 4 gives `response_status_id` only -2..5; eps-platform `error-codes.mdx` calls them \"transaction status codes (`status`)\", and the api-specs.ts entries that Eko's commits say were \"corrected to real API responses\" carry e.g. `status: 463, response_status_id: 1`. The DigiLocker entries of api-specs.ts that are not yet corrected (and `api-error-codes.ts`) carry `status: 1, response_status_id: 301` (or 327, 463). The examples below show both placements; the code is whichever of the two is not a generic value (`status` 1, `response_status_id` -2..5).  **Authentication.** Every call carries `developer_key`, `secret-key` and `secret-key-timestamp` (see the security schemes for the signing formula) and `content-type: application/json`, the GET status call included (eps.eko.in lists it as a required header on every call, and Eko's JS SDK sends it on every call).  **What is not known.** Eko publishes no timestamp tolerance, no rule for which redirect URLs it rejects, and no states for denied or expired DigiLocker sessions. Where this document describes such behaviour it says so, and says what the local sandbox (package `eko_digilocker_sandbox`) does. Messages and `response_type_id` values that are the sandbox's own are marked \"sandbox's own\". 
  *
  * The version of the OpenAPI document: 1.1.0
  * 
@@ -13,6 +13,10 @@
 
 package eko.digilocker.client.model;
 
+import java.util.Map;
+import java.util.HashMap;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.StringJoiner;
@@ -46,7 +50,7 @@ import eko.digilocker.client.ApiClient;
 @javax.annotation.Generated(value = "org.openapitools.codegen.languages.JavaClientCodegen", comments = "Generator version: 7.26.0")
 public class DigilockerUrlEnvelope {
   public static final String JSON_PROPERTY_STATUS = "status";
-  @javax.annotation.Nonnull
+  @javax.annotation.Nullable
   private Integer status;
 
   public static final String JSON_PROPERTY_MESSAGE = "message";
@@ -72,26 +76,26 @@ public class DigilockerUrlEnvelope {
   public DigilockerUrlEnvelope() { 
   }
 
-  public DigilockerUrlEnvelope status(@javax.annotation.Nonnull Integer status) {
+  public DigilockerUrlEnvelope status(@javax.annotation.Nullable Integer status) {
     this.status = status;
     return this;
   }
 
   /**
-   * Primary success indicator: 0 &#x3D; success, anything else &#x3D; failure (legacy README section 5). Eko&#39;s corrected answers put the error code here (e.g. 463, 319, 346, 461); older DigiLocker answers send 1 and the code in &#x60;response_status_id&#x60;. Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP status here (sandbox&#39;s own). 
+   * Primary success indicator: 0 &#x3D; success, anything else &#x3D; failure (legacy README section 5). Eko&#39;s corrected answers put the error code here (e.g. 463, 319, 346, 461); older DigiLocker answers send 1 and the code in &#x60;response_status_id&#x60;. Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP status here (sandbox&#39;s own). Eko never documents &#x60;null&#x60;: the type admits it only so that generated decoders keep it apart from 0 (Go decodes a &#x60;null&#x60; into a plain integer as 0, which would read as success). A client reads an answer whose &#x60;status&#x60; is not an integer as not an Eko answer (&#x60;docs/answer-rule.md&#x60;). 
    * @return status
    */
-  @javax.annotation.Nonnull
-  @JsonProperty(value = JSON_PROPERTY_STATUS, required = true)
+  @javax.annotation.Nullable
+  @JsonProperty(value = JSON_PROPERTY_STATUS, required = false)
   @JsonInclude(value = JsonInclude.Include.ALWAYS)
   public Integer getStatus() {
     return status;
   }
 
 
-  @JsonProperty(value = JSON_PROPERTY_STATUS, required = true)
+  @JsonProperty(value = JSON_PROPERTY_STATUS, required = false)
   @JsonInclude(value = JsonInclude.Include.ALWAYS)
-  public void setStatus(@javax.annotation.Nonnull Integer status) {
+  public void setStatus(@javax.annotation.Nullable Integer status) {
     this.status = status;
   }
 
@@ -223,6 +227,49 @@ public class DigilockerUrlEnvelope {
     this.invalidParams = invalidParams;
   }
 
+  /**
+   * A container for additional, undeclared properties.
+   * This is a holder for any undeclared properties as specified with
+   * the 'additionalProperties' keyword in the OAS document.
+   */
+  private Map<String, Object> additionalProperties;
+
+  /**
+   * Set the additional (undeclared) property with the specified name and value.
+   * If the property does not already exist, create it otherwise replace it.
+   * @param key the name of the property
+   * @param value the value of the property
+   * @return self reference
+   */
+  @JsonAnySetter
+  public DigilockerUrlEnvelope putAdditionalProperty(String key, Object value) {
+    if (this.additionalProperties == null) {
+        this.additionalProperties = new HashMap<String, Object>();
+    }
+    this.additionalProperties.put(key, value);
+    return this;
+  }
+
+  /**
+   * Return the additional (undeclared) properties.
+   * @return the additional (undeclared) properties
+   */
+  @JsonAnyGetter
+  public Map<String, Object> getAdditionalProperties() {
+    return additionalProperties;
+  }
+
+  /**
+   * Return the additional (undeclared) property with the specified name.
+   * @param key the name of the property
+   * @return the additional (undeclared) property with the specified name
+   */
+  public Object getAdditionalProperty(String key) {
+    if (this.additionalProperties == null) {
+        return null;
+    }
+    return this.additionalProperties.get(key);
+  }
 
   /**
    * Return true if this DigilockerUrlEnvelope object is equal to o.
@@ -241,12 +288,13 @@ public class DigilockerUrlEnvelope {
         Objects.equals(this.responseStatusId, digilockerUrlEnvelope.responseStatusId) &&
         Objects.equals(this.responseTypeId, digilockerUrlEnvelope.responseTypeId) &&
         Objects.equals(this.data, digilockerUrlEnvelope.data) &&
-        Objects.equals(this.invalidParams, digilockerUrlEnvelope.invalidParams);
+        Objects.equals(this.invalidParams, digilockerUrlEnvelope.invalidParams)&&
+        Objects.equals(this.additionalProperties, digilockerUrlEnvelope.additionalProperties);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, message, responseStatusId, responseTypeId, data, invalidParams);
+    return Objects.hash(status, message, responseStatusId, responseTypeId, data, invalidParams, additionalProperties);
   }
 
   @Override
@@ -259,6 +307,7 @@ public class DigilockerUrlEnvelope {
     sb.append("    responseTypeId: ").append(toIndentedString(responseTypeId)).append("\n");
     sb.append("    data: ").append(toIndentedString(data)).append("\n");
     sb.append("    invalidParams: ").append(toIndentedString(invalidParams)).append("\n");
+    sb.append("    additionalProperties: ").append(toIndentedString(additionalProperties)).append("\n");
     sb.append("}");
     return sb.toString();
   }
@@ -325,7 +374,7 @@ public class DigilockerUrlEnvelope {
 
     // add `data` to the URL query string
     if (getData() != null) {
-      joiner.add(getData().toUrlQueryString(prefix + "data" + suffix));
+      joiner.add(String.format(java.util.Locale.ROOT, "%sdata%s=%s", prefix, suffix, ApiClient.urlEncode(ApiClient.valueToString(getData()))));
     }
 
     // add `invalid_params` to the URL query string
