@@ -92,7 +92,7 @@ func ReadAnswer[D any, E envelopeData[D]](env E, success any, resp *http.Respons
 	if isEnvelope {
 		_ = json.Unmarshal(sent.Message, &answer.Message) // a message that is not a string is none
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if resp.StatusCode != http.StatusOK {
 		answer.Outcome = HTTPError
 		return answer, nil
 	}
@@ -100,27 +100,31 @@ func ReadAnswer[D any, E envelopeData[D]](env E, success any, resp *http.Respons
 	if !isEnvelope || !ok {
 		return malformed(answer, "the answer is not an Eko envelope with an integer `status`"), nil
 	}
-	answer.State = sessionState(sent.Data)
 	answer.InvalidParams = sent.InvalidParams
-	if status == 0 && (answer.State == "" || answer.State == ekodigilocker.AUTHENTICATED) {
-		if data == nil || err != nil {
-			return malformed(answer, "a success whose `data` the generated client cannot decode"), nil
+	state, known := sessionState(sent.Data)
+	answer.State = state
+	if status != 0 {
+		// An error answer: nothing else in it needs a shape.
+		answer.Code = errorCode(status, sent.ResponseStatusID)
+		answer.Outcome = BusinessError
+		if (answer.Code != nil && *answer.Code == verificationPending) || (answer.Code == nil && state == ekodigilocker.PENDING) {
+			answer.Outcome = Pending
 		}
+		return answer, nil
+	}
+	switch {
+	case data == nil || err != nil || !known:
+		return malformed(answer, "a success whose `data` does not match the spec"), nil
+	case state == ekodigilocker.PENDING:
+		answer.Outcome = Pending // the upstream provider's pending session
+	case state != "" && state != ekodigilocker.AUTHENTICATED:
+		answer.Outcome = BusinessError
+	default:
 		if missing := missingFields(sent.Data, success); missing != "" {
 			return malformed(answer, "a success whose `data` lacks "+missing), nil
 		}
 		answer.Outcome = Success
 		answer.Data = data
-		return answer, nil
-	}
-	answer.Code = errorCode(status, sent.ResponseStatusID)
-	switch {
-	case answer.Code != nil && *answer.Code == verificationPending:
-		answer.Outcome = Pending
-	case answer.Code == nil && len(answer.InvalidParams) == 0 && answer.State == ekodigilocker.PENDING:
-		answer.Outcome = Pending
-	default:
-		answer.Outcome = BusinessError
 	}
 	return answer, nil
 }
@@ -136,7 +140,7 @@ func malformed[D any](answer Answer[D], why string) Answer[D] {
 func integer(raw json.RawMessage) (int64, bool) {
 	var value int64
 	text := strings.TrimSpace(string(raw))
-	if text == "" || strings.ContainsAny(text, `".eE`) || json.Unmarshal(raw, &value) != nil {
+	if text == "" || text == "null" || strings.ContainsAny(text, `".eE`) || json.Unmarshal(raw, &value) != nil {
 		return 0, false
 	}
 	return value, true
@@ -154,24 +158,32 @@ func errorCode(status int64, responseStatusID json.RawMessage) *int64 {
 	return nil
 }
 
-// sessionState is the first known SessionState among data's `status` and `session_status`
-// (the upstream provider's and the sandbox's field), or "".
-func sessionState(data json.RawMessage) ekodigilocker.SessionState {
+// sessionState is the SessionState that data reports in `status` or `session_status` (the
+// upstream provider's and the sandbox's field), or ""; known is false when one of them
+// holds something else (not a success's data, then).
+func sessionState(data json.RawMessage) (state ekodigilocker.SessionState, known bool) {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(data, &fields) != nil {
-		return ""
+		return "", true
 	}
+	known = true
 	for _, name := range []string{"status", "session_status"} {
-		var value string
-		if json.Unmarshal(fields[name], &value) != nil {
+		raw, present := fields[name]
+		if !present || string(raw) == "null" {
 			continue
 		}
-		if state := ekodigilocker.SessionState(value); state.IsValid() &&
-			state != ekodigilocker.SESSIONSTATE_UNKNOWN_DEFAULT_OPEN_API {
-			return state
+		var value string
+		found := ekodigilocker.SessionState("")
+		if json.Unmarshal(raw, &value) == nil {
+			found = ekodigilocker.SessionState(value)
+		}
+		if !found.IsValid() || found == ekodigilocker.SESSIONSTATE_UNKNOWN_DEFAULT_OPEN_API {
+			known = false
+		} else if state == "" {
+			state = found
 		}
 	}
-	return ""
+	return state, known
 }
 
 // missingFields names the fields that the generated model `success` requires (those its

@@ -25,7 +25,6 @@ import pytest
 
 from eko_digilocker import (
     EkoApiError,
-    EkoAuthenticationError,
     EkoClient,
     EkoResponseError,
     EkoVerificationPendingError,
@@ -94,19 +93,18 @@ def reading(call: Callable[[], Any]) -> dict[str, Any]:
     """What the Python client makes of one answer, in the corpus's outcome names."""
     try:
         model = call()
-    except EkoVerificationPendingError as error:
-        return {"outcome": "pending", "code": error.code, "message": error.message, "values": {}}
-    except EkoAuthenticationError as error:
-        return {"outcome": "http_error", "code": None, "message": error.message, "values": {}}
     except EkoApiError as error:
+        if error.http_status != 200:
+            return {"outcome": "http_error", "code": None, "message": error.message, "values": {}}
+        pending = isinstance(error, EkoVerificationPendingError)
         return {
-            "outcome": "business_error",
+            "outcome": "pending" if pending else "business_error",
             "code": error.code,
             "message": error.message,
             "values": {},
         }
     except EkoResponseError as error:
-        outcome = "http_error" if error.http_status not in range(200, 300) else "malformed"
+        outcome = "http_error" if error.http_status not in (200, None) else "malformed"
         return {"outcome": outcome, "code": None, "message": str(error), "values": {}}
     return {"outcome": "success", "code": None, "values": model.to_dict()}
 

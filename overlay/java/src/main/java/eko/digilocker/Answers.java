@@ -34,6 +34,7 @@ public final class Answers {
   private static final ObjectMapper MAPPER = EkoClients.objectMapper();
   // Eko's code for a customer who has not consented yet.
   private static final long VERIFICATION_PENDING = 327;
+  private static final String UNKNOWN_STATE = SessionState.UNKNOWN_DEFAULT_OPEN_API.getValue();
 
   private Answers() {}
 
@@ -79,6 +80,9 @@ public final class Answers {
       throw e; // no answer at all
     }
     int httpStatus = response.getStatusCode();
+    if (httpStatus != 200) {
+      return new Answer<>(Outcome.HTTP_ERROR, null, "", httpStatus, null, Map.of(), null);
+    }
     E envelope = response.getData();
     JsonNode sent = envelope == null ? null : MAPPER.valueToTree(envelope);
     JsonNode status = sent == null ? null : sent.get("status");
@@ -89,29 +93,31 @@ public final class Answers {
     Map<String, String> invalidParams = invalidParams(sent.get("invalid_params"));
     JsonNode dataNode = sent.get("data");
     String state = sessionState(dataNode);
-    if (status.asLong() == 0 && (state == null || state.equals(SessionState.AUTHENTICATED.getValue()))) {
-      D decoded = data.apply(envelope);
-      if (decoded == null) {
-        return malformed(httpStatus, "a success without `data`");
-      }
-      List<String> missing = missingFields(dataNode, success);
-      if (!missing.isEmpty()) {
-        return malformed(httpStatus, "a success whose `data` lacks " + String.join(", ", missing));
-      }
-      return new Answer<>(Outcome.SUCCESS, null, message, httpStatus, decoded, invalidParams, state);
+    if (status.asLong() != 0) {
+      // An error answer: nothing else in it needs a shape.
+      Long code = errorCode(status.asLong(), sent.get("response_status_id"));
+      boolean pending =
+          (code != null && code == VERIFICATION_PENDING)
+              || (code == null && SessionState.PENDING.getValue().equals(state));
+      Outcome outcome = pending ? Outcome.PENDING : Outcome.BUSINESS_ERROR;
+      String known = UNKNOWN_STATE.equals(state) ? null : state;
+      return new Answer<>(outcome, code, message, httpStatus, null, invalidParams, known);
     }
-    Long code = errorCode(status.asLong(), sent.get("response_status_id"));
-    Outcome outcome;
-    if (code != null && code == VERIFICATION_PENDING) {
-      outcome = Outcome.PENDING;
-    } else if (code == null
-        && invalidParams.isEmpty()
-        && SessionState.PENDING.getValue().equals(state)) {
-      outcome = Outcome.PENDING;
-    } else {
-      outcome = Outcome.BUSINESS_ERROR;
+    D decoded = data.apply(envelope);
+    if (decoded == null || UNKNOWN_STATE.equals(state)) {
+      return malformed(httpStatus, "a success whose `data` does not match the spec");
     }
-    return new Answer<>(outcome, code, message, httpStatus, null, invalidParams, state);
+    if (SessionState.PENDING.getValue().equals(state)) { // the upstream provider's pending
+      return new Answer<>(Outcome.PENDING, null, message, httpStatus, null, invalidParams, state);
+    }
+    if (state != null && !state.equals(SessionState.AUTHENTICATED.getValue())) {
+      return new Answer<>(Outcome.BUSINESS_ERROR, null, message, httpStatus, null, invalidParams, state);
+    }
+    List<String> missing = missingFields(dataNode, success);
+    if (!missing.isEmpty()) {
+      return malformed(httpStatus, "a success whose `data` lacks " + String.join(", ", missing));
+    }
+    return new Answer<>(Outcome.SUCCESS, null, message, httpStatus, decoded, invalidParams, state);
   }
 
   private static <D> Answer<D> malformed(int httpStatus, String why) {
@@ -136,26 +142,22 @@ public final class Answers {
   }
 
   /**
-   * The first known session state among data's {@code status} and {@code session_status} (the
-   * upstream provider's and the sandbox's field), or null.
+   * The session state that data (as the generated model decoded it) reports in {@code status}
+   * or {@code session_status} (the upstream provider's and the sandbox's field), or null; the
+   * generated decoder reads a value outside {@code SessionState} as UNKNOWN_STATE.
    */
   static String sessionState(JsonNode data) {
     if (data == null || !data.isObject()) {
       return null;
     }
+    String found = null;
     for (String field : List.of("status", "session_status")) {
       JsonNode value = data.get(field);
-      if (value == null || !value.isTextual()) {
-        continue;
-      }
-      for (SessionState state : SessionState.values()) {
-        if (state != SessionState.UNKNOWN_DEFAULT_OPEN_API
-            && state.getValue().equals(value.asText())) {
-          return state.getValue();
-        }
+      if (value != null && value.isTextual() && (found == null || value.asText().equals(UNKNOWN_STATE))) {
+        found = value.asText();
       }
     }
-    return null;
+    return found;
   }
 
   /** The fields the generated model {@code success} marks required that data lacks. */
