@@ -65,7 +65,14 @@ $(JAVA_RUNNER): $(shell find generated/java/src/main overlay/java/src/main tests
 	printf '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "%s" Runner "$$@"\n' "$(CURDIR)/build/conformance/java:$(JAVA_CP)" > $@
 	chmod +x $@
 
-xlang-build: $(GO_RUNNER) $(JAVA_RUNNER)
+# The TypeScript journey runner (tests/conformance/test_journey.py), compiled with the rest
+# of the TypeScript by ts-build, which is redone here only when a TypeScript source changed.
+TS_JOURNEY := $(TS_OUT)/tests/conformance/typescript/journey.js
+$(TS_JOURNEY): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescript/*.ts tests/typescript/*.ts tests/conformance/typescript/*.ts)
+	@$(MAKE) --no-print-directory ts-build
+
+# Everything the journey test runs: built once, then only when a source changes.
+xlang-build: $(GO_RUNNER) $(JAVA_RUNNER) $(TS_JOURNEY)
 
 conformance-go: $(GO_RUNNER)
 	$(GO_RUNNER) corpus $(ANSWERS)
