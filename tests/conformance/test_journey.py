@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,22 +75,32 @@ def server(request: pytest.FixtureRequest) -> Iterator[str]:
         with future_eko() as url:
             yield url
         return
-    command = [str(ROOT / ".venv/bin/eko-digilocker"), "sandbox", "--port", "0"]
-    proc = subprocess.Popen(
-        [*command, "--profile", request.param],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), proc.stderr.read() if proc.stderr else url
+    with sandbox_process("--profile", request.param) as (url, _):
         yield url
-    finally:
-        proc.kill()
-        proc.communicate(timeout=10)
+
+
+@contextmanager
+def sandbox_process(*args: str) -> Iterator[tuple[str, Path]]:
+    """The sandbox's URL (the first line it prints) and the file its log goes to."""
+    command = [str(ROOT / ".venv/bin/eko-digilocker"), "sandbox", "--port", "0", *args]
+    with tempfile.TemporaryDirectory(prefix="eko-journey-") as folder:
+        log = Path(folder) / "sandbox.log"
+        with log.open("w") as stderr:
+            proc = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        try:
+            assert proc.stdout is not None
+            url = proc.stdout.readline().strip()
+            assert url.startswith("http://127.0.0.1:"), log.read_text()
+            yield url, log
+        finally:
+            proc.kill()
+            proc.communicate(timeout=10)
 
 
 @pytest.fixture
@@ -240,3 +252,21 @@ def assert_future_fields_kept(steps: dict[str, Any]) -> None:
     document = steps["document"]["values"]["documents"][0]
     assert document["qr_signature"] == "c2ln"
     assert document["address"]["geo"] == {"lat": 1.5}
+
+
+@pytest.mark.usefixtures("built")
+def test_java_offers_h2c_and_the_sandbox_answers_over_http1_quietly() -> None:
+    """Java's HttpClient offers `Upgrade: h2c` on every plain-HTTP request. Straight to a
+    sandbox process (no forwarder), the sandbox declines it by answering over HTTP/1.1,
+    the journey goes through, and its log stays free of uvicorn's per-request warnings
+    (one of which told the user to install a WebSocket library)."""
+    with sandbox_process() as (url, log):
+        steps = run("java", url, f"JH{os.getpid() % 10000}")
+        assert [steps[step]["outcome"] for step in STEPS] == [
+            "success",
+            "business_error",
+            "pending",
+            "success",
+            "success",
+        ], steps
+        assert "upgrade" not in log.read_text().lower(), log.read_text()
