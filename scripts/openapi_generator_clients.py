@@ -13,9 +13,8 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
 
-import yaml
+from versions import spec_version
 
 # Where the repository is published: the Go module paths and the generated README derive
 # from it. A fork publishing elsewhere changes it here and in overlay/go/go.mod.
@@ -67,11 +66,6 @@ JAVA_TEMPLATE_CUTS = {
 
 def generator_jar() -> Path:
     return Path(str(importlib.resources.files("openapi_generator_cli") / "openapi-generator.jar"))
-
-
-def spec_version(spec_path: Path) -> str:
-    spec: dict[str, Any] = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    return str(spec["info"]["version"])
 
 
 def run_generator(spec_path: Path, out: Path, ignore: list[str], arguments: list[str]) -> None:
