@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser xlang-toolchains conformance-go conformance-java xlang-build dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser xlang-toolchains conformance-go conformance-java xlang-build dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains
 
@@ -125,6 +125,13 @@ ts-build: $(NODE_INSTALLED)
 ts-test: ts-build $(INSTALLED)
 	node --test $(TS_OUT)/tests/typescript/
 
+# The answer corpus (tests/vectors/answers.json, rule: docs/answer-rule.md) read by each
+# language's client; each prints `conformance <language>: passed/total`.
+conformance: $(INSTALLED) ts-build
+	$(BIN)/python -m tests.conformance.python_runner
+	node $(TS_OUT)/tests/typescript/conformance.js
+	@$(MAKE) --no-print-directory conformance-go conformance-java
+
 unit: $(INSTALLED) browser
 	$(BIN)/pytest --ignore=tests/install --junitxml=reports/junit.xml
 
@@ -164,7 +171,7 @@ check-breaking: $(INSTALLED)
 install-test: dist
 	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
 
-test: check-generated lint typecheck generator-matrix ts-test unit example install-test
+test: check-generated lint typecheck generator-matrix ts-test conformance unit example install-test
 
 # The demo needs the runtime dependencies only (about 50 MB, not the development
 # toolchain): a venv of its own, made once (scripts/runtime_venv.py).

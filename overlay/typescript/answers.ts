@@ -4,6 +4,7 @@
 import {
   sessionStateValues,
   type components,
+  type operations,
 } from "../../generated/typescript/eko-digilocker.js";
 
 export type Envelope = components["schemas"]["Envelope"];
@@ -33,8 +34,8 @@ export type Answer<Body extends AnswerBody> =
       invalidParams: Record<string, string>;
       body: Body;
     }
-  | { kind: "forbidden"; message: string; body: Envelope | undefined }
-  | { kind: "http_error"; httpStatus: number; message: string; body: Envelope | undefined }
+  | { kind: "forbidden"; message: string; body: object | undefined }
+  | { kind: "http_error"; httpStatus: number; message: string; body: object | undefined }
   | { kind: "malformed"; httpStatus: number; message: string };
 
 /** What openapi-fetch returns for one call. */
@@ -66,9 +67,24 @@ const STATE_FIELDS = ["status", "session_status"] as const satisfies ReadonlyArr
   keyof components["schemas"]["VerificationStatusPayload"]
 >;
 
+/** What a success's `data` must carry, per operation: the fields the spec's
+ * `x-eko-success-data` schema requires, with their types (tests/typescript checks this
+ * table against the spec). */
+export const SUCCESS_REQUIRES = {
+  createDigilockerUrl: { reference_id: "integer", url: "string" },
+  getDigilockerVerificationStatus: {},
+  getDigilockerDocument: {},
+} as const satisfies Record<keyof operations, Record<string, "integer" | "string">>;
+
+export type OperationId = keyof typeof SUCCESS_REQUIRES;
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** The session state an answer's `data` reports, or null. */
 export function sessionState(data: unknown): SessionState | null {
-  if (typeof data !== "object" || data === null) {
+  if (!isObject(data)) {
     return null;
   }
   for (const field of STATE_FIELDS) {
@@ -81,34 +97,68 @@ export function sessionState(data: unknown): SessionState | null {
   return null;
 }
 
-export function readAnswer<Body extends AnswerBody>(result: CallResult<Body>): Answer<Body> {
+/** Why a success's `data` is not what the spec says, or null when it is. */
+function successProblem(data: unknown, operation: OperationId | undefined): string | null {
+  if (!isObject(data)) {
+    return "a successful answer whose `data` is not an object";
+  }
+  for (const field of STATE_FIELDS) {
+    const value: unknown = Reflect.get(data, field);
+    if (value !== undefined && !sessionStateValues.some((known) => known === value)) {
+      return `\`data.${field}\` is not a session state the spec knows`;
+    }
+  }
+  const required: Record<string, "integer" | "string"> =
+    operation === undefined ? {} : SUCCESS_REQUIRES[operation];
+  for (const [field, type] of Object.entries(required)) {
+    const value: unknown = Reflect.get(data, field);
+    const ok = type === "integer" ? Number.isSafeInteger(value) : typeof value === type;
+    if (!ok) {
+      return `a successful answer without \`data.${field}\` as ${type === "integer" ? "an" : "a"} ${type}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The answer rule (docs/answer-rule.md). `operation` names the call, so that a success
+ * is held to what that operation's success must carry; without it, only the envelope is.
+ */
+export function readAnswer<Body extends AnswerBody>(
+  result: CallResult<Body>,
+  operation?: OperationId,
+): Answer<Body> {
   const httpStatus = result.response.status;
-  const body = result.data;
-  if (body === undefined) {
-    const error = result.error;
+  const body: unknown = result.data;
+  if (httpStatus !== 200) {
+    const error = isObject(result.error) ? result.error : undefined;
     const message = error?.message ?? `HTTP ${httpStatus}`;
     if (httpStatus === 403) {
       return { kind: "forbidden", message, body: error };
     }
     return { kind: "http_error", httpStatus, message, body: error };
   }
-  if (typeof body.status !== "number") {
-    return { kind: "malformed", httpStatus, message: "the answer has no numeric `status`" };
+  if (!isObject(body) || !Number.isSafeInteger(Reflect.get(body, "status"))) {
+    return { kind: "malformed", httpStatus, message: "the answer is not an Eko envelope" };
   }
-  const message = body.message ?? "";
-  const data = body.data;
+  const answer = body as Body;
+  const message = typeof answer.message === "string" ? answer.message : "";
+  const data = answer.data;
   const state = sessionState(data);
-  if (body.status === 0 && (state === null || state === "AUTHENTICATED")) {
-    if (data === undefined || data === null) {
-      return { kind: "malformed", httpStatus, message: "a successful answer without `data`" };
+  if (answer.status === 0) {
+    const problem = successProblem(data, operation);
+    if (problem !== null) {
+      return { kind: "malformed", httpStatus, message: problem };
     }
-    return { kind: "success", data, body };
+    if (state === null || state === "AUTHENTICATED") {
+      return { kind: "success", data: data as NonNullable<Body["data"]>, body: answer };
+    }
   }
   // A non-zero status, or a success envelope saying the session is not authenticated
   // yet (the upstream provider answers a pending session so).
-  const code = errorCode(body);
-  if (body.invalid_params !== undefined) {
-    return { kind: "validation_error", code, message, invalidParams: body.invalid_params, body };
+  const code = errorCode(answer);
+  if (isObject(answer.invalid_params)) {
+    return { kind: "validation_error", code, message, invalidParams: answer.invalid_params, body: answer };
   }
-  return { kind: "business_error", code, message, state, body };
+  return { kind: "business_error", code, message, state, body: answer };
 }

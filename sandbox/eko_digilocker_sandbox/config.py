@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from eko_digilocker_sandbox.faults import FaultSettings
+from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID, MAX_FIRST_REFERENCE_ID
 
 #: Eko's public UAT test pair (openapi-spec README section 6): public values, not secrets.
 UAT_DEVELOPER_KEY = "becbbce45f79c6f5109f848acd540567"
@@ -70,6 +71,9 @@ class SandboxConfig:
     (default: taken from the request's Host header). `self_check` validates every API
     answer against the spec before sending it and counts failures (for tests).
     `profile` is one of `PROFILES`: which of Eko's documented answer variants to send.
+    `first_reference_id` is the `reference_id` of the first session (ids count up from
+    it): e.g. 3_000_000_001 to try a client on ids past 2^31, which Eko does not rule
+    out; at most `MAX_FIRST_REFERENCE_ID` (2^53 - 2^32).
     """
 
     credentials: Mapping[str, str] = field(default_factory=_uat_credentials)
@@ -85,6 +89,7 @@ class SandboxConfig:
     public_base_url: str | None = None
     self_check: bool = False
     profile: str = DEFAULT_PROFILE
+    first_reference_id: int = FIRST_REFERENCE_ID
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
@@ -104,6 +109,8 @@ class SandboxConfig:
             raise ValueError("max_store_bytes must be at least 1 MiB")
         if self.max_replay_entries < 1:
             raise ValueError("max_replay_entries must be positive")
+        if not 1 <= self.first_reference_id <= MAX_FIRST_REFERENCE_ID:
+            raise ValueError(f"first_reference_id must be between 1 and {MAX_FIRST_REFERENCE_ID}")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
         if self.public_base_url is not None:

@@ -47,6 +47,7 @@ class SandboxState:
             clock=config.clock,
             max_sessions=config.max_sessions,
             max_bytes=config.max_store_bytes,
+            first_reference_id=config.first_reference_id,
         )
         self.faults = FaultInjector(config.faults)
         self.authenticator = Authenticator(
