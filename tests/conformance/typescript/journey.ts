@@ -26,7 +26,11 @@ function reading<Body extends AnswerBody>(answer: Answer<Body>): Reading {
       return { outcome: "success", code: null, message: answer.body.message ?? "", values: answer.data };
     case "business_error":
       return {
-        outcome: answer.state === "PENDING" || answer.code === 327 ? "pending" : "business_error",
+        // docs/answer-rule.md: code 327, or no code and the state PENDING
+        outcome:
+          answer.code === 327 || (answer.code === null && answer.state === "PENDING")
+            ? "pending"
+            : "business_error",
         code: answer.code,
         message: answer.message,
         values: {},
