@@ -53,8 +53,9 @@ xlang-toolchains:
 
 $(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go overlay/go/go.mod tests/conformance/go/*.go tests/conformance/go/go.mod)
 	@$(MAKE) --no-print-directory xlang-toolchains
+	@test -z "$$(gofmt -l overlay/go tests/conformance/go)" || { echo "gofmt -w these: $$(gofmt -l overlay/go tests/conformance/go)" >&2; exit 1; }
 	cd overlay/go && $(GO_ENV) go vet ./... && $(GO_ENV) go test ./...
-	cd tests/conformance/go && $(GO_ENV) go build -o $(CURDIR)/$@ .
+	cd tests/conformance/go && $(GO_ENV) go vet . && $(GO_ENV) go build -o $(CURDIR)/$@ .
 
 # javac, then a launcher with the class path (Debian's jars) that conformance-java and
 # tests/conformance/test_journey.py run.
