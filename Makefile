@@ -121,8 +121,8 @@ ts-build: $(NODE_INSTALLED)
 	rm -rf $(TS_OUT)
 	node_modules/.bin/tsc -p tsconfig.json
 
-# Signing vectors, every documented answer of the spec, and the journey against a real
-# sandbox process.
+# Signing vectors and the journey against a real sandbox process (both profiles, ids past
+# 2^31, content-type on the wire); every answer's reading is `make conformance`'s.
 ts-test: ts-build $(INSTALLED)
 	node --test $(TS_OUT)/tests/typescript/
 

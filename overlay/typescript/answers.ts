@@ -6,6 +6,7 @@ import {
   type components,
   type operations,
 } from "../../generated/typescript/eko-digilocker.js";
+import { ANSWER_SCHEMAS, mismatch, operationOfUrl } from "./schema.js";
 
 export type Envelope = components["schemas"]["Envelope"];
 export type SessionState = components["schemas"]["SessionState"];
@@ -19,8 +20,16 @@ export type AnswerBody = Pick<
 export type Answer<Body extends AnswerBody> =
   | { kind: "success"; data: NonNullable<Body["data"]>; body: Body }
   | {
+      /** the customer has not consented yet: poll again (code 327, or a PENDING state) */
+      kind: "pending";
+      code: number | null;
+      message: string;
+      state: SessionState | null;
+      body: Body;
+    }
+  | {
       kind: "business_error";
-      /** Eko's code (e.g. 301, 327, 463), or null when the answer carries none */
+      /** Eko's code (e.g. 301, 346, 463), or null when the answer carries none */
       code: number | null;
       message: string;
       /** the session's state when `data` reports one (PENDING, EXPIRED...) */
@@ -28,6 +37,7 @@ export type Answer<Body extends AnswerBody> =
       body: Body;
     }
   | {
+      /** code 461 or `invalid_params`: the request itself was refused */
       kind: "validation_error";
       code: number | null;
       message: string;
@@ -67,16 +77,19 @@ const STATE_FIELDS = ["status", "session_status"] as const satisfies ReadonlyArr
   keyof components["schemas"]["VerificationStatusPayload"]
 >;
 
-/** What a success's `data` must carry, per operation: the fields the spec's
- * `x-eko-success-data` schema requires, with their types (tests/typescript checks this
- * table against the spec). */
-export const SUCCESS_REQUIRES = {
-  createDigilockerUrl: { reference_id: "integer", url: "string" },
-  getDigilockerVerificationStatus: {},
-  getDigilockerDocument: {},
-} as const satisfies Record<keyof operations, Record<string, "integer" | "string">>;
+/** The kind of answer each of Eko's codes makes (the Python client's ERROR_CODES; the
+ * answer corpus holds every code in both placements). */
+const CODE_KINDS = new Map<number, "pending" | "validation_error" | "business_error">([
+  [301, "business_error"],
+  [319, "business_error"],
+  [327, "pending"],
+  [346, "business_error"],
+  [461, "validation_error"],
+  [463, "business_error"],
+]);
 
-export type OperationId = keyof typeof SUCCESS_REQUIRES;
+/** An operation of the spec, by its operationId. */
+export type OperationId = keyof operations;
 
 function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -97,32 +110,28 @@ export function sessionState(data: unknown): SessionState | null {
   return null;
 }
 
-/** Why a success's `data` is not what the spec says, or null when it is. */
-function successProblem(data: unknown, operation: OperationId | undefined): string | null {
+/** Why a success answer is not what the spec says (null when it is): without an
+ * operation, only that `data` is an object whose session state, if any, is known. */
+function successProblem(body: object, data: unknown, operation: string | undefined): string | null {
+  const schemas = operation === undefined ? undefined : ANSWER_SCHEMAS.get(operation);
+  if (schemas !== undefined) {
+    return mismatch(body, schemas.envelope) ?? mismatch(data, schemas.success, "answer.data");
+  }
   if (!isObject(data)) {
-    return "a successful answer whose `data` is not an object";
+    return "answer.data: not object";
   }
   for (const field of STATE_FIELDS) {
     const value: unknown = Reflect.get(data, field);
     if (value !== undefined && !sessionStateValues.some((known) => known === value)) {
-      return `\`data.${field}\` is not a session state the spec knows`;
-    }
-  }
-  const required: Record<string, "integer" | "string"> =
-    operation === undefined ? {} : SUCCESS_REQUIRES[operation];
-  for (const [field, type] of Object.entries(required)) {
-    const value: unknown = Reflect.get(data, field);
-    const ok = type === "integer" ? Number.isSafeInteger(value) : typeof value === type;
-    if (!ok) {
-      return `a successful answer without \`data.${field}\` as ${type === "integer" ? "an" : "a"} ${type}`;
+      return `answer.data.${field}: not one of ${sessionStateValues.join(", ")}`;
     }
   }
   return null;
 }
 
 /**
- * The answer rule (docs/answer-rule.md). `operation` names the call, so that a success
- * is held to what that operation's success must carry; without it, only the envelope is.
+ * The answer rule (docs/answer-rule.md). A success is held to the spec's schemas of the
+ * operation: `operation`, or else the one whose path the response's URL ends with.
  */
 export function readAnswer<Body extends AnswerBody>(
   result: CallResult<Body>,
@@ -146,7 +155,7 @@ export function readAnswer<Body extends AnswerBody>(
   const data = answer.data;
   const state = sessionState(data);
   if (answer.status === 0) {
-    const problem = successProblem(data, operation);
+    const problem = successProblem(answer, data, operation ?? operationOfUrl(result.response.url));
     if (problem !== null) {
       return { kind: "malformed", httpStatus, message: problem };
     }
@@ -155,10 +164,16 @@ export function readAnswer<Body extends AnswerBody>(
     }
   }
   // A non-zero status, or a success envelope saying the session is not authenticated
-  // yet (the upstream provider answers a pending session so).
+  // yet (the upstream provider answers a pending session so). By Eko's code first, then
+  // by `invalid_params`, then by a PENDING state (docs/answer-rule.md).
   const code = errorCode(answer);
-  if (isObject(answer.invalid_params)) {
-    return { kind: "validation_error", code, message, invalidParams: answer.invalid_params, body: answer };
+  const meaning = code === null ? undefined : CODE_KINDS.get(code);
+  const invalidParams = isObject(answer.invalid_params) ? answer.invalid_params : undefined;
+  if (meaning === "pending" || (meaning === undefined && invalidParams === undefined && state === "PENDING")) {
+    return { kind: "pending", code, message, state, body: answer };
+  }
+  if (meaning === "validation_error" || (meaning === undefined && invalidParams !== undefined)) {
+    return { kind: "validation_error", code, message, invalidParams: invalidParams ?? {}, body: answer };
   }
   return { kind: "business_error", code, message, state, body: answer };
 }

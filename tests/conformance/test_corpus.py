@@ -9,6 +9,7 @@ import pytest
 from eko_digilocker.spec import load_spec, resolve
 
 from .python_runner import load_cases, mismatches
+from .sandbox_answers import sandbox_answers
 
 CASES = load_cases()
 OUTCOMES = {"success", "business_error", "pending", "malformed", "http_error"}
@@ -70,3 +71,9 @@ def test_a_wrong_expectation_fails() -> None:
     name = next(iter(case["expect"]["values"]))
     drifted = {**case, "expect": {**case["expect"], "values": {name: "drifted"}}}
     assert len(mismatches(drifted)) == 1
+
+
+def test_every_answer_the_sandbox_sends_is_a_case() -> None:
+    held = [(c["operation"], c["http_status"], c["body"]) for c in CASES]
+    missing = [what for what, op, http, body in sandbox_answers() if (op, http, body) not in held]
+    assert not missing, missing

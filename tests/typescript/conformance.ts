@@ -2,11 +2,9 @@
 // the TypeScript client: createEkoClient on a fetch that answers each case, then
 // readAnswer. Prints `conformance typescript: P/T`; exits 1 on any disagreement.
 //
-// How this client presents the corpus's outcomes: `validation_error` is a business error
-// (code 461 or `invalid_params`); `forbidden` is an http_error; a pending session is a
-// `business_error` whose code is 327, or that carries no other known code and reports the
-// state PENDING (readAnswer hands over code and state; this runner names it pending).
-// Values are compared as `data` carries them: no conversion.
+// How this client presents the corpus's outcomes: `validation_error` (code 461 or
+// `invalid_params`) is a business error; `forbidden` (HTTP 403) is an http_error. Values
+// are compared as `data` carries them: no conversion.
 import { isDeepStrictEqual } from "node:util";
 import { createEkoClient, readAnswer, type Answer, type AnswerBody } from "../../overlay/typescript/index.js";
 import { readJson, UAT_KEYS, INITIATOR } from "./support.js";
@@ -19,24 +17,19 @@ interface Case {
   expect: { outcome: string; code: number | null; values: Record<string, unknown> };
 }
 
-const KNOWN_CODES = [301, 319, 327, 346, 461, 463];
-
 function outcomeOf(answer: Answer<AnswerBody>): { outcome: string; code: number | null } {
   switch (answer.kind) {
     case "success":
-      return { outcome: "success", code: null };
     case "malformed":
-      return { outcome: "malformed", code: null };
+      return { outcome: answer.kind, code: null };
     case "forbidden":
     case "http_error":
       return { outcome: "http_error", code: null };
     case "validation_error":
+    case "business_error":
       return { outcome: "business_error", code: answer.code };
-    case "business_error": {
-      const unknownCode = answer.code === null || !KNOWN_CODES.includes(answer.code);
-      const pending = answer.code === 327 || (unknownCode && answer.state === "PENDING");
-      return { outcome: pending ? "pending" : "business_error", code: answer.code };
-    }
+    case "pending":
+      return { outcome: "pending", code: answer.code };
   }
 }
 
