@@ -3,8 +3,9 @@
     python scripts/generate.py           rewrite generated/eko_digilocker_client (Python),
                                          generated/typescript (TypeScript types),
                                          generated/go and generated/java (openapi-generator's
-                                         go and java native clients) and the control
-                                         document's bundled JSON
+                                         go and java native clients, plus the spec as JSON
+                                         in overlay/go) and the control document's
+                                         bundled JSON
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if a committed copy differs
     --spec PATH / --target DIR           another spec or Python client folder (used by the
@@ -53,6 +54,8 @@ TS_FILE = "eko-digilocker.ts"
 OPENAPI_TYPESCRIPT = ROOT / "node_modules" / ".bin" / "openapi-typescript"
 CONTROL_SPEC = ROOT / "openapi" / "sandbox-control.yaml"
 CONTROL_TARGET = ROOT / "sandbox" / "eko_digilocker_sandbox" / "control-openapi.json"
+# overlay/go embeds the spec to hold a success to its schemas, as the Python client does
+GO_OVERLAY_SPEC = ROOT / "overlay" / "go" / "openapi.json"
 CLIENTS = ["python", "typescript", "go", "java", "control"]
 
 
@@ -82,10 +85,15 @@ def build(out: Path, spec_path: Path = SPEC) -> None:
     )
     # The installed package carries the exact spec it was generated from, so the overlay
     # and the sandbox validate against it without a hand-made copy.
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    (out / "openapi.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    (out / "openapi.json").write_text(spec_json(spec_path), encoding="utf-8")
     (out / "py.typed").write_text("", encoding="utf-8")
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
+
+
+def spec_json(spec_path: Path) -> str:
+    """The spec as JSON, as the Python package and the Go overlay carry it."""
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    return json.dumps(spec, indent=1) + "\n"
 
 
 def build_typescript(out: Path, spec_path: Path = SPEC) -> None:
@@ -226,6 +234,7 @@ def main() -> int:
             built[java_target] = Path(tmp) / "java"
             build_java(built[java_target], spec, Path(tmp))
         control = control_json(args.control_spec.resolve()) if "control" in clients else None
+        go_spec = spec_json(spec) if "go" in clients and spec == SPEC else None
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
@@ -237,6 +246,13 @@ def main() -> int:
                     f"The committed {control_target.name} differs from {args.control_spec}.",
                     f"Run `make generate` and commit the result: {control_target.parent.name}/"
                     f"{control_target.name}",
+                ]
+            if go_spec is not None and (
+                not GO_OVERLAY_SPEC.is_file() or GO_OVERLAY_SPEC.read_text("utf-8") != go_spec
+            ):
+                problems += [
+                    f"The committed overlay/go/{GO_OVERLAY_SPEC.name} differs from {spec}.",
+                    "Run `make generate` and commit the result.",
                 ]
             if version is not None:
                 problems += stale_version_files(version)
@@ -250,6 +266,9 @@ def main() -> int:
         if control is not None:
             control_target.write_text(control, encoding="utf-8")
             print(f"wrote {control_target}")
+        if go_spec is not None:
+            GO_OVERLAY_SPEC.write_text(go_spec, encoding="utf-8")
+            print(f"wrote {GO_OVERLAY_SPEC}")
         if version is not None:
             write_version_files(version)
         return 0

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"reflect"
 	"strings"
 
 	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
@@ -51,17 +50,17 @@ type envelope struct {
 
 // ReadCreate reads what CreateDigilockerUrl(...).Execute() returned.
 func ReadCreate(env *ekodigilocker.DigilockerUrlEnvelope, resp *http.Response, err error) (Answer[ekodigilocker.DigilockerUrlPayload], error) {
-	return ReadAnswer[ekodigilocker.DigilockerUrlPayload](env, ekodigilocker.DigilockerUrlSuccess{}, resp, err)
+	return ReadAnswer[ekodigilocker.DigilockerUrlPayload]("createDigilockerUrl", env, resp, err)
 }
 
 // ReadStatus reads what GetDigilockerVerificationStatus(...).Execute() returned.
 func ReadStatus(env *ekodigilocker.VerificationStatusEnvelope, resp *http.Response, err error) (Answer[ekodigilocker.VerificationStatusPayload], error) {
-	return ReadAnswer[ekodigilocker.VerificationStatusPayload](env, ekodigilocker.VerificationStatusPayload{}, resp, err)
+	return ReadAnswer[ekodigilocker.VerificationStatusPayload]("getDigilockerVerificationStatus", env, resp, err)
 }
 
 // ReadDocument reads what GetDigilockerDocument(...).Execute() returned.
 func ReadDocument(env *ekodigilocker.DigilockerDocumentEnvelope, resp *http.Response, err error) (Answer[ekodigilocker.DigilockerDocumentPayload], error) {
-	return ReadAnswer[ekodigilocker.DigilockerDocumentPayload](env, ekodigilocker.DigilockerDocumentPayload{}, resp, err)
+	return ReadAnswer[ekodigilocker.DigilockerDocumentPayload]("getDigilockerDocument", env, resp, err)
 }
 
 // envelopeData is every generated envelope (its GetDataOk is safe on a nil envelope).
@@ -69,11 +68,12 @@ type envelopeData[D any] interface {
 	GetDataOk() (*D, bool)
 }
 
-// ReadAnswer reads what a generated call returned (env is nil when the generated client
-// could not decode the answer). success is the operation's `x-eko-success-data` model,
-// whose required fields a success must carry. The error is not nil only when no HTTP
-// answer came at all. ReadCreate, ReadStatus and ReadDocument name D and success for you.
-func ReadAnswer[D any, E envelopeData[D]](env E, success any, resp *http.Response, err error) (Answer[D], error) {
+// ReadAnswer reads what a generated call of operationID (the spec's operationId) returned;
+// env is nil when the generated client could not decode the answer. A success must also
+// match the spec's schemas: the 200 answer's and its `x-eko-success-data`. The error is
+// not nil only when no HTTP answer came at all. ReadCreate, ReadStatus and ReadDocument
+// name D and the operation for you.
+func ReadAnswer[D any, E envelopeData[D]](operationID string, env E, resp *http.Response, err error) (Answer[D], error) {
 	data, _ := env.GetDataOk()
 	if resp == nil {
 		if err == nil {
@@ -101,36 +101,73 @@ func ReadAnswer[D any, E envelopeData[D]](env E, success any, resp *http.Respons
 		return malformed(answer, "the answer is not an Eko envelope with an integer `status`"), nil
 	}
 	answer.InvalidParams = sent.InvalidParams
-	state, known := sessionState(sent.Data)
+	state := sessionState(sent.Data)
 	answer.State = state
 	if status != 0 {
-		// An error answer: nothing else in it needs a shape.
+		// An error answer: nothing else in it needs a shape. The code first, then.
 		answer.Code = errorCode(status, sent.ResponseStatusID)
-		answer.Outcome = BusinessError
-		if (answer.Code != nil && *answer.Code == verificationPending) || (answer.Code == nil && state == ekodigilocker.PENDING) {
+		outcome, documented := ekoCodes[codeOrZero(answer.Code)]
+		switch {
+		case documented:
+			answer.Outcome = outcome
+		case len(sent.InvalidParams) > 0:
+			answer.Outcome = BusinessError // a validation error
+		case state == ekodigilocker.PENDING:
 			answer.Outcome = Pending
+		default:
+			answer.Outcome = BusinessError
 		}
 		return answer, nil
 	}
+	if why := successMismatch(operationID, body); data == nil || err != nil || why != "" {
+		if why == "" {
+			why = "the generated client cannot decode it"
+		}
+		return malformed(answer, "a success that does not match the spec: "+why), nil
+	}
 	switch {
-	case data == nil || err != nil || !known:
-		return malformed(answer, "a success whose `data` does not match the spec"), nil
 	case state == ekodigilocker.PENDING:
 		answer.Outcome = Pending // the upstream provider's pending session
 	case state != "" && state != ekodigilocker.AUTHENTICATED:
 		answer.Outcome = BusinessError
 	default:
-		if missing := missingFields(sent.Data, success); missing != "" {
-			return malformed(answer, "a success whose `data` lacks "+missing), nil
-		}
 		answer.Outcome = Success
 		answer.Data = data
 	}
 	return answer, nil
 }
 
-// verificationPending is Eko's code for a customer who has not consented yet.
-const verificationPending = 327
+// ekoCodes are the codes Eko documents, and what each means.
+var ekoCodes = map[int64]Outcome{
+	301: BusinessError, // invalid redirect URL
+	319: BusinessError, // invalid initiator
+	327: Pending,       // the customer has not consented yet
+	346: BusinessError, // user not onboarded or wrong user_code
+	461: BusinessError, // invalid parameters
+	463: BusinessError, // invalid reference
+}
+
+func codeOrZero(code *int64) int64 {
+	if code == nil {
+		return 0
+	}
+	return *code
+}
+
+// successMismatch says where a status-0 body breaks the operation's schemas, or "".
+func successMismatch(operationID string, body []byte) string {
+	decoder := json.NewDecoder(bytes.NewReader(body))
+	decoder.UseNumber()
+	var answer interface{}
+	if decoder.Decode(&answer) != nil {
+		return "not JSON"
+	}
+	envelope, success := answerSchemas(operationID)
+	if found := mismatch(answer, envelope, "answer"); found != "" {
+		return found
+	}
+	return mismatch(object(answer)["data"], success, "answer.data")
+}
 
 func malformed[D any](answer Answer[D], why string) Answer[D] {
 	return Answer[D]{Outcome: Malformed, Message: why, HTTPStatus: answer.HTTPStatus}
@@ -158,51 +195,22 @@ func errorCode(status int64, responseStatusID json.RawMessage) *int64 {
 	return nil
 }
 
-// sessionState is the SessionState that data reports in `status` or `session_status` (the
-// upstream provider's and the sandbox's field), or ""; known is false when one of them
-// holds something else (not a success's data, then).
-func sessionState(data json.RawMessage) (state ekodigilocker.SessionState, known bool) {
+// sessionState is the first SessionState that data reports in `status` or `session_status`
+// (the upstream provider's and the sandbox's field), or "". (On a success, the schema
+// check has already refused any other value there.)
+func sessionState(data json.RawMessage) ekodigilocker.SessionState {
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(data, &fields) != nil {
-		return "", true
+		return ""
 	}
-	known = true
 	for _, name := range []string{"status", "session_status"} {
-		raw, present := fields[name]
-		if !present || string(raw) == "null" {
-			continue
-		}
 		var value string
-		found := ekodigilocker.SessionState("")
-		if json.Unmarshal(raw, &value) == nil {
-			found = ekodigilocker.SessionState(value)
-		}
-		if !found.IsValid() || found == ekodigilocker.SESSIONSTATE_UNKNOWN_DEFAULT_OPEN_API {
-			known = false
-		} else if state == "" {
-			state = found
-		}
-	}
-	return state, known
-}
-
-// missingFields names the fields that the generated model `success` requires (those its
-// JSON tags do not mark omitempty) and that data lacks or sends as null.
-func missingFields(data json.RawMessage, success any) string {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(data, &fields) != nil {
-		return "an object"
-	}
-	var missing []string
-	model := reflect.TypeOf(success)
-	for i := 0; i < model.NumField(); i++ {
-		name, options, _ := strings.Cut(model.Field(i).Tag.Get("json"), ",")
-		if name == "" || name == "-" || strings.Contains(options, "omitempty") {
+		if json.Unmarshal(fields[name], &value) != nil {
 			continue
 		}
-		if value, ok := fields[name]; !ok || string(value) == "null" {
-			missing = append(missing, name)
+		if state := ekodigilocker.SessionState(value); state.IsValid() && state != ekodigilocker.SESSIONSTATE_UNKNOWN_DEFAULT_OPEN_API {
+			return state
 		}
 	}
-	return strings.Join(missing, ", ")
+	return ""
 }

@@ -24,17 +24,9 @@ function reading<Body extends AnswerBody>(answer: Answer<Body>): Reading {
   switch (answer.kind) {
     case "success":
       return { outcome: "success", code: null, message: answer.body.message ?? "", values: answer.data };
+    case "pending":
     case "business_error":
-      return {
-        // docs/answer-rule.md: code 327, or no code and the state PENDING
-        outcome:
-          answer.code === 327 || (answer.code === null && answer.state === "PENDING")
-            ? "pending"
-            : "business_error",
-        code: answer.code,
-        message: answer.message,
-        values: {},
-      };
+      return { outcome: answer.kind, code: answer.code, message: answer.message, values: {} };
     case "validation_error":
       return { outcome: "business_error", code: answer.code, message: answer.message, values: {} };
     case "forbidden":
