@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import java.io.IOException;
 import eko.digilocker.Answer.Outcome;
 import eko.digilocker.client.ApiException;
 import eko.digilocker.client.ApiResponse;
@@ -33,7 +34,15 @@ import java.util.function.Function;
 public final class Answers {
   private static final ObjectMapper MAPPER = EkoClients.objectMapper();
   // Eko's code for a customer who has not consented yet.
-  private static final long VERIFICATION_PENDING = 327;
+  // The codes Eko documents, and what each means.
+  private static final Map<Long, Outcome> EKO_CODES =
+      Map.of(
+          301L, Outcome.BUSINESS_ERROR, // invalid redirect URL
+          319L, Outcome.BUSINESS_ERROR, // invalid initiator
+          327L, Outcome.PENDING, // the customer has not consented yet
+          346L, Outcome.BUSINESS_ERROR, // user not onboarded or wrong user_code
+          461L, Outcome.BUSINESS_ERROR, // invalid parameters
+          463L, Outcome.BUSINESS_ERROR); // invalid reference
   private static final String UNKNOWN_STATE = SessionState.UNKNOWN_DEFAULT_OPEN_API.getValue();
 
   private Answers() {}
@@ -66,58 +75,74 @@ public final class Answers {
    */
   public static <E, D> Answer<D> read(Call<E> call, Function<E, D> data, Class<?> success)
       throws ApiException {
-    ApiResponse<E> response;
+    RecordingHttpClient.forget();
+    ApiResponse<E> response = null;
+    int httpStatus;
     try {
       response = call.send();
+      httpStatus = response.getStatusCode();
     } catch (ApiException e) {
-      if (e.getCode() != 0) { // the generated client refuses any status but 2xx
-        return new Answer<>(
-            Outcome.HTTP_ERROR, null, messageOf(e.getResponseBody()), e.getCode(), null, Map.of(), null);
+      // the generated client refuses any status but 2xx, and any answer it cannot decode
+      if (e.getCode() == 0 && !(e.getCause() instanceof JsonProcessingException)) {
+        throw e; // no answer at all
       }
-      if (e.getCause() instanceof JsonProcessingException) {
-        return malformed(0, "an answer the generated client cannot decode");
-      }
-      throw e; // no answer at all
+      httpStatus = e.getCode();
     }
-    int httpStatus = response.getStatusCode();
+    E envelope = response == null ? null : response.getData();
+    // The answer as sent, when the client is EkoClients' (else as the generated model has it).
+    RecordingHttpClient.Sent sent = RecordingHttpClient.last();
+    JsonNode body = sent != null ? tree(sent.body()) : envelope == null ? null : MAPPER.valueToTree(envelope);
+    httpStatus = sent != null ? sent.status() : httpStatus;
+    String message = body != null && body.path("message").isTextual() ? body.get("message").asText() : "";
     if (httpStatus != 200) {
-      return new Answer<>(Outcome.HTTP_ERROR, null, "", httpStatus, null, Map.of(), null);
+      return new Answer<>(Outcome.HTTP_ERROR, null, message, httpStatus, null, Map.of(), null);
     }
-    E envelope = response.getData();
-    JsonNode sent = envelope == null ? null : MAPPER.valueToTree(envelope);
-    JsonNode status = sent == null ? null : sent.get("status");
+    JsonNode status = body == null || !body.isObject() ? null : body.get("status");
     if (status == null || !status.isIntegralNumber()) {
       return malformed(httpStatus, "the answer is not an Eko envelope with an integer `status`");
     }
-    String message = sent.path("message").isTextual() ? sent.get("message").asText() : "";
-    Map<String, String> invalidParams = invalidParams(sent.get("invalid_params"));
-    JsonNode dataNode = sent.get("data");
-    String state = sessionState(dataNode);
+    Map<String, String> invalidParams = invalidParams(body.get("invalid_params"));
     if (status.asLong() != 0) {
-      // An error answer: nothing else in it needs a shape.
-      Long code = errorCode(status.asLong(), sent.get("response_status_id"));
-      boolean pending =
-          (code != null && code == VERIFICATION_PENDING)
-              || (code == null && SessionState.PENDING.getValue().equals(state));
-      Outcome outcome = pending ? Outcome.PENDING : Outcome.BUSINESS_ERROR;
-      String known = UNKNOWN_STATE.equals(state) ? null : state;
-      return new Answer<>(outcome, code, message, httpStatus, null, invalidParams, known);
+      // An error answer: nothing else in it needs a shape. The code first, then.
+      Long code = errorCode(status.asLong(), body.get("response_status_id"));
+      String state = sessionState(body.get("data"));
+      Outcome outcome;
+      if (code != null && EKO_CODES.containsKey(code)) {
+        outcome = EKO_CODES.get(code);
+      } else if (body.path("invalid_params").isObject() && !body.get("invalid_params").isEmpty()) {
+        outcome = Outcome.BUSINESS_ERROR; // a validation error
+      } else if (SessionState.PENDING.getValue().equals(state)) {
+        outcome = Outcome.PENDING;
+      } else {
+        outcome = Outcome.BUSINESS_ERROR;
+      }
+      return new Answer<>(outcome, code, message, httpStatus, null, invalidParams, state);
     }
-    D decoded = data.apply(envelope);
-    if (decoded == null || UNKNOWN_STATE.equals(state)) {
-      return malformed(httpStatus, "a success whose `data` does not match the spec");
+    // A success must decode into the generated models (each field of the type the spec
+    // gives it), report a known state if any, and carry what x-eko-success-data requires.
+    D decoded = envelope == null ? null : data.apply(envelope);
+    JsonNode typed = decoded == null ? null : MAPPER.valueToTree(decoded);
+    List<String> missing = typed == null ? List.of() : missingFields(typed, success);
+    if (typed == null || hasUnknownState(typed) || !missing.isEmpty()) {
+      String why = missing.isEmpty() ? "" : ": it lacks " + String.join(", ", missing);
+      return malformed(httpStatus, "a success that does not match the spec" + why);
     }
+    String state = sessionState(typed);
     if (SessionState.PENDING.getValue().equals(state)) { // the upstream provider's pending
       return new Answer<>(Outcome.PENDING, null, message, httpStatus, null, invalidParams, state);
     }
     if (state != null && !state.equals(SessionState.AUTHENTICATED.getValue())) {
       return new Answer<>(Outcome.BUSINESS_ERROR, null, message, httpStatus, null, invalidParams, state);
     }
-    List<String> missing = missingFields(dataNode, success);
-    if (!missing.isEmpty()) {
-      return malformed(httpStatus, "a success whose `data` lacks " + String.join(", ", missing));
-    }
     return new Answer<>(Outcome.SUCCESS, null, message, httpStatus, decoded, invalidParams, state);
+  }
+
+  private static JsonNode tree(byte[] body) {
+    try {
+      return MAPPER.readTree(body);
+    } catch (IOException e) {
+      return null; // not JSON
+    }
   }
 
   private static <D> Answer<D> malformed(int httpStatus, String why) {
@@ -142,22 +167,30 @@ public final class Answers {
   }
 
   /**
-   * The session state that data (as the generated model decoded it) reports in {@code status}
-   * or {@code session_status} (the upstream provider's and the sandbox's field), or null; the
-   * generated decoder reads a value outside {@code SessionState} as UNKNOWN_STATE.
+   * The first {@code SessionState} that data reports in {@code status} or {@code
+   * session_status} (the upstream provider's and the sandbox's field), or null.
    */
   static String sessionState(JsonNode data) {
     if (data == null || !data.isObject()) {
       return null;
     }
-    String found = null;
     for (String field : List.of("status", "session_status")) {
       JsonNode value = data.get(field);
-      if (value != null && value.isTextual() && (found == null || value.asText().equals(UNKNOWN_STATE))) {
-        found = value.asText();
+      if (value != null && value.isTextual() && !value.asText().equals(UNKNOWN_STATE)) {
+        for (SessionState state : SessionState.values()) {
+          if (state.getValue().equals(value.asText())) {
+            return state.getValue();
+          }
+        }
       }
     }
-    return found;
+    return null;
+  }
+
+  /** Whether the generated model read a state outside {@code SessionState} (as UNKNOWN_STATE). */
+  private static boolean hasUnknownState(JsonNode typed) {
+    return List.of("status", "session_status").stream()
+        .anyMatch(field -> UNKNOWN_STATE.equals(typed.path(field).asText(null)));
   }
 
   /** The fields the generated model {@code success} marks required that data lacks. */
@@ -173,19 +206,16 @@ public final class Answers {
     return missing;
   }
 
+  /** Each refused field's message (the text ones: nothing else in an error needs a shape). */
   private static Map<String, String> invalidParams(JsonNode node) {
-    if (node == null || !node.isObject()) {
-      return Map.of();
+    Map<String, String> found = new java.util.LinkedHashMap<>();
+    if (node != null && node.isObject()) {
+      node.fields().forEachRemaining(field -> {
+        if (field.getValue().isTextual()) {
+          found.put(field.getKey(), field.getValue().asText());
+        }
+      });
     }
-    return MAPPER.convertValue(node, MAPPER.getTypeFactory().constructMapType(Map.class, String.class, String.class));
-  }
-
-  private static String messageOf(String body) {
-    try {
-      JsonNode message = body == null ? null : MAPPER.readTree(body).get("message");
-      return message != null && message.isTextual() ? message.asText() : "";
-    } catch (JsonProcessingException e) {
-      return "";
-    }
+    return found;
   }
 }
