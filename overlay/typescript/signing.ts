@@ -15,11 +15,10 @@ export interface EkoKeys {
 }
 
 /**
- * Adds `developer_key`, `secret-key-timestamp` and `secret-key` to every request, and
- * `content-type: application/json`, which Eko lists as required on every call, the GET
- * status call included (openapi-fetch sends it only with a body). The timestamp is read
- * once per request, so the signature always matches the header sent (a generator asking
- * for `secret-key` and `secret-key-timestamp` separately cannot promise that).
+ * Adds `developer_key`, `secret-key-timestamp` and `secret-key` to every request. The
+ * timestamp is read once per request, so the signature always matches the header sent
+ * (a generator asking for `secret-key` and `secret-key-timestamp` separately cannot
+ * promise that).
  */
 export function ekoSigning(keys: EkoKeys, now: () => number = Date.now): Middleware {
   return {
@@ -28,7 +27,6 @@ export function ekoSigning(keys: EkoKeys, now: () => number = Date.now): Middlew
       request.headers.set("developer_key", keys.developerKey);
       request.headers.set("secret-key-timestamp", timestamp);
       request.headers.set("secret-key", signSecretKey(keys.accessKey, timestamp));
-      request.headers.set("content-type", "application/json");
       return request;
     },
   };
