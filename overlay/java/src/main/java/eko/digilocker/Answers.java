@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import java.io.IOException;
 import eko.digilocker.Answer.Outcome;
 import eko.digilocker.client.ApiException;
 import eko.digilocker.client.ApiResponse;
@@ -16,7 +15,9 @@ import eko.digilocker.client.model.DigilockerUrlSuccess;
 import eko.digilocker.client.model.SessionState;
 import eko.digilocker.client.model.VerificationStatusEnvelope;
 import eko.digilocker.client.model.VerificationStatusPayload;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -33,7 +34,6 @@ import java.util.function.Function;
  */
 public final class Answers {
   private static final ObjectMapper MAPPER = EkoClients.objectMapper();
-  // Eko's code for a customer who has not consented yet.
   // The codes Eko documents, and what each means.
   private static final Map<Long, Outcome> EKO_CODES =
       Map.of(
@@ -86,7 +86,8 @@ public final class Answers {
       if (e.getCode() == 0 && !(e.getCause() instanceof JsonProcessingException)) {
         throw e; // no answer at all
       }
-      httpStatus = e.getCode();
+      // (it decodes 2xx answers only: one it could not decode counts as a 200 unless recorded)
+      httpStatus = e.getCode() != 0 ? e.getCode() : 200;
     }
     E envelope = response == null ? null : response.getData();
     // The answer as sent, when the client is EkoClients' (else as the generated model has it).
@@ -208,7 +209,7 @@ public final class Answers {
 
   /** Each refused field's message (the text ones: nothing else in an error needs a shape). */
   private static Map<String, String> invalidParams(JsonNode node) {
-    Map<String, String> found = new java.util.LinkedHashMap<>();
+    Map<String, String> found = new LinkedHashMap<>();
     if (node != null && node.isObject()) {
       node.fields().forEachRemaining(field -> {
         if (field.getValue().isTextual()) {
