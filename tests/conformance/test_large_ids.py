@@ -6,7 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from eko_digilocker import EkoClient, EkoVerificationPendingError
+from eko_digilocker import (
+    EkoApiError,
+    EkoClient,
+    EkoInvalidParamsError,
+    EkoVerificationPendingError,
+)
 from eko_digilocker_sandbox import UAT_TEST_ACCOUNT, SandboxConfig, running_sandbox
 from eko_digilocker_sandbox.config import PROFILES
 from eko_digilocker_sandbox.sessions import MAX_FIRST_REFERENCE_ID
@@ -37,3 +42,12 @@ def test_a_reference_id_past_2_31_goes_through_the_journey(profile: str) -> None
 def test_a_first_reference_id_out_of_range_is_refused(first: int) -> None:
     with pytest.raises(ValueError, match="first_reference_id"):
         SandboxConfig(first_reference_id=first)
+
+
+def test_the_largest_64_bit_id_is_read_as_an_id_not_refused(sandbox: str) -> None:
+    with (
+        EkoClient(**UAT_TEST_ACCOUNT, base_url=sandbox) as eko,
+        pytest.raises(EkoApiError) as raised,
+    ):
+        eko.get_verification_status(2**63 - 1)
+    assert not isinstance(raised.value, EkoInvalidParamsError), raised.value
