@@ -122,3 +122,11 @@ def test_the_readme_links_every_docs_page() -> None:
     linked = {Path(target).name for target in LINK.findall(readme) if target.startswith("docs/")}
     pages = {path.name for path in DOCS.glob("*.md")}
     assert pages - linked == set(), "docs/ pages the README does not link"
+
+
+def test_the_install_section_names_the_spec_version() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme.split("## Install\n", 1)[1].split("\n## ", 1)[0]
+    spec = yaml.safe_load((ROOT / "openapi" / "eko-digilocker.yaml").read_text(encoding="utf-8"))
+    named = set(re.findall(r"[-v:@](\d+\.\d+\.\d+)\b", install))
+    assert named == {spec["info"]["version"]}

@@ -5,10 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from eko_digilocker_sandbox.faults import FaultSettings
 from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID, MAX_FIRST_REFERENCE_ID
+
+if TYPE_CHECKING:
+    from eko_digilocker_sandbox.replay import Replay
 
 #: Eko's public UAT test pair (openapi-spec README section 6): public values, not secrets.
 UAT_DEVELOPER_KEY = "becbbce45f79c6f5109f848acd540567"
@@ -22,7 +26,7 @@ UAT_TEST_ACCOUNT = {
 }
 
 
-#: How the sandbox answers (see sandbox/README.md, "Profiles"): `eps` follows eps.eko.in
+#: How the sandbox answers (see docs/sandbox.md, "Profiles"): `eps` follows eps.eko.in
 #: and Eko's corrected answers (error codes in `status`); `legacy` follows the legacy
 #: README (codes in `response_status_id`, ids 1627/1628/1630, the 7.2 status shape).
 #: `PUT /_sandbox/profile` switches between them at run time.
@@ -63,7 +67,9 @@ class SandboxConfig:
     the store holds at most `max_sessions` sessions and about `max_store_bytes` bytes of
     them, and refuses a create beyond either once no expired session is left to forget.
     `reject_replay` refuses a signature seen before within the timestamp window,
-    remembering at most `max_replay_entries` of them.
+    remembering at most `max_replay_entries` of them; since Eko's signature covers only
+    the timestamp, it also refuses an honest call from a second client with the same
+    keys that signs in the same millisecond.
 
     `credentials` maps each known `developer_key` to its `access_key`. `clock` returns
     seconds since the UNIX epoch; tests inject a fake one to move time (timestamp window
@@ -71,6 +77,7 @@ class SandboxConfig:
     (default: taken from the request's Host header). `self_check` validates every API
     answer against the spec before sending it and counts failures (for tests).
     `profile` is one of `PROFILES`: which of Eko's documented answer variants to send.
+    `replay` holds recorded answers to send to matching requests (`--replay FILE.har`).
     `first_reference_id` is the `reference_id` of the first session (ids count up from
     it): e.g. 3_000_000_001 to try a client on ids past 2^31, which Eko does not rule
     out; at most `MAX_FIRST_REFERENCE_ID` (2^53 - 2^32).
@@ -89,6 +96,7 @@ class SandboxConfig:
     public_base_url: str | None = None
     self_check: bool = False
     profile: str = DEFAULT_PROFILE
+    replay: Replay | None = None
     first_reference_id: int = FIRST_REFERENCE_ID
     clock: Callable[[], float] = time.time
 
@@ -125,5 +133,6 @@ class SandboxConfig:
             f"session_ttl_seconds={self.session_ttl_seconds}, "
             f"max_body_bytes={self.max_body_bytes}, max_sessions={self.max_sessions}, "
             f"max_store_bytes={self.max_store_bytes}, reject_replay={self.reject_replay}, "
-            f"profile={self.profile!r}, faults={self.faults!r})"
+            f"profile={self.profile!r}, faults={self.faults!r}, "
+            f"replay={self.replay.source if self.replay else None!r})"
         )

@@ -17,6 +17,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -37,6 +38,7 @@ from eko_digilocker_sandbox.connections import (
     reserve_files,
 )
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
+from eko_digilocker_sandbox.replay import Replay
 from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID
 
 DEFAULT_HOST = "127.0.0.1"
@@ -208,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="eko-digilocker sandbox",
         description="Local emulator of Eko's DigiLocker API: checks signatures, validates "
         "requests against the spec, plays the consent journey. Prints its base URL "
-        "as the first line of stdout. Every limit and timeout: sandbox/README.md.",
+        "as the first line of stdout. Every limit and timeout: docs/sandbox.md.",
     )
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"
@@ -235,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--reject-replay",
         action="store_true",
         help="refuse a (developer_key, timestamp, signature) already seen within the window "
-        "(default: accept, as Eko's scheme does)",
+        "(default: accept, as Eko's scheme does). The signature covers only the timestamp, "
+        "so two clients sharing keys that sign in the same millisecond are refused too",
     )
     parser.add_argument(
         "--max-replay-entries",
@@ -329,6 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
         "`status`, eps.eko.in fields; the default) or legacy (codes in "
         "`response_status_id`, the legacy README's status shape and ids 1627/1628/1630)",
     )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE.har",
+        help="answer requests that match one recorded by `eko-digilocker proxy --record` "
+        "with the recorded answer (same operation, body and query apart from "
+        "client_ref_id and signing); everything else as usual",
+    )
     faults = parser.add_argument_group("fault injection (off by default; API paths only)")
     for flag, help_text in (
         ("--fault-latency", "probability of added latency (see --fault-latency-ms)"),
@@ -384,6 +395,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         profile=args.profile,
         first_reference_id=args.first_reference_id,
         faults=faults,
+        replay=Replay.from_har(args.replay) if args.replay else None,
     )
     if args.credential:
         config = dataclasses.replace(config, credentials=dict(args.credential))

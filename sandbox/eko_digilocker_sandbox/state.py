@@ -47,6 +47,7 @@ class SandboxState:
             clock=config.clock,
             max_sessions=config.max_sessions,
             max_bytes=config.max_store_bytes,
+            reserved_ids=config.replay.reference_ids if config.replay else frozenset(),
             first_reference_id=config.first_reference_id,
         )
         self.faults = FaultInjector(config.faults)
@@ -73,10 +74,14 @@ class SandboxState:
         self._profile = name
 
     def reset(self) -> None:
-        """Forget sessions and forced scenarios, zero the counters, restore the run's
-        fault settings and profile."""
+        """Forget sessions, forced scenarios and scheduled failures, zero the counters,
+        restore the run's fault settings and profile, replay recorded answers from the
+        first again."""
         self.store.reset()
+        if self.config.replay is not None:
+            self.config.replay.rewind()
         self.faults.configure(self.config.faults)
+        self.faults.scheduled.clear()
         self.counters.reset()
         self.forced.clear()
         self._profile = self.config.profile

@@ -2,8 +2,8 @@
 venv, the npm tarball into an empty npm project. Nothing of the repository is on their
 paths; the sandbox they talk to is the one the wheel installed, run as its own process.
 
-`make install-test` (part of `make test`) builds dist/ first; a bare pytest run builds it
-when it is missing."""
+`make install-test` (part of `make test`) runs them; they build dist/ with `make dist`
+first."""
 
 from __future__ import annotations
 
@@ -66,8 +66,9 @@ def artifacts() -> Artifacts:
         DIST / f"eko_digilocker-{version}.tar.gz",
         DIST / f"eko-digilocker-{version}.tgz",
     )
-    if not all(path.is_file() for path in (found.wheel, found.sdist, found.tarball)):
-        subprocess.run(["make", "-s", "dist"], cwd=ROOT, check=True, timeout=300)
+    # built afresh: a dist/ left from other sources must not pass for this tree's
+    subprocess.run(["make", "-s", "dist"], cwd=ROOT, check=True, timeout=300)
+    assert all(path.is_file() for path in (found.wheel, found.sdist, found.tarball))
     return found
 
 
@@ -345,3 +346,138 @@ def test_the_package_exposes_only_its_entry_point(npm_project: Path) -> None:
     )
     out = run(["node", "--input-type=module", "-e", deep], cwd=npm_project)
     assert out.strip() == "ERR_PACKAGE_PATH_NOT_EXPORTED"
+
+
+# --- the Go modules, as the README's Install section says to depend on them -------------
+
+GO_PROGRAM = """\
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go"
+)
+
+func main() {
+	keys := eko.Keys{
+		DeveloperKey: os.Getenv("EKO_DEVELOPER_KEY"),
+		AccessKey:    os.Getenv("EKO_ACCESS_KEY"),
+	}
+	client := eko.NewClient(os.Args[1], keys, 30*time.Second)
+	documents := []ekodigilocker.DocumentType{ekodigilocker.AADHAAR}
+	body := ekodigilocker.NewCreateDigilockerUrlRequest(
+		os.Getenv("EKO_INITIATOR_ID"), documents, "https://yourapp.example/kyc/callback")
+	created, _, err := client.DigilockerAPI.CreateDigilockerUrl(context.Background()).
+		CreateDigilockerUrlRequest(*body).Execute()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(created.Data.GetReferenceId(), created.Data.GetUrl())
+}
+"""
+
+
+def readme_go_mod() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Go\n", 1)[1].split("\n### ", 1)[0]
+    return section.split("```go\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.skipif(
+    not (ROOT / "overlay" / "go" / "go.mod").is_file(),
+    reason="overlay/go is not in this tree (the cross-language branch is not merged)",
+)
+def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
+    tmp_path: Path, installed_sandbox: str, artifacts: Artifacts
+) -> None:
+    app = tmp_path / "kycapp"
+    app.mkdir()
+    requirements = readme_go_mod().replace("../eko-digilocker/", f"{ROOT}/")
+    assert f"v{artifacts.version}\n" in requirements
+    go_mod = f"module example.com/kycapp\n\ngo 1.19\n\n{requirements}"
+    (app / "go.mod").write_text(go_mod, encoding="utf-8")
+    (app / "main.go").write_text(GO_PROGRAM, encoding="utf-8")
+    go_env = {
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",  # nothing but the two modules of this repository
+        "GOTOOLCHAIN": "local",
+        "GOCACHE": str(ROOT / "build" / "go-cache"),
+        "GOPATH": str(tmp_path / "gopath"),
+    }
+    run(["go", "build", "-o", "kycapp", "."], cwd=app, **go_env)
+    out = run([str(app / "kycapp"), installed_sandbox], cwd=app, **UAT_KEYS)
+    assert_a_session(out, installed_sandbox)
+
+
+# --- the Java sources, compiled as the README's Install section says ---------------------
+
+JAVA_PROGRAM = """\
+import eko.digilocker.EkoClients;
+import eko.digilocker.client.api.DigilockerApi;
+import eko.digilocker.client.model.CreateDigilockerUrlRequest;
+import eko.digilocker.client.model.DigilockerUrlEnvelope;
+import eko.digilocker.client.model.DocumentType;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+public class KycApp {
+  public static void main(String[] args) throws Exception {
+    DigilockerApi digilocker = new DigilockerApi(EkoClients.apiClient(
+        args[0], System.getenv("EKO_DEVELOPER_KEY"), System.getenv("EKO_ACCESS_KEY"),
+        Duration.ofSeconds(30)));
+    DigilockerUrlEnvelope created = digilocker.createDigilockerUrl(new CreateDigilockerUrlRequest()
+        .initiatorId(System.getenv("EKO_INITIATOR_ID"))
+        .documentRequested(List.of(DocumentType.AADHAAR))
+        .redirectUrl(URI.create("https://yourapp.example/kyc/callback")));
+    System.out.println(created.getData().getReferenceId() + " " + created.getData().getUrl());
+  }
+}
+"""
+# Jackson (core, databind, annotations), jsr305 and the javax.annotation API, as the
+# README names them: Debian's jars (libjackson2-*-java, libjsr305-java,
+# libgeronimo-annotation-1.3-spec-java)
+JAVA_JARS = [
+    Path("/usr/share/java") / f"{name}.jar"
+    for name in (
+        "jackson-core",
+        "jackson-databind",
+        "jackson-annotations",
+        "jsr305",
+        "geronimo-annotation-1.3-spec",
+    )
+]
+
+
+@pytest.mark.skipif(
+    not (ROOT / "overlay" / "java").is_dir(),
+    reason="overlay/java is not in this tree (the cross-language branch is not merged)",
+)
+def test_a_java_program_compiles_the_java_sources_as_the_readme_says(
+    tmp_path: Path, installed_sandbox: str
+) -> None:
+    missing = [str(jar) for jar in JAVA_JARS if not jar.is_file()]
+    assert missing == [], f"missing jars: {missing} (make setup installs them as root)"
+    (tmp_path / "KycApp.java").write_text(JAVA_PROGRAM, encoding="utf-8")
+    sources = [
+        str(path)
+        for folder in ("generated/java/src/main", "overlay/java/src/main")
+        for path in sorted((ROOT / folder).rglob("*.java"))
+    ]
+    classes = tmp_path / "classes"
+    classpath = ":".join(map(str, JAVA_JARS))
+    run(
+        ["javac", "-nowarn", "-d", str(classes), "-cp", classpath, *sources, "KycApp.java"],
+        cwd=tmp_path,
+    )
+    out = run(
+        ["java", "-cp", f"{classes}:{classpath}", "KycApp", installed_sandbox],
+        cwd=tmp_path,
+        **UAT_KEYS,
+    )
+    assert_a_session(out, installed_sandbox)
