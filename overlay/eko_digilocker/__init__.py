@@ -8,7 +8,8 @@ with EkoClient(environment="uat") as eko:      # keys from EKO_* variables
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .client import AsyncEkoClient, EkoClient, wait_for_consent
+from .async_client import AsyncEkoClient
+from .client import EkoClient, wait_for_consent
 from .errors import (
     EkoApiError,
     EkoAuthenticationError,
