@@ -9,9 +9,9 @@ exec, the size of the parent it was forked from, which hid any growth below that
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import sys
 import time
+from pathlib import Path
 
 from eko_digilocker import EkoClient, EkoError
 from tests.client.fakes import CREDENTIALS
