@@ -192,7 +192,9 @@ class AsyncEkoClient(ClientBase):
 
     async def aclose(self) -> None:
         self.closed = True
-        await self._http.aclose()
+        if self._loop is None or self._loop == _event_loop():
+            await self._http.aclose()
+        # else its connections belong to another event loop, which alone can close them
 
     async def __aenter__(self) -> Self:
         return self

@@ -162,6 +162,12 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     return {"headers": headers, "curl": shlex.join(curl)}
 
 
+def _printable(text: str) -> str:
+    """A server's words, safe on a terminal: control and format characters (ESC, BEL,
+    newlines, bidi overrides) shown as escapes, so none acts or forges a line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _say(text: str, stream: Any) -> None:
     # Input from the shell may hold undecodable bytes (lone surrogates): show, never crash.
     print(text.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream)
@@ -186,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code, result = _run(args)
     except EkoError as exc:
-        _say(f"eko-digilocker: {type(exc).__name__}: {exc}", sys.stderr)
+        _say(f"eko-digilocker: {type(exc).__name__}: {_printable(str(exc))}", sys.stderr)
         return 1
     if args.command == "sign":
         for name, value in result["headers"].items():

@@ -258,3 +258,38 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.strip() == f"eko-digilocker {eko_digilocker.__version__}"
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_a_reference_id_of_thousands_of_digits_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Before: a traceback (int() refuses over 4,300 digits).
+    assert main(["status", "--base-url", "http://127.0.0.1:9", "--reference-id", "9" * 5000]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("eko-digilocker: EkoValidationError: get_verification_status:")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_what_a_server_says_reaches_the_terminal_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.client.loopback import JsonServer
+
+    hostile = {
+        "status": 1,
+        "response_status_id": 1,
+        "response_type_id": -1,
+        "message": "bad\x1b[2J\x07\neko-digilocker: all good\u202e",
+        "invalid_params": {"reference_id\x1b[31m": "is\rwrong\x9b"},
+        "data": {},
+    }
+    with JsonServer(lambda path: hostile) as server:
+        code = main(["status", "--base-url", server.url, "--reference-id", "7"])
+    assert code == 1
+    err = capsys.readouterr().err
+    # Before: ESC and BEL reached the terminal, and the message forged a second line.
+    assert err.count("\n") == 1
+    assert all(c.isprintable() for c in err.rstrip("\n")), repr(err)
+    assert "\\x1b[2J\\x07\\neko-digilocker: all good\\u202e" in err
