@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser generate check-generated generator-matrix ts-build ts-test lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser
 
@@ -27,7 +27,8 @@ browser:
 		echo "make browser: cannot install chromium here (not root, or no apt-get), so the consent-page browser test will fail; run as root: $(BROWSER_INSTALL)" >&2; \
 	fi
 
-$(INSTALLED): pyproject.toml $(CONSTRAINTS)
+# _version.py: the editable install's metadata carries the version, so a new one reinstalls
+$(INSTALLED): pyproject.toml $(CONSTRAINTS) overlay/eko_digilocker/_version.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@
@@ -71,7 +72,7 @@ ts-test: ts-build $(INSTALLED)
 	node --test $(TS_OUT)/tests/typescript/
 
 unit: $(INSTALLED) browser
-	$(BIN)/pytest --junitxml=reports/junit.xml
+	$(BIN)/pytest --ignore=tests/install --junitxml=reports/junit.xml
 
 # The contract suite alone: against the embedded sandbox, or against the server named by
 # EKO_CONTRACT_BASE_URL with EKO_DEVELOPER_KEY / EKO_ACCESS_KEY (e.g. Eko's UAT).
@@ -87,10 +88,37 @@ fuzz: $(INSTALLED) browser
 example: $(INSTALLED)
 	cd examples/kyc_app && ../../$(BIN)/pytest --junitxml=../../reports/example-junit.xml
 
-test: check-generated lint typecheck generator-matrix ts-test unit example
+# Packaging: what users install, at the spec's info.version (scripts/versions.py).
+# dist/: the wheel and sdist (runtime dependencies only) and the npm tarball.
+DIST := dist
+NPM_LIB := lib
+dist: $(INSTALLED) $(NODE_INSTALLED)
+	rm -rf $(DIST) $(NPM_LIB)
+	$(BIN)/python -m build --outdir $(DIST) . >/dev/null
+	node_modules/.bin/tsc -p tsconfig.dist.json
+	npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
+	@ls -1 $(DIST)
 
-demo: $(INSTALLED)
-	$(BIN)/python examples/demo.py
+# The spec against the last release (openapi/released/<version>.yaml) or BASE=old.yaml:
+# exits 1 listing each breaking change; says whether the next version is major, minor or
+# patch. `make test` fails only on a breaking change without a new major info.version
+# (tests/test_breaking.py).
+check-breaking: $(INSTALLED)
+	$(BIN)/python scripts/check_breaking.py $(if $(BASE),--base $(BASE))
+
+# Each artifact installed into an empty venv / npm project, then used against a sandbox.
+# (tests/install builds dist/ itself, so it never tests a stale one).
+install-test: $(INSTALLED) $(NODE_INSTALLED)
+	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
+
+test: check-generated lint typecheck generator-matrix ts-test unit example install-test
+
+# The demo needs the runtime dependencies only (about 50 MB, not the development
+# toolchain): a venv of its own, made once (scripts/runtime_venv.py).
+RUNTIME_VENV := build/runtime-venv
+demo:
+	$(PYTHON) scripts/runtime_venv.py $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/python examples/demo.py
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.run
@@ -99,4 +127,4 @@ sandbox: $(INSTALLED)
 	$(BIN)/eko-digilocker sandbox --port 8080
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache reports node_modules build
+	rm -rf $(VENV) .mypy_cache .ruff_cache reports node_modules build dist lib

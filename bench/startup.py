@@ -2,7 +2,7 @@
 
 `python -c "import eko_digilocker"` against `python -c "import httpx"` (the transport it
 is built on, the floor of any httpx-based client), both in a venv holding only the
-runtime dependencies (build/bench-runtime, made on first use from pip's cache: the dev
+runtime dependencies (build/runtime-venv, made on first use from pip's cache: the dev
 venv's extras, e.g. rich and click, make `import httpx` itself slower); the same for the
 command line (`eko-digilocker --version`); `make generate`'s script against the bare
 openapi-python-client run it wraps. Median wall time over several runs each.
@@ -16,42 +16,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-RUNTIME_VENV = ROOT / "build" / "bench-runtime"
+RUNTIME_VENV = ROOT / "build" / "runtime-venv"
 
 
 def runtime_python() -> str:
-    """A Python whose venv holds the runtime dependencies only (pyproject's
-    `dependencies`, pinned by the constraints), with the project's sources on its path
-    as an editable install would put them."""
-    python = RUNTIME_VENV / "bin" / "python"
-    stamp = RUNTIME_VENV / ".installed"
-    project = (ROOT / "pyproject.toml").read_bytes() + (
-        ROOT / "requirements" / "constraints.txt"
-    ).read_bytes()
-    if stamp.exists() and stamp.read_bytes() == project:
-        return str(python)
-    subprocess.run([PYTHON, "-m", "venv", "--clear", str(RUNTIME_VENV)], check=True)
-    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    """A Python whose venv holds the runtime dependencies only, with the project's
+    sources on its path (scripts/runtime_venv.py, the venv `make demo` runs in)."""
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", str(ROOT / "requirements" / "constraints.txt"), *dependencies],
-        check=True,
-    )  # fmt: skip
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    sources = "\n".join(str(ROOT / part) for part in ("overlay", "generated", "sandbox"))
-    Path(site, "eko_digilocker_sources.pth").write_text(sources + "\n")
-    stamp.write_bytes(project)
-    return str(python)
+        [PYTHON, str(ROOT / "scripts" / "runtime_venv.py"), str(RUNTIME_VENV)], check=True
+    )
+    return str(RUNTIME_VENV / "bin" / "python")
 
 
 def _wall(command: list[str], runs: int, env: dict[str, str] | None = None) -> float:

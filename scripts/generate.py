@@ -13,6 +13,9 @@
                                          the same for the sandbox control surface's
                                          document, bundled as JSON into the sandbox package
 
+With the repository's spec and every client, it also writes the spec's info.version into
+each package's version (scripts/versions.py).
+
 Both modes build in a temporary folder outside the repository, so that the generator's
 ruff post-hooks never pick up this project's ruff settings and the output is the same
 whichever mode made it.
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from versions import spec_version, stale_version_files, write_version_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
@@ -187,6 +191,8 @@ def main() -> int:
     ts_target: Path = (args.ts_target or target.parent / "typescript").resolve()
     spec: Path = args.spec.resolve()
     control_target: Path = args.control_target.resolve()
+    # the packages' versions follow the repository's spec, not a test's
+    version = spec_version(spec) if spec == SPEC and args.client is None else None
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
         built: dict[Path, Path] = {}
@@ -211,6 +217,8 @@ def main() -> int:
                     f"Run `make generate` and commit the result: {control_target.parent.name}/"
                     f"{control_target.name}",
                 ]
+            if version is not None:
+                problems += stale_version_files(version)
             for line in problems:
                 print(line)
             return 1 if problems else 0
@@ -221,6 +229,8 @@ def main() -> int:
         if control is not None:
             control_target.write_text(control, encoding="utf-8")
             print(f"wrote {control_target}")
+        if version is not None:
+            write_version_files(version)
         return 0
 
 

@@ -1,6 +1,8 @@
-"""The README's Java signing snippet, compiled and run on the JVM the generator matrix
-uses, gives the known answers of tests/vectors/signing.json; its table of where Eko's
-sources disagree names a default and a switch that exist."""
+"""The README stays a newcomer's page (at most 1,500 words, every link it and the docs/
+pages hold resolves); the Java signing snippet of docs/other-languages.md, compiled and
+run on the JVM the generator matrix uses, gives the known answers of
+tests/vectors/signing.json; the table of where Eko's sources disagree names a default and
+a switch that exist."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import yaml
 from eko_digilocker_sandbox.config import PROFILES
 
 ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+README_MAX_WORDS = 1500
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "signing.json").read_text())["vectors"]
 
 HARNESS = """\
@@ -37,9 +41,9 @@ public class ReadmeSigning {
 
 
 def java_secret_key_method() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```java\n(.*?)```", readme, re.DOTALL)
-    assert block is not None, "README has no Java snippet"
+    page = (DOCS / "other-languages.md").read_text(encoding="utf-8")
+    block = re.search(r"```java\n(.*?)```", page, re.DOTALL)
+    assert block is not None, "docs/other-languages.md has no Java snippet"
     method = re.search(r"static String secretKey\(.*?\n}\n", block[1], re.DOTALL)
     assert method is not None, "the Java snippet has no secretKey method"
     return method[0]
@@ -62,11 +66,11 @@ def test_the_readme_java_snippet_signs_every_vector(tmp_path: Path) -> None:
     assert result.stdout.split() == [v["secret_key"] for v in VECTORS]
 
 
-def test_the_readme_says_where_eko_s_sources_disagree_and_how_to_switch() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = re.search(r"^## Where Eko's sources disagree\n(.*?)^## ", readme, re.DOTALL | re.M)
-    assert section is not None, "README lost its 'Where Eko's sources disagree' section"
-    rows = [line for line in section[1].splitlines() if line.startswith("| ")]
+def test_the_docs_say_where_eko_s_sources_disagree_and_how_to_switch() -> None:
+    page = (DOCS / "sources-disagree.md").read_text(encoding="utf-8")
+    assert page.startswith("# Where Eko's sources disagree\n")
+    assert "(docs/sources-disagree.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| ")]
     assert rows[0].split("|")[4:6] == [" Default follows ", " To switch "]
     assert len(rows) > 5
     for row in rows[1:]:
@@ -80,3 +84,49 @@ def test_the_readme_says_where_eko_s_sources_disagree_and_how_to_switch() -> Non
     environments = {server.get("x-eko-environment") for server in spec["servers"]}
     for environment in re.findall(r"EKO_ENVIRONMENT=([\w-]+)", switches):
         assert environment in environments
+
+
+def markdown_words(text: str) -> int:
+    # what a reader reads: code blocks count too, link targets do not
+    return len(re.sub(r"\]\([^)]*\)", "]", text).split())
+
+
+def test_the_readme_is_at_most_1500_words() -> None:
+    words = markdown_words((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert words <= README_MAX_WORDS, f"README.md has {words} words; move detail to docs/"
+
+
+def test_the_readme_keeps_the_set_up_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("make demo", "make test", "make setup"):
+        assert f"`{command}" in readme or f"\n{command} " in readme, command
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [ROOT / "README.md", ROOT / "sandbox" / "README.md", *sorted(DOCS.glob("*.md"))],
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_every_local_link_resolves(page: Path) -> None:
+    targets = LINK.findall(page.read_text(encoding="utf-8"))
+    local = [target for target in targets if "://" not in target]
+    missing = [target for target in local if not (page.parent / target).exists()]
+    assert missing == [], f"{page.relative_to(ROOT)} links to missing files: {missing}"
+
+
+def test_the_readme_links_every_docs_page() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    linked = {Path(target).name for target in LINK.findall(readme) if target.startswith("docs/")}
+    pages = {path.name for path in DOCS.glob("*.md")}
+    assert pages - linked == set(), "docs/ pages the README does not link"
+
+
+def test_the_install_section_names_the_spec_version() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme.split("## Install\n", 1)[1].split("\n## ", 1)[0]
+    spec = yaml.safe_load((ROOT / "openapi" / "eko-digilocker.yaml").read_text(encoding="utf-8"))
+    named = set(re.findall(r"[-v:@](\d+\.\d+\.\d+)\b", install))
+    assert named == {spec["info"]["version"]}

@@ -1,3 +1,4 @@
-"""The package version: the one place it is written (pyproject.toml reads it here)."""
+"""The package version: written by `make generate` from the spec's info.version
+(openapi/eko-digilocker.yaml), the one place it is set. pyproject.toml reads it here."""
 
-__version__ = "0.1.0"
+__version__ = "1.1.0"

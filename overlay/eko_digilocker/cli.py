@@ -90,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         help="run the local sandbox (options: eko-digilocker sandbox --help)",
         add_help=False,
     )
+    commands.add_parser(
+        "proxy",
+        help="forward to --upstream, report where answers break the spec, record a HAR "
+        "(options: eko-digilocker proxy --help)",
+        add_help=False,
+    )
     return parser
 
 
@@ -181,10 +187,19 @@ def _sandbox(argv: list[str]) -> int:
     return code
 
 
+def _proxy(argv: list[str]) -> int:
+    from eko_digilocker_sandbox.recorder import main as proxy_main
+
+    code: int = proxy_main(argv)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["sandbox"]:
         return _sandbox(argv[1:])
+    if argv[:1] == ["proxy"]:
+        return _proxy(argv[1:])
     args = _parser().parse_args(argv)
 
     from .errors import EkoError

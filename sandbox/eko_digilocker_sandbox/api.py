@@ -2,8 +2,9 @@
 
 Each request goes through, in this order: method (405), authentication (403), content
 type of a body (415), body size (413, refused from Content-Length or while streaming,
-never read whole), JSON parsing (`jsonbody`) and schema validation against the spec
-(Eko's validation error), scenario forcing (queued through the control surface first,
+never read whole), JSON parsing (`jsonbody`), a recorded answer when the sandbox replays
+a HAR file (`replay`), schema validation against the spec (Eko's validation error),
+scenario forcing (queued through the control surface first,
 then magic inputs), then the operation itself. Faults, when switched on,
 strike before or after that. Whatever happens inside, the client gets an envelope: an
 unexpected exception becomes an internal-error envelope and is counted, never a 500.
@@ -53,10 +54,11 @@ class Answer:
     body: bytes
     close: bool = False
     allow: bytes = b""
+    content_type: bytes = _JSON_TYPE  # another only for a replayed answer (--replay)
 
     def headers(self) -> list[tuple[bytes, bytes]]:
         headers = [
-            (b"content-type", _JSON_TYPE),
+            (b"content-type", self.content_type),
             (b"content-length", str(len(self.body)).encode()),
         ]
         if self.allow:
@@ -84,7 +86,7 @@ class ClientGone(Exception):
 # --- helpers -----------------------------------------------------------------------
 
 
-def _coercer(schema: dict[str, Any]) -> Callable[[str], Any]:
+def query_coercer(schema: dict[str, Any]) -> Callable[[str], Any]:
     """Query values are strings; turn each into the type its schema declares, if it can be."""
     kind = resolve(schema).get("type")
     if kind == "integer":
@@ -163,7 +165,7 @@ class ApiPath:
         self.allow = ", ".join(sorted(self.operations)).encode()
         self.coercers = {
             op.method: {
-                name: _coercer(schema)
+                name: query_coercer(schema)
                 for name, schema in op.query.schema.get("properties", {}).items()
             }
             for op in operations
@@ -282,6 +284,10 @@ class ApiPath:
         else:
             params = query
             errors_of = op.query.errors if op.query is not None else lambda _: []
+        replay = self.state.config.replay
+        recorded = None if replay is None else replay.answer(op, scope, params)
+        if recorded is not None:  # before validation: what Eko answered is replayed as it was
+            return Answer(recorded.status, recorded.answer, content_type=recorded.content_type)
         try:
             errors = errors_of(params)
         except ValueError as exc:  # jsonschema-rs refuses values nested beyond its limit

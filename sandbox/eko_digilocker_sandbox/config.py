@@ -5,9 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from eko_digilocker_sandbox.faults import FaultSettings
+
+if TYPE_CHECKING:
+    from eko_digilocker_sandbox.replay import Replay
 
 #: Eko's public UAT test pair (openapi-spec README section 6): public values, not secrets.
 UAT_DEVELOPER_KEY = "becbbce45f79c6f5109f848acd540567"
@@ -70,6 +74,7 @@ class SandboxConfig:
     (default: taken from the request's Host header). `self_check` validates every API
     answer against the spec before sending it and counts failures (for tests).
     `profile` is one of `PROFILES`: which of Eko's documented answer variants to send.
+    `replay` holds recorded answers to send to matching requests (`--replay FILE.har`).
     """
 
     credentials: Mapping[str, str] = field(default_factory=_uat_credentials)
@@ -85,6 +90,7 @@ class SandboxConfig:
     public_base_url: str | None = None
     self_check: bool = False
     profile: str = DEFAULT_PROFILE
+    replay: Replay | None = None
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
@@ -118,5 +124,6 @@ class SandboxConfig:
             f"session_ttl_seconds={self.session_ttl_seconds}, "
             f"max_body_bytes={self.max_body_bytes}, max_sessions={self.max_sessions}, "
             f"max_store_bytes={self.max_store_bytes}, reject_replay={self.reject_replay}, "
-            f"profile={self.profile!r}, faults={self.faults!r})"
+            f"profile={self.profile!r}, faults={self.faults!r}, "
+            f"replay={self.replay.source if self.replay else None!r})"
         )

@@ -17,6 +17,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -37,6 +38,7 @@ from eko_digilocker_sandbox.connections import (
     reserve_files,
 )
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
+from eko_digilocker_sandbox.replay import Replay
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -320,6 +322,14 @@ def build_parser() -> argparse.ArgumentParser:
         "`status`, eps.eko.in fields; the default) or legacy (codes in "
         "`response_status_id`, the legacy README's status shape and ids 1627/1628/1630)",
     )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        metavar="FILE.har",
+        help="answer requests that match one recorded by `eko-digilocker proxy --record` "
+        "with the recorded answer (same operation, body and query apart from "
+        "client_ref_id and signing); everything else as usual",
+    )
     faults = parser.add_argument_group("fault injection (off by default; API paths only)")
     for flag, help_text in (
         ("--fault-latency", "probability of added latency (see --fault-latency-ms)"),
@@ -374,6 +384,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         public_base_url=args.public_base_url,
         profile=args.profile,
         faults=faults,
+        replay=Replay.from_har(args.replay) if args.replay else None,
     )
     if args.credential:
         config = dataclasses.replace(config, credentials=dict(args.credential))

@@ -108,7 +108,8 @@ class SessionStore:
     consent window) and at most `retention_seconds` after creation; between the two it
     is forgotten early only when the store is full. When the store is full of sessions
     whose window is still open, a create raises `StoreFull`: live sessions are never
-    dropped. Reference ids count up without gaps, so the listing can page by id.
+    dropped. Reference ids count up, so the listing can page by id; they skip only
+    `reserved_ids` (those of a replayed recording, which must keep their recorded meaning).
     """
 
     def __init__(
@@ -119,8 +120,10 @@ class SessionStore:
         clock: Callable[[], float],
         max_sessions: int,
         max_bytes: int,
+        reserved_ids: frozenset[int] = frozenset(),
     ) -> None:
         self._lock = threading.Lock()
+        self._reserved = reserved_ids
         self._ttl = ttl_seconds
         self._retention = retention_seconds
         self._clock = clock
@@ -161,6 +164,8 @@ class SessionStore:
                     if earlier.fingerprint != fingerprint:
                         raise IdempotencyConflict(client_ref_id)
                     return earlier
+            while self._next_id in self._reserved:
+                self._next_id += 1
             session = Session(
                 reference_id=self._next_id,
                 token=secrets.token_urlsafe(16),

@@ -47,6 +47,7 @@ class SandboxState:
             clock=config.clock,
             max_sessions=config.max_sessions,
             max_bytes=config.max_store_bytes,
+            reserved_ids=config.replay.reference_ids if config.replay else frozenset(),
         )
         self.faults = FaultInjector(config.faults)
         self.authenticator = Authenticator(
@@ -73,8 +74,10 @@ class SandboxState:
 
     def reset(self) -> None:
         """Forget sessions and forced scenarios, zero the counters, restore the run's
-        fault settings and profile."""
+        fault settings and profile, replay recorded answers from the first again."""
         self.store.reset()
+        if self.config.replay is not None:
+            self.config.replay.rewind()
         self.faults.configure(self.config.faults)
         self.counters.reset()
         self.forced.clear()

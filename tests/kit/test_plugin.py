@@ -166,10 +166,9 @@ def test_the_package_registers_no_pytest_entry_point() -> None:
     assert "pytest11" not in pyproject["project"].get("entry-points", {})
 
 
-def test_the_readme_example_runs_as_written(pytester: pytest.Pytester) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Testing your integration", 1)[1]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+def test_the_documented_example_runs_as_written(pytester: pytest.Pytester) -> None:
+    page = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    code = page.split("```python\n", 1)[1].split("```", 1)[0]
     ini_line = code.splitlines()[0]
     assert ini_line == f"# pytest.ini: [pytest] addopts = -p {PLUGIN}"
     pytester.makeini(f"[pytest]\naddopts = -p {PLUGIN}\n")

@@ -1,4 +1,4 @@
-// The README's workaround for typescript-fetch's signing limit (it asks for `secret-key`
+// docs/other-languages.md's workaround for typescript-fetch's signing limit (it asks for `secret-key`
 // before `secret-key-timestamp`): a `pre` middleware that reads the clock once and sets
 // the three headers, against a real sandbox process.
 import assert from "node:assert/strict";

@@ -1,0 +1,295 @@
+"""HAR 1.2 files of API exchanges: written by the recorder (`eko-digilocker proxy
+--record`), read back by the sandbox's replay (`eko-digilocker sandbox --replay`).
+
+Secrets never reach the file: a header, query parameter or JSON body field whose name
+says it holds a key (`SECRET_NAME`) is written as `REDACTED`, and so is every other
+occurrence of such a value anywhere in the entry (a developer_key echoed in a URL or a
+body). `secret-key-timestamp` is kept: it is not a secret, and it shows the clock skew
+of each signed call. The file is valid JSON after every entry, so a proxy stopped by
+any signal leaves a usable recording.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+REDACTED = "REDACTED"
+#: Names of headers, query parameters and body fields whose values are never written.
+SECRET_NAME = re.compile(r"key|secret|token|passw|authori[sz]ation|cookie|signature", re.I)
+#: Names that match SECRET_NAME but hold no secret.
+NOT_SECRET = frozenset({"secret-key-timestamp"})
+#: Values shorter than this are not searched for elsewhere in the entry (too likely to
+#: match something innocent, and too short to be a key).
+_MIN_SCRUBBED = 6
+#: Marks an answer the proxy made itself (upstream down, slow, too large): replay skips it.
+PROXY_ANSWER_FIELD = "_eko_proxy_answer"
+
+
+class HarError(ValueError):
+    """A HAR file that cannot be read: one line saying where and why."""
+
+
+def is_secret_name(name: str) -> bool:
+    return name.lower() not in NOT_SECRET and SECRET_NAME.search(name) is not None
+
+
+@dataclass(frozen=True)
+class Message:
+    """One side of an exchange as it went over the wire."""
+
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def content_type(self) -> str:
+        for name, value in self.headers:
+            if name.lower() == "content-type":
+                return value
+        return ""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request, its answer, and what the recorder found about them."""
+
+    started: datetime
+    elapsed_ms: float
+    method: str
+    url: str
+    request: Message
+    status: int
+    answer: Message
+    findings: list[str]
+    proxy_answer: bool = False
+
+
+def _redact_json(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, dict):
+        redacted: dict[str, Any] = {}
+        for name, item in value.items():
+            if is_secret_name(name) and isinstance(item, str | int):
+                secrets.add(str(item))
+                redacted[name] = REDACTED
+            else:
+                redacted[name] = _redact_json(item, secrets)
+        return redacted
+    if isinstance(value, list):
+        return [_redact_json(item, secrets) for item in value]
+    return value
+
+
+def _content(message: Message, secrets: set[str]) -> dict[str, Any]:
+    """HAR `content`/`postData` fields: text (JSON bodies with secret fields redacted)
+    or, for bytes that are not UTF-8, base64."""
+    mime = message.content_type()
+    try:
+        text = message.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return {
+            "mimeType": mime,
+            "text": base64.b64encode(message.body).decode(),
+            "encoding": "base64",
+        }
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return {"mimeType": mime, "text": text}
+    kept: set[str] = set()
+    redacted = _redact_json(parsed, kept)
+    if kept:
+        secrets.update(kept)
+        text = json.dumps(redacted, ensure_ascii=False)
+    return {"mimeType": mime, "text": text}
+
+
+def _headers(headers: list[tuple[str, str]], secrets: set[str]) -> list[dict[str, str]]:
+    written = []
+    for name, value in headers:
+        if is_secret_name(name):
+            secrets.add(value)
+            value = REDACTED
+        written.append({"name": name, "value": value})
+    return written
+
+
+def _url_and_query(url: str, secrets: set[str]) -> tuple[str, list[dict[str, str]]]:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(name, REDACTED if is_secret_name(name) else value) for name, value in query]
+    if kept != query:
+        secrets.update(value for name, value in query if is_secret_name(name))
+        url = urlunsplit(parts._replace(query=urlencode(kept)))
+    return url, [{"name": name, "value": value} for name, value in kept]
+
+
+def har_entry(exchange: Exchange) -> dict[str, Any]:
+    """The HAR 1.2 entry of one exchange, with every secret redacted."""
+    secrets: set[str] = set()
+    url, query = _url_and_query(exchange.url, secrets)
+    request: dict[str, Any] = {
+        "method": exchange.method,
+        "url": url,
+        "httpVersion": "HTTP/1.1",
+        "cookies": [],
+        "headers": _headers(exchange.request.headers, secrets),
+        "queryString": query,
+        "headersSize": -1,
+        "bodySize": len(exchange.request.body),
+    }
+    if exchange.request.body:
+        request["postData"] = _content(exchange.request, secrets)
+    content = _content(exchange.answer, secrets)
+    entry: dict[str, Any] = {
+        "startedDateTime": exchange.started.isoformat(timespec="milliseconds"),
+        "time": round(exchange.elapsed_ms, 3),
+        "request": request,
+        "response": {
+            "status": exchange.status,
+            "statusText": "",
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": _headers(exchange.answer.headers, secrets),
+            "content": {"size": len(exchange.answer.body), **content},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": len(exchange.answer.body),
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": round(exchange.elapsed_ms, 3), "receive": 0},
+    }
+    if exchange.findings:
+        entry["comment"] = "\n".join(exchange.findings)
+    if exchange.proxy_answer:
+        entry[PROXY_ANSWER_FIELD] = True
+    return _scrub(entry, secrets)
+
+
+def _scrub(entry: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
+    """Every other occurrence of a redacted value (in URLs, bodies, comments) redacted too."""
+    text = json.dumps(entry, ensure_ascii=False)
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= _MIN_SCRUBBED and secret != REDACTED:
+            text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
+    scrubbed: dict[str, Any] = json.loads(text)
+    return scrubbed
+
+
+class HarWriter:
+    """Appends entries to a HAR file, keeping it valid JSON after each one.
+
+    Each entry is written once: the writer seeks back over the closing brackets and
+    writes the entry followed by them again, so an entry costs its own size, not the
+    file's. At most `max_entries` are written; `add` returns False beyond that.
+    """
+
+    _TRAILER = b"\n]}}\n"
+
+    def __init__(self, path: Path, *, max_entries: int, creator_version: str) -> None:
+        self.max_entries = max_entries
+        self.count = 0
+        self._file: BinaryIO = path.open("wb")
+        creator = {"name": "eko-digilocker proxy", "version": creator_version}
+        head = f'{{"log":{{"version":"1.2","creator":{json.dumps(creator)},"entries":['
+        self._file.write(head.encode())
+        self._end = self._file.tell()
+        self._file.write(self._TRAILER)
+        self._file.flush()
+
+    def add(self, exchange: Exchange) -> bool:
+        if self.count >= self.max_entries:
+            return False
+        data = (b",\n" if self.count else b"\n") + json.dumps(har_entry(exchange)).encode()
+        self._file.seek(self._end)
+        self._file.write(data + self._TRAILER)
+        self._file.flush()
+        self._end += len(data)
+        self.count += 1
+        return True
+
+    def close(self) -> None:
+        self._file.close()
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One recorded exchange, as replay needs it."""
+
+    method: str
+    url: str
+    query: list[tuple[str, str]]
+    body: bytes
+    status: int
+    content_type: str
+    answer: bytes
+
+
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "an integer"}
+
+
+def _field(node: Any, name: str, kind: type, where: str) -> Any:
+    if not isinstance(node, dict) or not isinstance(node.get(name), kind):
+        raise HarError(f"{where}.{name}: missing or not {_JSON_TYPES[kind]}")
+    return node[name]
+
+
+def _body(content: Any, text_field: str, where: str) -> bytes:
+    text = content.get(text_field, "") if isinstance(content, dict) else ""
+    if not isinstance(text, str):
+        raise HarError(f"{where}.{text_field}: not {_JSON_TYPES[str]}")
+    if content.get("encoding") == "base64":
+        try:
+            return base64.b64decode(text, validate=True)
+        except ValueError:
+            raise HarError(f"{where}.{text_field}: not valid base64") from None
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _recorded(entry: Any, where: str) -> Recorded:
+    request = _field(entry, "request", dict, where)
+    response = _field(entry, "response", dict, where)
+    method = _field(request, "method", str, f"{where}.request")
+    url = _field(request, "url", str, f"{where}.request")
+    status = _field(response, "status", int, f"{where}.response")
+    if not 100 <= status <= 599:
+        raise HarError(f"{where}.response.status: {status} is not an HTTP status (100-599)")
+    content = _field(response, "content", dict, f"{where}.response")
+    post = request.get("postData")
+    return Recorded(
+        method=method.upper(),
+        url=url,
+        query=parse_qsl(urlsplit(url).query, keep_blank_values=True),
+        body=_body(post, "text", f"{where}.request.postData") if post else b"",
+        status=status,
+        content_type=content.get("mimeType") or "application/json",
+        answer=_body(content, "text", f"{where}.response.content"),
+    )
+
+
+def read_har(path: Path) -> list[Recorded]:
+    """The exchanges of a HAR file, except those the proxy answered itself; HarError
+    (one line naming the file and the place) for anything that is not HAR."""
+    try:
+        document = json.loads(path.read_bytes())
+    except OSError as exc:
+        raise HarError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise HarError(f"{path}: not JSON ({str(exc).splitlines()[0][:120]})") from None
+    try:
+        log = _field(document, "log", dict, "(file)")
+        entries = _field(log, "entries", list, "log")
+        return [
+            _recorded(entry, f"log.entries[{index}]")
+            for index, entry in enumerate(entries)
+            if not (isinstance(entry, dict) and entry.get(PROXY_ANSWER_FIELD))
+        ]
+    except HarError as exc:
+        raise HarError(f"{path}: {exc}") from None

@@ -1,0 +1,414 @@
+"""The artifacts of `make dist`, installed as a user installs them: the wheel into an empty
+venv, the npm tarball into an empty npm project. Nothing of the repository is on their
+paths; the sandbox they talk to is the one the wheel installed, run as its own process.
+
+`make install-test` (part of `make test`) runs them; they build dist/ with `make dist`
+first."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tarfile
+import tomllib
+import venv
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "dist"
+CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
+LOCK = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+# Eko's public UAT keys: the sandbox's default credentials (FACTS.md)
+UAT_KEYS = {
+    "EKO_DEVELOPER_KEY": "becbbce45f79c6f5109f848acd540567",
+    "EKO_ACCESS_KEY": "d2fe1d99-6298-4af2-8cc5-d97dcf46df30",
+    "EKO_INITIATOR_ID": "9962981729",
+    "EKO_USER_CODE": "20810200",
+}
+
+pytestmark = pytest.mark.timeout(600)
+
+
+def spec_version() -> str:
+    spec = yaml.safe_load((ROOT / "openapi" / "eko-digilocker.yaml").read_text(encoding="utf-8"))
+    version: str = spec["info"]["version"]
+    return version
+
+
+def distribution_name(requirement: str) -> str:
+    return re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    version: str
+    wheel: Path
+    sdist: Path
+    tarball: Path
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Artifacts:
+    version = spec_version()
+    found = Artifacts(
+        version,
+        DIST / f"eko_digilocker-{version}-py3-none-any.whl",
+        DIST / f"eko_digilocker-{version}.tar.gz",
+        DIST / f"eko-digilocker-{version}.tgz",
+    )
+    # built afresh: a dist/ left from other sources must not pass for this tree's
+    subprocess.run(["make", "-s", "dist"], cwd=ROOT, check=True, timeout=300)
+    assert all(path.is_file() for path in (found.wheel, found.sdist, found.tarball))
+    return found
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without anything that would let the repository's code in."""
+    drop = {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "NODE_PATH"}
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **extra}
+
+
+def run(command: list[str], cwd: Path, **env: str) -> str:
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=cwd,
+        env=clean_env(**env),
+    )
+    assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty venv with the wheel and its runtime dependencies installed by pip."""
+    home = tmp_path_factory.mktemp("wheel-venv") / "venv"
+    venv.EnvBuilder(with_pip=True).create(home)
+    # the constraints pin each dependency to the version the suite tests; which
+    # dependencies are installed is the wheel's own metadata's choice
+    pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    run([*pip, "--quiet", "-c", str(CONSTRAINTS), str(artifacts.wheel)], cwd=home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def installed_sandbox(wheel_venv: Path) -> Iterator[str]:
+    """`eko-digilocker sandbox --port 0` of the installed wheel, as its own process."""
+    process = subprocess.Popen(
+        [str(wheel_venv / "bin" / "eko-digilocker"), "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=clean_env(),
+        cwd=wheel_venv,
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()  # printed once it listens
+        assert base_url.startswith("http://127.0.0.1:"), "the installed sandbox did not start"
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def npm(*args: str, cwd: Path) -> None:
+    run(["npm", *args, "--no-audit", "--no-fund", "--loglevel=error"], cwd=cwd)
+
+
+def locked_version(name: str) -> str:
+    version: str = LOCK["packages"][f"node_modules/{name}"]["version"]
+    return version
+
+
+@pytest.fixture(scope="module")
+def npm_project(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty npm project that installed the tarball (which brings openapi-fetch), plus
+    the TypeScript compiler and Node's types a TypeScript user has, at our pinned versions."""
+    project = tmp_path_factory.mktemp("npm-project")
+    package = {"name": "kyc-app", "version": "0.0.0", "private": True, "type": "module"}
+    (project / "package.json").write_text(json.dumps(package), encoding="utf-8")
+    npm("install", str(artifacts.tarball), cwd=project)
+    tools = [f"{name}@{locked_version(name)}" for name in ("typescript", "@types/node")]
+    npm("install", "--save-dev", *tools, cwd=project)
+    return project
+
+
+# --- the wheel -------------------------------------------------------------------------
+
+
+def test_the_wheel_requires_only_the_runtime_dependencies(artifacts: Artifacts) -> None:
+    with zipfile.ZipFile(artifacts.wheel) as wheel:
+        metadata = Parser().parsestr(
+            wheel.read(f"eko_digilocker-{artifacts.version}.dist-info/METADATA").decode()
+        )
+    assert metadata["Version"] == artifacts.version
+    unconditional = [req for req in metadata.get_all("Requires-Dist", []) if ";" not in req]
+    runtime = PYPROJECT["project"]["dependencies"]
+    assert sorted(map(distribution_name, unconditional)) == sorted(map(distribution_name, runtime))
+
+
+def test_the_sdist_builds_the_same_package(artifacts: Artifacts) -> None:
+    with tarfile.open(artifacts.sdist) as sdist:
+        names = sdist.getnames()
+    prefix = f"eko_digilocker-{artifacts.version}/"
+    for needed in ("pyproject.toml", "README.md", "openapi/eko-digilocker.yaml"):
+        assert prefix + needed in names
+    assert not [name for name in names if name.startswith(prefix + "tests/")]
+
+
+def test_the_venv_holds_no_development_tool(wheel_venv: Path) -> None:
+    listed = run(
+        [str(wheel_venv / "bin" / "python"), "-m", "pip", "list", "--format=json"], cwd=wheel_venv
+    )
+    installed = {distribution_name(item["name"]) for item in json.loads(listed)}
+    runtime = set(map(distribution_name, PYPROJECT["project"]["dependencies"]))
+    dev_only = set(map(distribution_name, PYPROJECT["project"]["optional-dependencies"]["dev"]))
+    assert "eko-digilocker" in installed
+    assert runtime <= installed
+    assert installed & (dev_only - runtime) == set()
+    # a tool moved into the runtime list would pass the lines above: anyio is the one
+    # package both lists name (the client runs on it; the tests use its pytest plugin)
+    assert runtime & dev_only == {"anyio"}
+
+
+def test_the_installed_cli_reports_the_spec_version(wheel_venv: Path, artifacts: Artifacts) -> None:
+    out = run([str(wheel_venv / "bin" / "eko-digilocker"), "--version"], cwd=wheel_venv)
+    assert out.strip() == f"eko-digilocker {artifacts.version}"
+
+
+CREATE_SESSION_PY = """\
+import sys
+import eko_digilocker
+from eko_digilocker import EkoClient
+
+assert eko_digilocker.__file__.startswith(sys.prefix), eko_digilocker.__file__
+with EkoClient(base_url=sys.argv[1]) as eko:
+    session = eko.create_digilocker_url("https://yourapp.example/kyc/callback")
+print(eko_digilocker.__version__, session.reference_id, session.url)
+"""
+
+
+def test_the_installed_wheel_creates_a_session(
+    wheel_venv: Path, installed_sandbox: str, artifacts: Artifacts
+) -> None:
+    # -I: neither the working directory nor PYTHON* variables reach sys.path
+    python = str(wheel_venv / "bin" / "python")
+    out = run(
+        [python, "-I", "-c", CREATE_SESSION_PY, installed_sandbox], cwd=wheel_venv, **UAT_KEYS
+    )
+    version, reference_id, url = out.split()
+    assert version == artifacts.version
+    assert int(reference_id) > 0
+    assert url.startswith(f"{installed_sandbox}/consent/{reference_id}?")
+
+
+# --- the npm tarball -------------------------------------------------------------------
+
+
+def test_the_tarball_is_an_installable_package(artifacts: Artifacts) -> None:
+    with tarfile.open(artifacts.tarball) as tarball:
+        member = tarball.extractfile("package/package.json")
+        assert member is not None
+        package = json.load(member)
+        names = tarball.getnames()
+    assert package["version"] == artifacts.version
+    assert "private" not in package
+    assert package["dependencies"] == {"openapi-fetch": locked_version("openapi-fetch")}
+    entry = package["exports"]["."]
+    for path in (entry["import"], entry["types"]):
+        assert "package/" + path.removeprefix("./") in names
+    assert not [name for name in names if name.endswith(".ts") and not name.endswith(".d.ts")]
+
+
+def test_the_npm_project_installed_only_the_runtime_dependency(npm_project: Path) -> None:
+    modules = npm_project / "node_modules"
+    assert (modules / "eko-digilocker").is_dir()
+    assert (modules / "openapi-fetch").is_dir()
+    assert not (modules / "openapi-typescript").exists()
+
+
+CREATE_SESSION_MJS = """\
+import { createEkoClient, readAnswer } from "eko-digilocker";
+
+const eko = createEkoClient({
+  baseUrl: process.argv[2],
+  developerKey: process.env.EKO_DEVELOPER_KEY,
+  accessKey: process.env.EKO_ACCESS_KEY,
+});
+const answer = readAnswer(
+  await eko.POST("/tools/kyc/digilocker", {
+    body: {
+      initiator_id: process.env.EKO_INITIATOR_ID,
+      document_requested: ["AADHAAR"],
+      redirect_url: "https://yourapp.example/kyc/callback",
+    },
+  }),
+);
+if (answer.kind !== "success") throw new Error(JSON.stringify(answer));
+console.log(answer.data.reference_id, answer.data.url);
+"""
+
+# The same from TypeScript, with the answer types by name: it only compiles if the
+# package's .d.ts give `answer.data` its operation's type once narrowed by `kind`.
+CREATE_SESSION_TS = """\
+import {
+  createEkoClient,
+  readAnswer,
+  type Answer,
+  type AnswerBody,
+  type CallResult,
+  type Envelope,
+  type SessionState,
+} from "eko-digilocker";
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+}
+
+function describe<Body extends AnswerBody>(answer: Answer<Body>): string {
+  const state: SessionState | null = answer.kind === "business_error" ? answer.state : null;
+  return `${answer.kind} ${String(state)}`;
+}
+
+const eko = createEkoClient({
+  baseUrl: process.argv[2] ?? "",
+  developerKey: env("EKO_DEVELOPER_KEY"),
+  accessKey: env("EKO_ACCESS_KEY"),
+});
+const result = await eko.POST("/tools/kyc/digilocker", {
+  body: {
+    initiator_id: env("EKO_INITIATOR_ID"),
+    document_requested: ["AADHAAR"],
+    redirect_url: "https://yourapp.example/kyc/callback",
+  },
+});
+const call: CallResult<NonNullable<typeof result.data>> = result;
+const envelope: Envelope | undefined = call.error;
+const answer = readAnswer(call);
+if (answer.kind !== "success") throw new Error(describe(answer) + JSON.stringify(envelope));
+const referenceId: number | undefined = answer.data.reference_id;
+const url: string | undefined = answer.data.url;
+console.log(referenceId, url);
+"""
+
+TSCONFIG = {
+    "compilerOptions": {
+        "strict": True,
+        "module": "nodenext",
+        "moduleResolution": "nodenext",
+        "target": "es2022",
+        "types": ["node"],
+        "outDir": "out",
+    },
+    "files": ["session.ts"],
+}
+
+
+def assert_a_session(out: str, base_url: str) -> None:
+    reference_id, url = out.split()
+    assert int(reference_id) > 0
+    assert url.startswith(f"{base_url}/consent/{reference_id}?")
+
+
+def test_plain_node_creates_a_session(npm_project: Path, installed_sandbox: str) -> None:
+    (npm_project / "session.mjs").write_text(CREATE_SESSION_MJS, encoding="utf-8")
+    out = run(["node", "session.mjs", installed_sandbox], cwd=npm_project, **UAT_KEYS)
+    assert_a_session(out, installed_sandbox)
+
+
+def test_strict_typescript_creates_a_session(npm_project: Path, installed_sandbox: str) -> None:
+    (npm_project / "session.ts").write_text(CREATE_SESSION_TS, encoding="utf-8")
+    (npm_project / "tsconfig.json").write_text(json.dumps(TSCONFIG), encoding="utf-8")
+    run([str(npm_project / "node_modules" / ".bin" / "tsc"), "-p", "."], cwd=npm_project)
+    out = run(["node", "out/session.js", installed_sandbox], cwd=npm_project, **UAT_KEYS)
+    assert_a_session(out, installed_sandbox)
+
+
+def test_the_package_exposes_only_its_entry_point(npm_project: Path) -> None:
+    deep = (
+        "import('eko-digilocker/lib/overlay/typescript/client.js').catch(e => console.log(e.code))"
+    )
+    out = run(["node", "--input-type=module", "-e", deep], cwd=npm_project)
+    assert out.strip() == "ERR_PACKAGE_PATH_NOT_EXPORTED"
+
+
+# --- the Go modules, as the README's Install section says to depend on them -------------
+
+GO_PROGRAM = """\
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go"
+)
+
+func main() {
+	keys := eko.Keys{
+		DeveloperKey: os.Getenv("EKO_DEVELOPER_KEY"),
+		AccessKey:    os.Getenv("EKO_ACCESS_KEY"),
+	}
+	client := eko.NewClient(os.Args[1], keys, 30*time.Second)
+	documents := []ekodigilocker.DocumentType{ekodigilocker.AADHAAR}
+	body := ekodigilocker.NewCreateDigilockerUrlRequest(
+		os.Getenv("EKO_INITIATOR_ID"), documents, "https://yourapp.example/kyc/callback")
+	created, _, err := client.DigilockerAPI.CreateDigilockerUrl(context.Background()).
+		CreateDigilockerUrlRequest(*body).Execute()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(created.Data.GetReferenceId(), created.Data.GetUrl())
+}
+"""
+
+
+def readme_go_mod() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Go\n", 1)[1].split("\n### ", 1)[0]
+    return section.split("```go\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.skipif(
+    not (ROOT / "overlay" / "go" / "go.mod").is_file(),
+    reason="overlay/go is not in this tree (the cross-language branch is not merged)",
+)
+def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
+    tmp_path: Path, installed_sandbox: str, artifacts: Artifacts
+) -> None:
+    app = tmp_path / "kycapp"
+    app.mkdir()
+    requirements = readme_go_mod().replace("../eko-digilocker/", f"{ROOT}/")
+    assert f"v{artifacts.version}\n" in requirements
+    go_mod = f"module example.com/kycapp\n\ngo 1.19\n\n{requirements}"
+    (app / "go.mod").write_text(go_mod, encoding="utf-8")
+    (app / "main.go").write_text(GO_PROGRAM, encoding="utf-8")
+    go_env = {
+        "GOFLAGS": "-mod=mod",
+        "GOPROXY": "off",  # nothing but the two modules of this repository
+        "GOTOOLCHAIN": "local",
+        "GOCACHE": str(ROOT / "build" / "go-cache"),
+        "GOPATH": str(tmp_path / "gopath"),
+    }
+    run(["go", "build", "-o", "kycapp", "."], cwd=app, **go_env)
+    out = run([str(app / "kycapp"), installed_sandbox], cwd=app, **UAT_KEYS)
+    assert_a_session(out, installed_sandbox)

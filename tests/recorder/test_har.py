@@ -1,0 +1,67 @@
+"""HAR entries keep no secret: named ones are redacted, and so is every echo of their values."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from eko_digilocker_sandbox.har import Exchange, Message, har_entry
+
+DEVELOPER_KEY = "dev-key-0123456789"
+SIGNATURE = "c2lnbmF0dXJlLXZhbHVl+/="
+API_KEY = "query-key-abcdef"
+TOKEN = "body-token-987654"
+
+
+def test_every_secret_and_every_echo_of_it_is_redacted() -> None:
+    exchange = Exchange(
+        started=datetime.now(UTC),
+        elapsed_ms=1.5,
+        method="POST",
+        url=f"https://eko.example/v3/tools/kyc/digilocker?api_key={API_KEY}&page=1&key=ab",
+        request=Message(
+            [
+                ("developer_key", DEVELOPER_KEY),
+                ("secret-key", SIGNATURE),
+                ("secret-key-timestamp", "1700000000000"),
+                ("Authorization", "Bearer abcdefgh"),
+                ("content-type", "application/json"),
+            ],
+            json.dumps({"initiator_id": "9962981729", "access_token": TOKEN}).encode(),
+        ),
+        status=200,
+        answer=Message(
+            [("content-type", "application/json"), ("set-cookie", "session=s3cr3tcookie")],
+            json.dumps(
+                {"message": f"unknown developer_key {DEVELOPER_KEY}", "echo": TOKEN}
+            ).encode(),
+        ),
+        findings=[f"violation: x /request/query/api_key: {API_KEY} is wrong"],
+    )
+    text = json.dumps(har_entry(exchange))
+    for secret in (DEVELOPER_KEY, SIGNATURE, API_KEY, TOKEN, "Bearer abcdefgh", "s3cr3tcookie"):
+        assert secret not in text
+    entry = json.loads(text)
+    headers = {h["name"]: h["value"] for h in entry["request"]["headers"]}
+    assert headers["secret-key-timestamp"] == "1700000000000"
+    assert headers["content-type"] == "application/json"
+    assert {"name": "page", "value": "1"} in entry["request"]["queryString"]
+    # a short secret is not searched for elsewhere, but its own place is still redacted
+    assert entry["request"]["url"].endswith("?api_key=REDACTED&page=1&key=REDACTED")
+    assert json.loads(entry["request"]["postData"]["text"])["initiator_id"] == "9962981729"
+    assert entry["comment"] == "violation: x /request/query/api_key: REDACTED is wrong"
+
+
+def test_a_body_that_is_not_utf8_is_kept_in_base64() -> None:
+    exchange = Exchange(
+        started=datetime.now(UTC),
+        elapsed_ms=0,
+        method="GET",
+        url="http://127.0.0.1:1/x",
+        request=Message([], b""),
+        status=200,
+        answer=Message([("content-type", "application/octet-stream")], b"\xff\xfe\x00"),
+        findings=[],
+    )
+    content = har_entry(exchange)["response"]["content"]
+    assert (content["encoding"], content["text"], content["size"]) == ("base64", "//4A", 3)

@@ -1,0 +1,122 @@
+"""`eko-digilocker sandbox --replay FILE.har`: a recording made by the proxy becomes a
+regression fixture for a fresh sandbox process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from eko_digilocker_sandbox import SandboxControl
+from tests.recorder.helpers import cli_process, proxy, run_cli
+from tests.sandbox.helpers import CREATE, STATUS, create_body, signed_headers, status_params
+
+
+def _record(har: Path) -> tuple[httpx.Response, list[httpx.Response]]:
+    """Through the proxy to a sandbox: a create, then its status polled before and after
+    consent (pending, authenticated)."""
+    with (
+        cli_process("sandbox", "--port", "0") as sandbox,
+        proxy(sandbox.url, "--record", str(har)) as rec,
+    ):
+        created = httpx.post(
+            rec.url + CREATE, json=create_body(client_ref_id="REC-1"), headers=signed_headers()
+        )
+        reference_id = created.json()["data"]["reference_id"]
+        polled = [
+            httpx.get(
+                rec.url + STATUS, params=status_params(reference_id), headers=signed_headers()
+            )
+        ]
+        SandboxControl(sandbox.url).approve(reference_id)
+        polled.append(
+            httpx.get(
+                rec.url + STATUS, params=status_params(reference_id), headers=signed_headers()
+            )
+        )
+        rec.stop()
+    assert rec.violations() == []
+    return created, polled
+
+
+def test_a_recorded_create_is_served_to_a_fresh_sandbox(tmp_path: Path) -> None:
+    har = tmp_path / "uat.har"
+    recorded, _ = _record(har)
+    recorded_id = recorded.json()["data"]["reference_id"]
+    with cli_process("sandbox", "--port", "0", "--replay", str(har)) as sandbox:
+        # the same body with another client_ref_id and a new signature: the recorded answer
+        replayed = httpx.post(
+            sandbox.url + CREATE, json=create_body(client_ref_id="NEW-2"), headers=signed_headers()
+        )
+        # another body: the sandbox's own answer, with a reference_id not in the recording
+        own = httpx.post(
+            sandbox.url + CREATE,
+            json=create_body(redirect_url="https://other.example/cb"),
+            headers=signed_headers(),
+        )
+        # unsigned: refused by the sandbox, whatever was recorded
+        unsigned = httpx.post(sandbox.url + CREATE, json=create_body())
+    assert (replayed.status_code, replayed.content) == (200, recorded.content)
+    assert own.status_code == 200
+    assert own.json()["status"] == 0
+    assert own.json()["data"]["reference_id"] != recorded_id
+    assert own.json()["data"]["url"].startswith(sandbox.url)
+    assert unsigned.status_code == 403
+
+
+def test_a_request_recorded_several_times_gets_its_answers_in_order(tmp_path: Path) -> None:
+    har = tmp_path / "uat.har"
+    created, polled = _record(har)
+    reference_id = created.json()["data"]["reference_id"]
+    with cli_process("sandbox", "--port", "0", "--replay", str(har)) as sandbox:
+
+        def poll() -> bytes:
+            params = status_params(reference_id, client_ref_id="ANY-3")
+            return httpx.get(sandbox.url + STATUS, params=params, headers=signed_headers()).content
+
+        first, second, third = poll(), poll(), poll()
+        httpx.post(sandbox.url + "/_sandbox/reset").raise_for_status()
+        after_reset = poll()
+    assert [first, second, third] == [polled[0].content, polled[1].content, polled[1].content]
+    assert after_reset == polled[0].content
+    assert json.loads(first)["status"] != 0
+    assert json.loads(second)["status"] == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "cannot be read"),
+        ("{not json", "not JSON"),
+        ('{"log": {}}', "log.entries: missing or not an array"),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET"}, "response": {}}]}}',
+            "log.entries[0].request.url: missing or not a string",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
+            '"response": {"status": 42, "content": {}}}]}}',
+            "log.entries[0].response.status: 42 is not an HTTP status",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/other"}, '
+            '"response": {"status": 200, "content": {"text": "{}"}}}]}}',
+            "no entry is a call of the spec's operations",
+        ),
+    ],
+)
+def test_a_bad_har_file_is_one_line_at_start(
+    tmp_path: Path, content: str | None, says: str
+) -> None:
+    har = tmp_path / "bad.har"
+    if content is not None:
+        har.write_text(content)
+    result = run_cli("sandbox", "--port", "0", "--replay", str(har))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"eko-digilocker sandbox: error: {har}: ")
+    assert says in lines[0]

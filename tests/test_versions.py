@@ -1,0 +1,60 @@
+"""One version: the spec's info.version is the version of every package built from it
+(`make generate` writes it: scripts/versions.py for Python and npm, openapi-generator's
+packageVersion for Go and Java). The built artifacts and the installed CLI are checked in
+tests/install."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+import eko_digilocker
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_VERSION: str = yaml.safe_load(
+    (ROOT / "openapi" / "eko-digilocker.yaml").read_text(encoding="utf-8")
+)["info"]["version"]
+
+
+def test_the_spec_version_is_semver() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", SPEC_VERSION), SPEC_VERSION
+
+
+def test_the_python_package_carries_the_spec_version() -> None:
+    assert eko_digilocker.__version__ == SPEC_VERSION
+    # the installed (editable) metadata, which the wheel's is built the same way as
+    assert importlib.metadata.version("eko-digilocker") == SPEC_VERSION
+
+
+def test_the_npm_package_carries_the_spec_version() -> None:
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["version"] == SPEC_VERSION
+    assert lock["version"] == lock["packages"][""]["version"] == SPEC_VERSION
+
+
+# Where each client built by openapi-generator carries its version, and the version the Go
+# overlay requires of the generated module (they are tagged together).
+GENERATED_VERSIONS = {
+    "generated/go/configuration.go": r'"OpenAPI-Generator/([^/"]+)/go"',
+    "overlay/go/go.mod": r"^require \S+/generated/go v(\S+)$",
+    "generated/java/pom.xml": r"<artifactId>eko-digilocker-client</artifactId>\s*"
+    r"<packaging>jar</packaging>\s*<name>[^<]*</name>\s*<version>([^<]+)</version>",
+}
+
+
+def test_the_go_and_java_clients_carry_the_spec_version() -> None:
+    # The cross-language clients live on their own branch until it is merged: each file
+    # present is checked, and either all of them are there or none.
+    present = {
+        path: pattern for path, pattern in GENERATED_VERSIONS.items() if (ROOT / path).is_file()
+    }
+    assert len(present) in (0, len(GENERATED_VERSIONS)), sorted(present)
+    for path, pattern in present.items():
+        found = re.search(pattern, (ROOT / path).read_text(encoding="utf-8"), re.MULTILINE)
+        assert found is not None, f"no version in {path}"
+        assert found[1] == SPEC_VERSION, path
