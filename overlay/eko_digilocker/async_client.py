@@ -7,7 +7,6 @@ only sends, reads and sleeps as told, without ever blocking the event loop.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from functools import cached_property
 from types import TracebackType
@@ -37,6 +36,8 @@ UNBOUNDED = 2**31
 
 def _event_loop() -> object:
     """The running event loop, which a pool's connections and locks belong to."""
+    import asyncio  # not at import: it costs more than the whole package
+
     try:
         return asyncio.get_running_loop()
     except RuntimeError:  # trio: anyio's token for it
