@@ -172,7 +172,7 @@ class AsyncEkoClient(ClientBase):
     ) -> DigilockerDocumentPayload:
         """`EkoClient.get_document`, awaited."""
         ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        documents = flow.document(self, *ids, timeout, max_retries)
+        documents = flow.document(self, *ids, timeout=timeout, max_retries=max_retries)
         return (await self._run(documents)).parse()
 
     async def wait_for_consent(
@@ -255,4 +255,4 @@ class AsyncRawCalls:
     ) -> RawResponse[DigilockerDocumentPayload]:
         eko = self._client
         ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        return await eko._run(flow.document(eko, *ids, timeout, max_retries))
+        return await eko._run(flow.document(eko, *ids, timeout=timeout, max_retries=max_retries))

@@ -127,7 +127,7 @@ class EkoClient(ClientBase):
         answer that is not an envelope); pass it to save that call. `timeout` covers both.
         """
         ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        documents = flow.document(self, *ids, timeout, max_retries)
+        documents = flow.document(self, *ids, timeout=timeout, max_retries=max_retries)
         return self._run(documents).parse()
 
     def wait_for_consent(
@@ -212,7 +212,7 @@ class RawCalls:
     ) -> RawResponse[DigilockerDocumentPayload]:
         eko = self._client
         ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        return eko._run(flow.document(eko, *ids, timeout, max_retries))
+        return eko._run(flow.document(eko, *ids, timeout=timeout, max_retries=max_retries))
 
 
 @overload
