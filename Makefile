@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser
 
@@ -66,10 +66,16 @@ ts-build: $(NODE_INSTALLED)
 	rm -rf $(TS_OUT)
 	node_modules/.bin/tsc -p tsconfig.json
 
-# Signing vectors, every documented answer of the spec, and the journey against a real
-# sandbox process.
+# Signing vectors and the journey against a real sandbox process (both profiles, ids past
+# 2^31, content-type on the wire); every answer's reading is `make conformance`'s.
 ts-test: ts-build $(INSTALLED)
 	node --test $(TS_OUT)/tests/typescript/
+
+# The answer corpus (tests/vectors/answers.json, rule: docs/answer-rule.md) read by each
+# language's client; each prints `conformance <language>: passed/total`.
+conformance: $(INSTALLED) ts-build
+	$(BIN)/python -m tests.conformance.python_runner
+	node $(TS_OUT)/tests/typescript/conformance.js
 
 unit: $(INSTALLED) browser
 	$(BIN)/pytest --ignore=tests/install --junitxml=reports/junit.xml
@@ -111,7 +117,7 @@ check-breaking: $(INSTALLED)
 install-test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
 
-test: check-generated lint typecheck generator-matrix ts-test unit example install-test
+test: check-generated lint typecheck generator-matrix ts-test conformance unit example install-test
 
 # The demo needs the runtime dependencies only (about 50 MB, not the development
 # toolchain): a venv of its own, made once (scripts/runtime_venv.py).

@@ -52,9 +52,19 @@ TARGETS: dict[str, dict[str, object]] = {
         "modelNameMappings": {"application/json": "ApplicationJson"},
     },
     "ruby": {"generatorName": "ruby"},
+    "python": {"generatorName": "python"},
 }
 
 ALLOWED_WARNINGS = ("OpenAPI 3.1 support is still in beta",)
+# A warning allowed for one target only: a generator bug that a one-property spec shows
+# (tests/test_generator_matrix.py checks that it still does). python's
+# AbstractPythonCodegen.toDefaultValue calls ModelUtils.getSimpleRef(schema.$ref) for every
+# property without a null check, so every spec with a property warns. Such a target runs in
+# a JVM of its own: openapi-generator logs a message once per JVM, so the same warning from
+# another target (e.g. for an inline example) would otherwise be counted for this one.
+TARGET_ALLOWED_WARNINGS: dict[str, tuple[str, ...]] = {
+    "python": ("Failed to get the schema name: null",),
+}
 MIN_JAVA = 17
 NEEDS_JAVA = f"the generator matrix needs Java {MIN_JAVA}+: apt-get install openjdk-17-jre-headless"
 BATCH = "(batch)"  # where a warning logged outside any generator's run is counted
@@ -98,7 +108,13 @@ class Report:
     def refused(self) -> dict[str, list[str]]:
         """The warnings that fail the run, per label."""
         found = {
-            label: [m for m in messages if not m.partition(" ")[2].startswith(ALLOWED_WARNINGS)]
+            label: [
+                m
+                for m in messages
+                if not m.partition(" ")[2].startswith(
+                    ALLOWED_WARNINGS + TARGET_ALLOWED_WARNINGS.get(label, ())
+                )
+            ]
             for label, messages in self.warnings.items()
         }
         return {label: messages for label, messages in found.items() if messages}
@@ -196,12 +212,20 @@ def main() -> int:
         print(problem, file=sys.stderr)
         return 1
 
+    shared = [label for label in labels if label not in TARGET_ALLOWED_WARNINGS]
+    groups = [shared] * bool(shared) + [[lb] for lb in labels if lb in TARGET_ALLOWED_WARNINGS]
+    report = Report()
+    returncode, lines = 0, []
     with tempfile.TemporaryDirectory(prefix="eko-matrix-") as tmp:
         out = Path(tmp) if args.keep is None else args.keep.resolve()
         out.mkdir(parents=True, exist_ok=True)
-        returncode, lines = run_batch(args.spec.resolve(), out, labels)
+        for group in groups:
+            code, logged = run_batch(args.spec.resolve(), out, group)
+            returncode, lines = returncode or code, lines + logged
+            part = read_log(logged, group)
+            report.warnings.update(part.warnings)
+            report.finished |= part.finished
 
-    report = read_log(lines, labels)
     refused = report.refused()
     print(f"openapi-generator {version('openapi-generator-cli')} on {args.spec}:")
     for label in labels:
@@ -232,7 +256,7 @@ def main() -> int:
             for line in lines:
                 print(f"    {line}", file=sys.stderr)
         return 1
-    print("no warnings but the 3.1 beta notice")
+    print("no warnings but the 3.1 beta notice (and, for python, its generator bug above)")
     return 0
 
 

@@ -227,8 +227,9 @@ export interface components {
             verification_id: components["schemas"]["VerificationId"];
             /**
              * @description The `reference_id` returned by Create DigiLocker URL. eps.eko.in types it as a
-             *     string here, although Create DigiLocker URL returns a number. At most 20
-             *     characters: the local sandbox's own limit (Eko publishes none).
+             *     string here, although Create DigiLocker URL returns a number (which may
+             *     exceed 2^31). At most 20 characters: the local sandbox's own limit (Eko
+             *     publishes none).
              * @example 7483920
              */
             reference_id: string;
@@ -250,9 +251,12 @@ export interface components {
          *     section 5). Eko's corrected answers put the error code here (e.g. 463, 319,
          *     346, 461); older DigiLocker answers send 1 and the code in `response_status_id`.
          *     Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP
-         *     status here (sandbox's own).
+         *     status here (sandbox's own). Eko never documents `null`: the type admits it only
+         *     so that generated decoders keep it apart from 0 (Go decodes a `null` into a plain
+         *     integer as 0, which would read as success). A client reads an answer whose
+         *     `status` is not an integer as not an Eko answer (`docs/answer-rule.md`).
          */
-        Status: number;
+        Status: number | null;
         /** @description Human-readable response or error message. */
         Message: string;
         /**
@@ -301,9 +305,13 @@ export interface components {
             response_type_id?: components["schemas"]["ResponseTypeId"];
             data?: components["schemas"]["FreeFormObject"];
             invalid_params?: components["schemas"]["InvalidParams"];
+        } & {
+            [key: string]: unknown;
         };
         /** @description Any JSON object; the `data` of an error answer is usually empty. */
-        FreeFormObject: Record<string, never>;
+        FreeFormObject: {
+            [key: string]: unknown;
+        };
         /**
          * @description Every HTTP 200 answer of Create DigiLocker URL: success or error. `data` is
          *     `{}` on errors; on success it matches `DigilockerUrlSuccess`.
@@ -315,6 +323,8 @@ export interface components {
             response_type_id?: components["schemas"]["ResponseTypeId"];
             data?: components["schemas"]["DigilockerUrlPayload"];
             invalid_params?: components["schemas"]["InvalidParams"];
+        } & {
+            [key: string]: unknown;
         };
         /** @description The `data` of a Create DigiLocker URL answer (empty on errors). */
         DigilockerUrlPayload: {
@@ -323,11 +333,19 @@ export interface components {
             document_requested?: components["schemas"]["RequestedDocuments"];
             redirect_url?: components["schemas"]["CallbackUrl"];
             verification_id?: components["schemas"]["VerificationId"];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description What the `data` of a successful (`status` 0) Create DigiLocker URL answer must
          *     carry: `reference_id` and `url` (both Eko sources). Named by the 200 answer's
-         *     `x-eko-success-data`. The same fields as `DigilockerUrlPayload` (each field's rule
+         *     `x-eko-success-data`. The Python client returns a success as this model; clients
+         *     in other languages decode `data` into `DigilockerUrlPayload` (open to new fields)
+         *     and check that the fields required here are present (`docs/answer-rule.md`). It
+         *     does not say `additionalProperties: true`, although Go's generated decoder of it
+         *     therefore refuses unknown fields: openapi-generator's typescript targets warn
+         *     "Failed to get the schema name: null" for a schema that allows them and that no
+         *     operation references. The same fields as `DigilockerUrlPayload` (each field's rule
          *     is its own named schema), listed again rather than composed with `allOf`, which
          *     openapi-generator's rust target warns about.
          */
@@ -339,8 +357,10 @@ export interface components {
             verification_id?: components["schemas"]["VerificationId"];
         };
         /**
+         * Format: int64
          * @description Unique reference id of this DigiLocker session. Store it to poll the status and
-         *     fetch the document.
+         *     fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence
+         *     `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them).
          */
         SessionReferenceId: number;
         /**
@@ -369,6 +389,8 @@ export interface components {
             response_type_id?: components["schemas"]["ResponseTypeId"];
             data?: components["schemas"]["VerificationStatusPayload"];
             invalid_params?: components["schemas"]["InvalidParams"];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description The `data` of a status answer. eps.eko.in and the legacy README 7.2 give
@@ -381,12 +403,14 @@ export interface components {
             document_requested?: string[];
             /**
              * @description The customer's consent per document. eps.eko.in sends objects
-             *     `{"document_type": "AADHAAR", "consent": "Y"}` (see `DocumentConsent`); the
-             *     legacy README 7.2 sends bare strings (`["Y"]`). Items are kept as sent.
+             *     `{"document_type": "AADHAAR", "consent": "Y"}`; the legacy README 7.2 sends
+             *     bare strings (`["Y"]`). Items are kept as sent (`DocumentConsentItem`).
              */
-            document_consent?: unknown[];
+            document_consent?: components["schemas"]["DocumentConsentItem"][];
             status?: components["schemas"]["SessionState"];
             session_status?: components["schemas"]["SessionState"];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * @description The customer's details. Values differ by source: eps.eko.in sends `dob`
@@ -407,13 +431,18 @@ export interface components {
             eaadhaar?: string;
             /** @description Mobile number, masked (eps) or not (legacy). */
             mobile?: string;
+        } & {
+            [key: string]: unknown;
         };
-        /** @description One item of eps.eko.in's `document_consent`. */
-        DocumentConsent: {
-            document_type?: string;
-            /** @description Y or N. */
-            consent?: string;
-        };
+        /**
+         * @description One item of `document_consent`, kept as sent, in either documented shape: an
+         *     object `{"document_type": "AADHAAR", "consent": "Y"}` (eps.eko.in) or a bare
+         *     string `Y`/`N` (legacy README 7.2). Left untyped: a `oneOf` of the two makes
+         *     openapi-generator's typescript-fetch write TypeScript that does not compile
+         *     (TS2352), an `anyOf` makes it flatten the item into an object and lose a bare
+         *     string, and a plain-string branch makes the TypeScript and Go targets warn.
+         */
+        DocumentConsentItem: unknown;
         /**
          * @description Every HTTP 200 answer of Get DigiLocker Document: success or error. A
          *     successful answer's `data` matches `DigilockerDocumentPayload`.
@@ -425,12 +454,16 @@ export interface components {
             response_type_id?: components["schemas"]["ResponseTypeId"];
             data?: components["schemas"]["DigilockerDocumentPayload"];
             invalid_params?: components["schemas"]["InvalidParams"];
+        } & {
+            [key: string]: unknown;
         };
         /** @description The `data` of a document answer (eps.eko.in). */
         DigilockerDocumentPayload: {
             /** @description SUCCESS or PENDING. */
             verification_status?: string;
             documents?: components["schemas"]["DigilockerDocument"][];
+        } & {
+            [key: string]: unknown;
         };
         DigilockerDocument: {
             document_type?: string;
@@ -445,6 +478,8 @@ export interface components {
             photo?: string;
             issue_date?: string;
             address?: components["schemas"]["Address"];
+        } & {
+            [key: string]: unknown;
         };
         Address: {
             house?: string;
@@ -453,6 +488,8 @@ export interface components {
             district?: string;
             state?: string;
             pincode?: string;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: {

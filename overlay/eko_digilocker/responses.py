@@ -136,14 +136,22 @@ def read_success(operation: Operation, response: httpx.Response) -> dict[str, An
     code = response.status_code
     try:
         body = json.loads(response.content)
-        # The common case costs one validation: a documented HTTP 200 answer.
-        documented_200 = code == 200 and operation.responses["200"].is_valid(body)
     except _PARSE_FAILURES:
-        body, documented_200 = None, False
+        body = None
+    # An HTTP 200 object whose `status` is a non-zero integer is an error answer, whatever
+    # the shape of the rest (`data: []`, `null` or missing): its code is what matters
+    # (docs/answer-rule.md). The spec admits `status: null` only so that generated
+    # decoders can tell it from 0; it is not an Eko answer.
+    status = body.get("status") if isinstance(body, dict) else None
+    if code == 200 and type(status) is int and status != 0:
+        raise api_error(error_class(operation, body), response, body)
+    try:
+        # The common case costs one validation: a documented HTTP 200 answer.
+        documented_200 = code == 200 and status == 0 and operation.responses["200"].is_valid(body)
+    except _PARSE_FAILURES:
+        documented_200 = False
     if not documented_200:
         raise _unexpected(operation, response, body)
-    if body["status"] != 0:
-        raise api_error(error_class(operation, body), response, body)
     data = body.get("data")
     problems = operation.success_data.errors(data)
     if problems:
@@ -163,7 +171,9 @@ def _unexpected(operation: Operation, response: httpx.Response, body: Any) -> Ex
     """The error for any answer that is not a documented HTTP 200 answer."""
     code = response.status_code
     try:
-        is_envelope = body is not None and envelope_validator().is_valid(body)
+        is_envelope = (
+            body is not None and envelope_validator().is_valid(body) and type(body["status"]) is int
+        )
     except _PARSE_FAILURES:
         is_envelope = False
     if code == 403:
@@ -207,13 +217,15 @@ def api_error(
 ) -> EkoApiError:
     envelope = body or {}
     default = "authentication failed" if cls is EkoAuthenticationError else "Eko returned an error"
+    message = envelope.get("message")
+    invalid_params = envelope.get("invalid_params")
     return cls(
-        envelope.get("message") or default,
+        message if isinstance(message, str) and message else default,
         http_status=response.status_code,
         status=envelope.get("status"),
         response_status_id=envelope.get("response_status_id"),
         response_type_id=envelope.get("response_type_id"),
-        invalid_params=envelope.get("invalid_params"),
+        invalid_params=invalid_params if isinstance(invalid_params, dict) else None,
         data=envelope.get("data"),
         body=response.text,
         code=error_code(envelope),

@@ -1,5 +1,5 @@
 // The generated types (generated/typescript) on openapi-fetch, signed on every request.
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/typescript/eko-digilocker.js";
 import { ekoSigning, type EkoKeys } from "./signing.js";
 
@@ -19,6 +19,34 @@ export function createEkoClient(options: EkoClientOptions): EkoClient {
     baseUrl: options.baseUrl,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
-  client.use(ekoSigning(options, options.now));
+  client.use(jsonContentType, nonJsonAsText, ekoSigning(options, options.now));
   return client;
 }
+
+/** Eko lists `content-type: application/json` as required on every call, the GET
+ * status call included (the spec's description). */
+const jsonContentType: Middleware = {
+  onRequest({ request }) {
+    request.headers.set("content-type", "application/json");
+    return request;
+  },
+};
+
+/** openapi-fetch throws on a 2xx body that is not JSON (an HTML page, say); hand it on
+ * as a JSON string instead, so that `readAnswer` reads it as malformed. */
+const nonJsonAsText: Middleware = {
+  async onResponse({ response }) {
+    if (!response.ok) {
+      return undefined;
+    }
+    const text = await response.clone().text();
+    try {
+      JSON.parse(text);
+      return undefined;
+    } catch {
+      const headers = new Headers(response.headers);
+      headers.delete("content-length");
+      return new Response(JSON.stringify(text), { status: response.status, headers });
+    }
+  },
+};

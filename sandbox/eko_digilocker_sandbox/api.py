@@ -40,7 +40,8 @@ logger = logging.getLogger("eko_digilocker_sandbox")
 INTERNAL_ERROR = "Sandbox internal error; this is a sandbox bug, please report it."
 _JSON_TYPE = b"application/json"
 _MAX_MESSAGE = 300
-_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+# Up to 19 digits: every 64-bit id (the spec's reference_id is `format: int64`).
+_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 _NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?([eE][+-]?[0-9]{1,3})?")
 _HOST = re.compile(rb"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from eko_digilocker_sandbox.faults import FaultSettings
+from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID, MAX_FIRST_REFERENCE_ID
 
 if TYPE_CHECKING:
     from eko_digilocker_sandbox.replay import Replay
@@ -75,6 +76,9 @@ class SandboxConfig:
     answer against the spec before sending it and counts failures (for tests).
     `profile` is one of `PROFILES`: which of Eko's documented answer variants to send.
     `replay` holds recorded answers to send to matching requests (`--replay FILE.har`).
+    `first_reference_id` is the `reference_id` of the first session (ids count up from
+    it): e.g. 3_000_000_001 to try a client on ids past 2^31, which Eko does not rule
+    out; at most `MAX_FIRST_REFERENCE_ID` (2^53 - 2^32).
     """
 
     credentials: Mapping[str, str] = field(default_factory=_uat_credentials)
@@ -91,6 +95,7 @@ class SandboxConfig:
     self_check: bool = False
     profile: str = DEFAULT_PROFILE
     replay: Replay | None = None
+    first_reference_id: int = FIRST_REFERENCE_ID
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
@@ -110,6 +115,8 @@ class SandboxConfig:
             raise ValueError("max_store_bytes must be at least 1 MiB")
         if self.max_replay_entries < 1:
             raise ValueError("max_replay_entries must be positive")
+        if not 1 <= self.first_reference_id <= MAX_FIRST_REFERENCE_ID:
+            raise ValueError(f"first_reference_id must be between 1 and {MAX_FIRST_REFERENCE_ID}")
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {', '.join(PROFILES)}")
         if self.public_base_url is not None:

@@ -39,6 +39,7 @@ from eko_digilocker_sandbox.connections import (
 )
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
 from eko_digilocker_sandbox.replay import Replay
+from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -273,6 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="sessions kept at once; a create beyond them is refused (default 100000)",
     )
     store.add_argument(
+        "--first-reference-id",
+        type=_positive(int),
+        default=FIRST_REFERENCE_ID,
+        metavar="ID",
+        help=f"reference_id of the first session, e.g. 3000000001 to try ids past 2^31 "
+        f"(default {FIRST_REFERENCE_ID})",
+    )
+    store.add_argument(
         "--max-store-mb",
         type=_positive(int),
         default=512,
@@ -383,6 +392,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         max_replay_entries=args.max_replay_entries,
         public_base_url=args.public_base_url,
         profile=args.profile,
+        first_reference_id=args.first_reference_id,
         faults=faults,
         replay=Replay.from_har(args.replay) if args.replay else None,
     )

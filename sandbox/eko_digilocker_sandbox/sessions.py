@@ -18,6 +18,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from eko_digilocker_client.models import SessionState as SessionState
 
 FIRST_REFERENCE_ID = 7_000_001
+# The largest first id: JSON numbers past 2^53 lose precision in JavaScript clients.
+MAX_FIRST_REFERENCE_ID = 2**53 - 2**32
 
 
 class IdempotencyConflict(Exception):
@@ -121,6 +123,7 @@ class SessionStore:
         max_sessions: int,
         max_bytes: int,
         reserved_ids: frozenset[int] = frozenset(),
+        first_reference_id: int = FIRST_REFERENCE_ID,
     ) -> None:
         self._lock = threading.Lock()
         self._reserved = reserved_ids
@@ -129,7 +132,7 @@ class SessionStore:
         self._clock = clock
         self._max = max_sessions
         self._max_bytes = max_bytes
-        self._next_id = FIRST_REFERENCE_ID
+        self._next_id = first_reference_id
         self._in_order: deque[Session] = deque()
         self._bytes = 0
         self._by_reference: dict[int, Session] = {}

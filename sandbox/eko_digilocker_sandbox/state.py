@@ -48,6 +48,7 @@ class SandboxState:
             max_sessions=config.max_sessions,
             max_bytes=config.max_store_bytes,
             reserved_ids=config.replay.reference_ids if config.replay else frozenset(),
+            first_reference_id=config.first_reference_id,
         )
         self.faults = FaultInjector(config.faults)
         self.authenticator = Authenticator(

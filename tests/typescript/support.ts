@@ -23,10 +23,11 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** Starts `eko-digilocker sandbox --port 0` as a user would; its first stdout line is the URL. */
-export async function startSandbox(): Promise<Sandbox> {
+/** Starts `eko-digilocker sandbox --port 0 [options]` as a user would; its first stdout
+ * line is the URL. */
+export async function startSandbox(options: string[] = []): Promise<Sandbox> {
   const command = ROOT + ".venv/bin/eko-digilocker";
-  const child: ChildProcess = spawn(command, ["sandbox", "--port", "0"], {
+  const child: ChildProcess = spawn(command, ["sandbox", "--port", "0", ...options], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -8,7 +8,6 @@ from .digilocker_document_payload import DigilockerDocumentPayload
 from .digilocker_url_envelope import DigilockerUrlEnvelope
 from .digilocker_url_payload import DigilockerUrlPayload
 from .digilocker_url_success import DigilockerUrlSuccess
-from .document_consent import DocumentConsent
 from .document_type import DocumentType
 from .envelope import Envelope
 from .free_form_object import FreeFormObject
@@ -28,7 +27,6 @@ __all__ = (
     "DigilockerUrlEnvelope",
     "DigilockerUrlPayload",
     "DigilockerUrlSuccess",
-    "DocumentConsent",
     "DocumentType",
     "Envelope",
     "FreeFormObject",

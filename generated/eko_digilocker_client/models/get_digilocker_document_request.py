@@ -30,8 +30,9 @@ class GetDigilockerDocumentRequest:
             wherever it comes first. The local sandbox gives it the legacy way only: it
             appends it to `redirect_url` when the customer approves.
         reference_id (str): The `reference_id` returned by Create DigiLocker URL. eps.eko.in types it as a
-            string here, although Create DigiLocker URL returns a number. At most 20
-            characters: the local sandbox's own limit (Eko publishes none).
+            string here, although Create DigiLocker URL returns a number (which may
+            exceed 2^31). At most 20 characters: the local sandbox's own limit (Eko
+            publishes none).
         user_code (str | Unset): User code of the retailer/agent the service is run for. Optional on every
             DigiLocker call here, because Eko's sources disagree: the eps.eko.in Create
             DigiLocker URL page (as captured) marks it required, but the legacy README 7.1-7.3

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -22,11 +22,14 @@ class VerificationStatusEnvelope:
     A successful answer's `data` matches `VerificationStatusPayload`.
 
         Attributes:
-            status (int): Primary success indicator: 0 = success, anything else = failure (legacy README
+            status (int | None): Primary success indicator: 0 = success, anything else = failure (legacy README
                 section 5). Eko's corrected answers put the error code here (e.g. 463, 319,
                 346, 461); older DigiLocker answers send 1 and the code in `response_status_id`.
                 Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP
-                status here (sandbox's own).
+                status here (sandbox's own). Eko never documents `null`: the type admits it only
+                so that generated decoders keep it apart from 0 (Go decodes a `null` into a plain
+                integer as 0, which would read as success). A client reads an answer whose
+                `status` is not an integer as not an Eko answer (`docs/answer-rule.md`).
             message (str | Unset): Human-readable response or error message.
             response_status_id (int | Unset): Granular status id. Legacy README section 4: -2 another transaction in
                 progress
@@ -56,7 +59,7 @@ class VerificationStatusEnvelope:
             invalid_params (InvalidParams | Unset): On validation errors, a message for each invalid field.
     """
 
-    status: int
+    status: int | None
     message: str | Unset = UNSET
     response_status_id: int | Unset = UNSET
     response_type_id: int | Unset = UNSET
@@ -65,6 +68,7 @@ class VerificationStatusEnvelope:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        status: int | None
         status = self.status
 
         message = self.message
@@ -107,7 +111,13 @@ class VerificationStatusEnvelope:
         from ..models.verification_status_payload import VerificationStatusPayload
 
         d = dict(src_dict)
-        status = d.pop("status")
+
+        def _parse_status(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        status = _parse_status(d.pop("status"))
 
         message = d.pop("message", UNSET)
 

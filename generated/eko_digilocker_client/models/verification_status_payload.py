@@ -30,8 +30,8 @@ class VerificationStatusPayload:
                 unmasked `mobile`. Values are kept as sent.
             document_requested (list[str] | Unset):
             document_consent (list[Any] | Unset): The customer's consent per document. eps.eko.in sends objects
-                `{"document_type": "AADHAAR", "consent": "Y"}` (see `DocumentConsent`); the
-                legacy README 7.2 sends bare strings (`["Y"]`). Items are kept as sent.
+                `{"document_type": "AADHAAR", "consent": "Y"}`; the legacy README 7.2 sends
+                bare strings (`["Y"]`). Items are kept as sent (`DocumentConsentItem`).
             status (SessionState | Unset): State of a DigiLocker session, the states upstream DigiLocker providers report
                 (PENDING, AUTHENTICATED, EXPIRED; CONSENT_DENIED where the customer refuses).
                 Eko documents none of them. Wherever a `data` object has a field of this type,
