@@ -4,8 +4,8 @@ In the spirit of h11 and of httpx's `auth_flow`: a call is a generator that yiel
 what to do next, `Send` (one signed attempt, and the instant its deadline falls) or
 `Wait` (seconds to sleep), and is sent back what came of it: the answer with its body
 read, or the exception the attempt raised. It returns the call's result. EkoClient and
-AsyncEkoClient only carry these steps out (`run` / `arun` in their modules), so every
-rule about retries, deadlines and signing is written once, here.
+AsyncEkoClient only carry these steps out (their `_run`), so every rule about retries,
+deadlines and signing is written once, here.
 """
 
 from __future__ import annotations
