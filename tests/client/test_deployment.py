@@ -261,6 +261,17 @@ def test_get_document_without_document_type_has_one_deadline() -> None:
     ]
 
 
+@pytest.mark.anyio
+async def test_the_async_get_document_has_one_deadline_too() -> None:
+    with JsonServer(answer_by_path, delay=0.6) as server:
+        eko = AsyncEkoClient(**CREDENTIALS, base_url=server.url, timeout=1, max_retries=0)
+        async with eko:
+            started = time.monotonic()
+            with pytest.raises(EkoTimeoutError, match=r"^get_document: "):
+                await eko.get_document(7, "VER-1")
+            assert time.monotonic() - started < 1.4
+
+
 def test_an_error_in_get_documents_status_step_names_get_document() -> None:
     # Before: "get_verification_status: ..." for a call of get_document.
     with (
