@@ -45,6 +45,7 @@ RULES: dict[str, tuple[Level, str]] = {
     "path-removed": ("major", "a path is gone"),
     "operation-removed": ("major", "an operation (method on a path) is gone"),
     "operation-id-changed": ("major", "generated clients name their calls after operationId"),
+    "operation-tags-changed": ("major", "generated clients group calls by tag (DigilockerApi)"),
     "parameter-removed": ("major", "a parameter clients send is gone"),
     "required-parameter-added": ("major", "a new parameter clients must send"),
     "parameter-made-required": ("major", "an optional parameter became required"),
@@ -113,7 +114,7 @@ LIMITS: dict[str, Literal["max", "min"]] = {
 OPAQUE_LIMITS = ("pattern", "multipleOf", "uniqueItems")
 #: format pairs where the second accepts every value of the first
 WIDER_FORMAT = {("int32", "int64"), ("float", "double")}
-DOCUMENTATION = ("description", "summary", "title", "example", "examples", "externalDocs", "tags")
+DOCUMENTATION = ("description", "summary", "title", "example", "examples", "externalDocs")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ORDER: dict[Level, int] = {"major": 3, "minor": 2, "patch": 1}
 
@@ -223,6 +224,8 @@ class Comparison:
         if old.get("operationId") != new.get("operationId"):
             detail = f"{old.get('operationId')} -> {new.get('operationId')}"
             self.add("operation-id-changed", where, detail)
+        if old.get("tags") != new.get("tags"):
+            self.add("operation-tags-changed", where, f"{old.get('tags')} -> {new.get('tags')}")
         self.documentation(where, old, new)
         old_security = old.get("security", self.old.get("security"))
         if old_security != new.get("security", self.new.get("security")):
@@ -312,11 +315,12 @@ class Comparison:
     ) -> None:
         old, old_name = self.resolve(self.old, old_ref)
         new, new_name = self.resolve(self.new, new_ref)
-        if old_name is not None and old_name == new_name:
-            if (old_name, new_name) in seen:
+        if old_name is not None or new_name is not None:
+            pair = (old_name or "", new_name or "")
+            if pair in seen:
                 return  # a recursive schema: this pair is being compared further up
-            seen = seen | {(old_name, new_name)}
-            where = f"{where} [{old_name}]"
+            seen = seen | {pair}
+            where += f" [{old_name}]" if old_name == new_name else f" [{old_name} -> {new_name}]"
         if not isinstance(old, dict) or not isinstance(new, dict):
             if old != new:  # boolean schemas
                 self.add(f"{side}-type-changed", where, f"{old!r} -> {new!r}")

@@ -229,6 +229,7 @@ CASES: list[tuple[str, Spec, Spec]] = [
     ("path-removed", *forward(drop_items)),
     ("operation-removed", *forward(move_operation)),
     ("operation-id-changed", *forward(post("operationId", "makeItem"))),
+    ("operation-tags-changed", *forward(post("tags", ["catalogue"]))),
     ("parameter-removed", *forward(drop_trace)),
     (
         "required-parameter-added",
@@ -327,6 +328,19 @@ def test_an_integer_without_format_is_read_as_int32(side: str, rule: str) -> Non
     del old["components"]["schemas"][properties]["properties"][field]["format"]
     [change] = compare(old, new)
     assert (change.rule, change.detail) == (rule, "format int32 -> int64")
+
+
+def test_a_renamed_recursive_schema_is_compared_once() -> None:
+    def rename(spec: Spec) -> None:
+        schemas = spec["components"]["schemas"]
+        schemas["Thing"] = schemas.pop("Item")
+        schemas["Thing"]["properties"]["child"] = {"$ref": "#/components/schemas/Thing"}
+        op(spec)["responses"]["200"]["content"]["application/json"]["schema"] = {
+            "$ref": "#/components/schemas/Thing"
+        }
+
+    rules = [change.rule for change in compare(*forward(rename))]
+    assert sorted(rules) == ["schema-added", "schema-removed"]
 
 
 def test_the_same_spec_has_no_change() -> None:

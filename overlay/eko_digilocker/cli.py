@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._version import __version__
 
@@ -26,8 +27,36 @@ CREDENTIALS_HELP = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (`eko-digilocker status: error: ...`), exit status 2;
+    its subcommand parsers are of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, _escaped(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
+
+
+def _positive_whole_number(what: str, max_digits: int | None = None) -> Callable[[str], str]:
+    """An option that must be a whole number above 0, given as digits; said plainly rather
+    than as a schema's "must be of type integer" for `-5`."""
+
+    def check(text: str) -> str:
+        digits = text.strip()
+        if not (digits.isascii() and digits.isdigit() and digits.strip("0")) or len(digits) > (
+            max_digits or len(digits)
+        ):
+            limit = f" of at most {max_digits} digits" if max_digits else ""
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number above 0{limit} ({what}), not {text[:40]!r}"
+            )
+        return digits
+
+    return check
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from .settings import environments
+
+    parser = _Parser(
         prog="eko-digilocker",
         description="Call Eko's DigiLocker API, sign requests, or run the local sandbox.",
         epilog=CREDENTIALS_HELP,
@@ -35,19 +64,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    target = argparse.ArgumentParser(add_help=False)
+    target = _Parser(add_help=False)
     target.add_argument("--base-url", help="API base URL with its scheme, e.g. the sandbox's")
-    target.add_argument("--environment", choices=["uat", "production"], help="Eko environment")
+    target.add_argument(
+        "--environment",
+        choices=sorted(environments()),
+        help="Eko environment (not with --base-url)",
+    )
     target.add_argument("--user-code", help="overrides EKO_USER_CODE")
     target.add_argument(
         "--client-ref-id", help="your unique id for this call (<= 20 chars; default: generated)"
     )
-    sending = argparse.ArgumentParser(add_help=False)
+    sending = _Parser(add_help=False)
     sending.add_argument(
         "--timeout", type=float, help="seconds for the whole call, retries included"
     )
     sending.add_argument("--max-retries", type=int, help="retries on safe failures")
-    documents = argparse.ArgumentParser(add_help=False)
+    documents = _Parser(add_help=False)
     documents.add_argument(
         "--document-type",
         "--document",
@@ -55,12 +88,15 @@ def _parser() -> argparse.ArgumentParser:
         dest="documents",
         help="document type, e.g. AADHAAR (repeatable)",
     )
-    reference = argparse.ArgumentParser(add_help=False)
+    reference = _Parser(add_help=False)
     reference.add_argument(
-        "--reference-id", required=True, help="the reference_id create-url returned"
+        "--reference-id",
+        required=True,
+        type=_positive_whole_number("the reference_id create-url returned"),
+        help="the reference_id create-url returned",
     )
 
-    def command(name: str, help: str, *parents: argparse.ArgumentParser) -> Any:
+    def command(name: str, help: str, *parents: _Parser) -> Any:
         return commands.add_parser(name, parents=list(parents), help=help, epilog=CREDENTIALS_HELP)
 
     create = command("create-url", "create a DigiLocker URL", target, sending, documents)
@@ -83,7 +119,11 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sign = command("sign", "print signing headers and a ready curl command", target)
-    sign.add_argument("--timestamp", type=int, help="milliseconds since the epoch (default: now)")
+    sign.add_argument(
+        "--timestamp",
+        type=_positive_whole_number("milliseconds since the UNIX epoch", max_digits=18),
+        help="milliseconds since the epoch (default: now)",
+    )
 
     commands.add_parser(
         "sandbox",
@@ -151,13 +191,18 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     from .spec import example, operation
 
     settings = Settings.resolve(base_url=args.base_url, environment=args.environment)
-    fixed = args.timestamp
+    fixed = None if args.timestamp is None else int(args.timestamp)
     clock = now_ms if fixed is None else (lambda: fixed)
     auth = EkoAuth(settings.developer_key, settings.access_key, clock=clock)
     headers = {**auth.headers(), "content-type": "application/json"}
     create = operation("createDigilockerUrl")
     body = example(create.operation_id)
-    body.update(initiator_id=settings.initiator_id, user_code=args.user_code or settings.user_code)
+    body["initiator_id"] = settings.initiator_id
+    user_code = args.user_code or settings.user_code
+    if user_code is None:
+        body.pop("user_code", None)  # optional: sent as null, it would be refused
+    else:
+        body["user_code"] = user_code
     # A fresh id, as the client gives each POST: the spec example's would make every
     # pasted command a repeat of the same request.
     body["client_ref_id"] = args.client_ref_id or new_client_ref_id()
@@ -168,15 +213,29 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     return {"headers": headers, "curl": shlex.join(curl)}
 
 
-def _printable(text: str) -> str:
-    """A server's words, safe on a terminal: control and format characters (ESC, BEL,
-    newlines, bidi overrides) shown as escapes, so none acts or forges a line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+def _escaped(text: str) -> str:
+    """`text` with every character that could drive a terminal or forge a line written as
+    an escape (`\\x1b`, `\\u2028`): C0 and C1 controls, format characters (bidi
+    overrides), line and paragraph separators, lone surrogates (undecodable shell input).
+    Servers choose the messages we print."""
+    if text.isprintable():  # none of them (nor any other space than " "): the usual case
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in _UNPRINTABLE
+        else char
+        for char in text
+    )
+
+
+#: Unicode categories `_escaped` escapes: controls, format, surrogates, private use,
+#: unassigned, line and paragraph separators.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 def _say(text: str, stream: Any) -> None:
-    # Input from the shell may hold undecodable bytes (lone surrogates): show, never crash.
-    print(text.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream)
+    """Print `text` as one line, escaped."""
+    print(_escaped(text), file=stream)
 
 
 def _sandbox(argv: list[str]) -> int:
@@ -207,14 +266,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code, result = _run(args)
     except EkoError as exc:
-        _say(f"eko-digilocker: {type(exc).__name__}: {_printable(str(exc))}", sys.stderr)
+        _say(f"eko-digilocker: {type(exc).__name__}: {exc}", sys.stderr)
         return 1
     if args.command == "sign":
         for name, value in result["headers"].items():
             print(f"{name}: {value}")
         _say(result["curl"], sys.stdout)
     else:
-        _say(json.dumps(result, indent=2), sys.stdout)
+        for line in json.dumps(result, indent=2).split("\n"):
+            _say(line, sys.stdout)
     return code
 
 

@@ -50,7 +50,10 @@ class Settings:
         environment: str | None = None,
         env: Mapping[str, str] | None = None,
     ) -> Settings:
-        """Arguments win over `EKO_*` environment variables; say every missing one at once."""
+        """Arguments win over `EKO_*` environment variables; say every missing one at once.
+
+        The target: `base_url` or `environment` (not both), else `EKO_BASE_URL`, else
+        `EKO_ENVIRONMENT`, else `uat`."""
         env = os.environ if env is None else env
         given = {
             "developer_key": developer_key,
@@ -76,7 +79,7 @@ class Settings:
             access_key=values["access_key"] or "",
             initiator_id=values["initiator_id"] or "",
             user_code=values["user_code"],
-            base_url=_base_url(base_url or env.get("EKO_BASE_URL"), environment, env),
+            base_url=_base_url(base_url, environment, env),
         )
 
     def __repr__(self) -> str:
@@ -117,6 +120,13 @@ def check_base_url(base_url: str) -> str:
 
 
 def _base_url(base_url: str | None, environment: str | None, env: Mapping[str, str]) -> str:
+    if base_url and environment:
+        raise EkoConfigurationError(
+            f"give base_url or environment, not both (base_url {base_url!r}, environment "
+            f"{environment!r})"
+        )
+    if not environment:  # an explicit environment beats EKO_BASE_URL
+        base_url = base_url or env.get("EKO_BASE_URL")
     if base_url:
         return check_base_url(base_url)
     name = (environment or env.get("EKO_ENVIRONMENT") or DEFAULT_ENVIRONMENT).lower()

@@ -3,7 +3,7 @@
     eko-digilocker sandbox --port 0        # or: python -m eko_digilocker_sandbox --port 0
 
 prints its base URL as the first line of stdout. In tests: `running_sandbox()`, driven by
-`SandboxControl` (approve, deny, expire, force, faults...) and a `Customer` who answers
+`SandboxControl` (approve, deny, expire, force, fail_next, faults...) and a `Customer` who answers
 the consent page; or the pytest fixtures of `eko_digilocker_sandbox.pytest_plugin`.
 """
 
@@ -21,8 +21,14 @@ from eko_digilocker_sandbox.control_client import (
     SandboxControlError,
     SandboxSession,
     SandboxState,
+    ScheduledFailure,
 )
-from eko_digilocker_sandbox.customer import ConsentPageError, Customer, CustomerReturn
+from eko_digilocker_sandbox.customer import (
+    ConsentExpiredError,
+    ConsentPageError,
+    Customer,
+    CustomerReturn,
+)
 from eko_digilocker_sandbox.faults import FaultSettings
 from eko_digilocker_sandbox.server import main, running_sandbox
 
@@ -31,6 +37,7 @@ __all__ = [
     "UAT_DEVELOPER_KEY",
     "UAT_TEST_ACCOUNT",
     "AsyncSandboxControl",
+    "ConsentExpiredError",
     "ConsentPageError",
     "Customer",
     "CustomerReturn",
@@ -41,6 +48,7 @@ __all__ = [
     "SandboxControlError",
     "SandboxSession",
     "SandboxState",
+    "ScheduledFailure",
     "create_app",
     "main",
     "running_sandbox",

@@ -181,7 +181,8 @@ class ApiPath:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = self.state
         state.counters.add("api_requests")
-        plan = state.faults.draw()
+        op = self.operations.get(scope["method"])
+        plan = state.faults.draw(None if op is None else op.operation_id)
         if plan.latency_seconds:
             await asyncio.sleep(plan.latency_seconds)
         if plan.kind is not None and not plan.after:

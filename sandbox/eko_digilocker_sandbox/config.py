@@ -67,7 +67,9 @@ class SandboxConfig:
     the store holds at most `max_sessions` sessions and about `max_store_bytes` bytes of
     them, and refuses a create beyond either once no expired session is left to forget.
     `reject_replay` refuses a signature seen before within the timestamp window,
-    remembering at most `max_replay_entries` of them.
+    remembering at most `max_replay_entries` of them; since Eko's signature covers only
+    the timestamp, it also refuses an honest call from a second client with the same
+    keys that signs in the same millisecond.
 
     `credentials` maps each known `developer_key` to its `access_key`. `clock` returns
     seconds since the UNIX epoch; tests inject a fake one to move time (timestamp window

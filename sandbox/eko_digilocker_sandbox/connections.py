@@ -16,13 +16,16 @@ subclass adds, per connection:
 - connection cap: a connection beyond `max_connections` open ones -> HTTP 503 envelope,
   closed at once;
 - header size: a request line plus headers over `max_header_bytes` -> HTTP 400
-  envelope, closed; any request h11 cannot parse gets a 400 envelope too.
+  envelope, closed; any request h11 cannot parse gets a 400 envelope too. Measured in
+  h11's buffer just before h11 parses each head, so a head that arrived behind another
+  request (pipelined) is measured too: h11's own bound sees incomplete heads only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +96,33 @@ def raw_envelope(status: int, message: str) -> bytes:
     return head + body
 
 
+class _HeadLimitedConnection(h11.Connection):
+    """h11's server side, measuring each request head in its buffer before parsing it.
+
+    Calls `too_big` (and parses nothing more) when the next head is, or is becoming,
+    longer than `max_head_bytes`."""
+
+    def __init__(self, max_head_bytes: int, too_big: Callable[[], None]) -> None:
+        super().__init__(h11.SERVER, max_incomplete_event_size=max_head_bytes)
+        self._max_head_bytes = max_head_bytes
+        self._too_big = too_big
+        self._refused = False
+
+    def next_event(self) -> Any:
+        if self.their_state is h11.IDLE and not self._refused:
+            # `trailing_data` copies the buffer: once per request, and the buffer holds
+            # at most one read (uvicorn stops reading while a pipelined request waits).
+            buffered = self.trailing_data[0]
+            if len(buffered) > self._max_head_bytes and not _HEAD_END.search(
+                buffered, 0, self._max_head_bytes
+            ):
+                self._refused = True
+                self._too_big()
+        if self._refused:
+            return h11.NEED_DATA
+        return super().next_event()
+
+
 def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
     """An h11 protocol for uvicorn's `Config(http=...)` that enforces `limits`."""
 
@@ -103,7 +133,7 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
             self.timeout_keep_alive = limits.idle_timeout  # type: ignore[assignment]
             self._deadline: asyncio.TimerHandle | None = None
             self._send_deadline: asyncio.TimerHandle | None = None
-            self._head_bytes = 0
+            self.conn = _HeadLimitedConnection(limits.max_header_bytes, self._head_too_big)
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -121,20 +151,8 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
 
         def data_received(self, data: bytes) -> None:
             waiting_for_headers = self.conn.their_state is h11.IDLE
-            if waiting_for_headers:
-                if self._deadline is None:
-                    self._head_bytes = 0
-                    self._arm(limits.header_timeout, self._headers_too_slow)
-                # h11 bounds only a head that arrives in pieces; count a whole one too.
-                end = _HEAD_END.search(data)
-                self._head_bytes += end.end() if end else len(data)
-                if self._head_bytes > limits.max_header_bytes:
-                    message = (
-                        f"Bad request: the request line and headers exceed "
-                        f"{limits.max_header_bytes} bytes (--max-header-bytes)"
-                    )
-                    self._refuse(400, message)
-                    return
+            if waiting_for_headers and self._deadline is None:
+                self._arm(limits.header_timeout, self._headers_too_slow)
             super().data_received(data)
             state = self.conn.their_state
             if state is h11.SEND_BODY and (waiting_for_headers or self._deadline is None):
@@ -181,6 +199,13 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
             if self._deadline is not None:
                 self._deadline.cancel()
                 self._deadline = None
+
+        def _head_too_big(self) -> None:
+            message = (
+                f"Bad request: the request line and headers exceed "
+                f"{limits.max_header_bytes} bytes (--max-header-bytes)"
+            )
+            self._refuse(400, message)
 
         def _headers_too_slow(self) -> None:
             self._deadline = None

@@ -20,6 +20,7 @@ from eko_digilocker_sandbox.sessions import (
     Session,
     SessionNotFound,
     SessionState,
+    reference_id_in,
 )
 from eko_digilocker_sandbox.state import SandboxState
 
@@ -90,8 +91,9 @@ def _closed(session: Session) -> HTMLResponse:
 
 
 def consent_routes(state: SandboxState) -> list[Route]:
-    def find(reference_id: int, token: str) -> Session | None:
-        session = state.store.get(reference_id)
+    def find(path_segment: str, token: str) -> Session | None:
+        reference_id = reference_id_in(path_segment)
+        session = None if reference_id is None else state.store.get(reference_id)
         if session is None or not hmac.compare_digest(
             session.token.encode(), token.encode("utf-8", "replace")
         ):
@@ -153,6 +155,6 @@ def consent_routes(state: SandboxState) -> list[Route]:
         return RedirectResponse(summary["redirect_location"], status_code=303)
 
     return [
-        Route("/consent/{reference_id:int}", show, methods=["GET"]),
-        Route("/consent/{reference_id:int}", decide, methods=["POST"]),
+        Route("/consent/{reference_id}", show, methods=["GET"]),
+        Route("/consent/{reference_id}", decide, methods=["POST"]),
     ]

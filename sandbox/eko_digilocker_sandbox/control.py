@@ -1,4 +1,5 @@
-"""The test-control surface under `/_sandbox/`: off the spec, unsigned, loopback clients only.
+"""The test-control surface under `/_sandbox/`: off the spec, unsigned, loopback clients only,
+addressed by a loopback name (`Host`) and not sent for another site's page.
 
 GET    /_sandbox/state                        counters, session count, fault settings, profile
 GET    /_sandbox/sessions?limit=N&cursor=C    {"sessions": [...], "next_cursor": "..." | null}
@@ -8,12 +9,15 @@ POST   /_sandbox/reset                        forget sessions and forced scenari
                                               the run's faults and profile
 GET    /_sandbox/faults                       fault settings
 PUT    /_sandbox/faults                       change some settings: {"drop_probability": 0.2}
-DELETE /_sandbox/faults                       switch every fault off
+DELETE /_sandbox/faults                       switch every fault off, scheduled failures too
 GET    /_sandbox/profile                      {"profile": "eps" | "legacy"}
 PUT    /_sandbox/profile                      {"profile": "legacy"}
 POST   /_sandbox/scenarios                    queue a forced answer: {"scenario": 463, ...}
 GET    /_sandbox/scenarios                    the queued forced scenarios
 DELETE /_sandbox/scenarios                    clear them
+POST   /_sandbox/fail-next                    the next N matching API requests fail:
+                                              {"count": 2, "http_status": 503, "operation": ...}
+GET    /_sandbox/fail-next                    the scheduled failures still due
 GET    /_sandbox/bare                         a constant body (the benchmark's baseline)
 
 Every field: sandbox/README.md and openapi/sandbox-control.yaml. Every JSON body goes
@@ -37,8 +41,8 @@ from starlette.types import Receive, Scope, Send
 
 from eko_digilocker.spec import operations
 from eko_digilocker_sandbox import forced, jsonbody, scenarios
-from eko_digilocker_sandbox.faults import FaultSettings
-from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound
+from eko_digilocker_sandbox.faults import DEFAULT_FAIL_STATUS, FaultSettings
+from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound, reference_id_in
 from eko_digilocker_sandbox.state import SandboxState
 
 MAX_CONTROL_BODY = 16 * 1024
@@ -66,6 +70,24 @@ def _is_loopback(request: Request) -> bool:
     return is_loopback(request.client.host if request.client else "")
 
 
+#: A Host header: a bracketed IPv6 address or a name, and an optional port.
+_HOST_HEADER = re.compile(
+    r"(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[^\[\]:@/\\]+))(?::[0-9]{1,5})?"
+)
+
+
+def is_loopback_host(host_header: str, public_host: str | None = None) -> bool:
+    """Whether a request's `Host` names the sandbox by a loopback name: `localhost`,
+    127.0.0.0/8, `[::1]` (any port), or the host of `--public-base-url`. A DNS-rebinding
+    page (`evil.example` re-resolved to 127.0.0.1) is a loopback peer and its own origin,
+    so only the name it uses tells it apart."""
+    match = _HOST_HEADER.fullmatch(host_header)
+    if match is None:
+        return False
+    host = (match["ipv6"] or match["name"]).lower()
+    return host == "localhost" or host == public_host or is_loopback(host)
+
+
 def _from_another_site(request: Request) -> bool:
     """A browser request made by another site's page: a form or fetch that a web page
     aims at localhost. A loopback peer, but not the developer: a cross-site form POST
@@ -81,10 +103,17 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
-def _loopback_only(endpoint: Endpoint) -> Endpoint:
+def _loopback_only(endpoint: Endpoint, public_host: str | None) -> Endpoint:
     async def guarded(request: Request) -> Response:
         if not _is_loopback(request):
             return _error(403, "the sandbox control surface answers loopback clients only")
+        host = request.headers.get("host", "")
+        if not is_loopback_host(host, public_host):
+            return _error(
+                403,
+                f"the sandbox control surface answers only requests addressed to localhost, "
+                f"a loopback address or the --public-base-url host, not Host {host[:80]!r}",
+            )
         if _from_another_site(request):
             return _error(
                 403, "the sandbox control surface refuses requests from other sites' pages"
@@ -150,6 +179,22 @@ def _forced_entry(body: dict[str, Any]) -> tuple[int, str | None, str | None, in
     return code, operation, client_ref_id, times
 
 
+def _scheduled_failure(body: dict[str, Any]) -> tuple[int, int, str | None]:
+    """(count, http_status, operation) of a POST /_sandbox/fail-next body, checked
+    against the control document's schema; ValueError saying what is wrong."""
+    from eko_digilocker_sandbox.control_client import control_operations
+
+    schema = control_operations()["failNext"].body
+    assert schema is not None
+    errors = schema.errors(body)
+    if errors:
+        raise ValueError("; ".join(map(str, errors))[:500])
+    operation = body.get("operation")
+    if operation is not None and operation not in operations():
+        raise ValueError(f"operation must be one of {', '.join(sorted(operations()))}")
+    return body["count"], body.get("http_status", DEFAULT_FAIL_STATUS), operation
+
+
 class BareEndpoint:
     """A constant JSON answer on the same server stack: what the benchmark compares with."""
 
@@ -168,6 +213,9 @@ class BareEndpoint:
 
 
 def control_routes(state: SandboxState) -> list[Route]:
+    public_base_url = state.config.public_base_url
+    public_host = urlsplit(public_base_url).hostname if public_base_url else None
+
     def state_json() -> dict[str, Any]:
         return {
             "sessions": state.store.count(),
@@ -192,7 +240,8 @@ def control_routes(state: SandboxState) -> list[Route]:
         return JSONResponse({"sessions": sessions, "next_cursor": next_cursor})
 
     async def get_session(request: Request) -> Response:
-        summary = state.store.snapshot(request.path_params["reference_id"])
+        reference_id = reference_id_in(request.path_params["reference_id"])
+        summary = None if reference_id is None else state.store.snapshot(reference_id)
         if summary is None:
             return _error(404, "no such session")
         return JSONResponse(summary)
@@ -201,8 +250,11 @@ def control_routes(state: SandboxState) -> list[Route]:
         async def decide(request: Request) -> Response:
             store = state.store
             act = {"approve": store.approve, "deny": store.deny, "expire": store.expire}[action]
+            reference_id = reference_id_in(request.path_params["reference_id"])
+            if reference_id is None:
+                return _error(404, "no such session")
             try:
-                return JSONResponse(act(request.path_params["reference_id"]))
+                return JSONResponse(act(reference_id))
             except SessionNotFound:
                 return _error(404, "no such session")
             except DecisionConflict as exc:
@@ -229,7 +281,18 @@ def control_routes(state: SandboxState) -> list[Route]:
 
     async def clear_faults(request: Request) -> Response:
         state.faults.configure(FaultSettings())
+        state.faults.scheduled.clear()
         return JSONResponse(state.faults.settings.to_json())
+
+    async def fail_next(request: Request) -> Response:
+        try:
+            entry = state.faults.scheduled.add(*_scheduled_failure(await _json_object(request)))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return JSONResponse(entry.to_json(), status_code=201)
+
+    async def scheduled_failures(request: Request) -> Response:
+        return JSONResponse({"failures": state.faults.scheduled.entries()})
 
     async def get_profile(request: Request) -> Response:
         return JSONResponse({"profile": state.profile})
@@ -261,14 +324,16 @@ def control_routes(state: SandboxState) -> list[Route]:
     routes = [
         ("/_sandbox/state", get_state, ["GET"]),
         ("/_sandbox/sessions", list_sessions, ["GET"]),
-        ("/_sandbox/sessions/{reference_id:int}", get_session, ["GET"]),
-        ("/_sandbox/sessions/{reference_id:int}/approve", decision("approve"), ["POST"]),
-        ("/_sandbox/sessions/{reference_id:int}/deny", decision("deny"), ["POST"]),
-        ("/_sandbox/sessions/{reference_id:int}/expire", decision("expire"), ["POST"]),
+        ("/_sandbox/sessions/{reference_id}", get_session, ["GET"]),
+        ("/_sandbox/sessions/{reference_id}/approve", decision("approve"), ["POST"]),
+        ("/_sandbox/sessions/{reference_id}/deny", decision("deny"), ["POST"]),
+        ("/_sandbox/sessions/{reference_id}/expire", decision("expire"), ["POST"]),
         ("/_sandbox/reset", reset, ["POST"]),
         ("/_sandbox/faults", get_faults, ["GET"]),
         ("/_sandbox/faults", set_faults, ["PUT", "POST"]),
         ("/_sandbox/faults", clear_faults, ["DELETE"]),
+        ("/_sandbox/fail-next", fail_next, ["POST"]),
+        ("/_sandbox/fail-next", scheduled_failures, ["GET"]),
         ("/_sandbox/profile", get_profile, ["GET"]),
         ("/_sandbox/profile", set_profile, ["PUT"]),
         ("/_sandbox/scenarios", add_scenario, ["POST"]),
@@ -281,7 +346,7 @@ def control_routes(state: SandboxState) -> list[Route]:
             by_path.setdefault(path, {})[method] = fn
     return [
         Route("/_sandbox/bare", BareEndpoint()),
-        *(Route(path, _ByMethod(fns)) for path, fns in by_path.items()),
+        *(Route(path, _ByMethod(fns, public_host)) for path, fns in by_path.items()),
         Route("/_sandbox/{rest:path}", _UnknownRoute()),
     ]
 
@@ -297,8 +362,10 @@ class _ByMethod:
     """One ASGI route per path (any method), so a method the path lacks gets a JSON 405
     with `Allow` instead of falling through to the catch-all 404."""
 
-    def __init__(self, endpoints: dict[str, Endpoint]) -> None:
-        self.endpoints = {method: _loopback_only(fn) for method, fn in endpoints.items()}
+    def __init__(self, endpoints: dict[str, Endpoint], public_host: str | None) -> None:
+        self.endpoints = {
+            method: _loopback_only(fn, public_host) for method, fn in endpoints.items()
+        }
         self.allow = ", ".join(sorted(endpoints))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -3,6 +3,7 @@
     control = SandboxControl("http://127.0.0.1:8080")
     session = control.approve(reference_id)        # a SandboxSession
     control.force(463, operation="getDigilockerDocument")
+    control.fail_next(2, operation="createDigilockerUrl")  # the next two creates get 503
     control.set_faults(http_5xx_probability=0.5, seed=3)
 
 Paths and methods come from the control surface's own OpenAPI document
@@ -25,7 +26,7 @@ import httpx
 
 from eko_digilocker.spec import FieldError, HttpOperation, http_operations
 from eko_digilocker_client.models import SessionState
-from eko_digilocker_sandbox.faults import FaultSettings
+from eko_digilocker_sandbox.faults import DEFAULT_FAIL_STATUS, FaultSettings
 
 T = TypeVar("T")
 
@@ -159,6 +160,30 @@ class ForcedScenario:
         )
 
 
+@dataclass(frozen=True)
+class ScheduledFailure:
+    """A scheduled failure: the next `remaining` API requests to `operation` (None: any)
+    get HTTP `http_status` before the operation runs."""
+
+    id: str
+    http_status: int
+    operation: str | None
+    remaining: int
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> ScheduledFailure:
+        return cls(
+            id=body["id"],
+            http_status=body["http_status"],
+            operation=body["operation"],
+            remaining=body["remaining"],
+        )
+
+
+def _failures(body: Mapping[str, Any]) -> list[ScheduledFailure]:
+    return [ScheduledFailure.from_json(entry) for entry in body["failures"]]
+
+
 def _faults(body: Mapping[str, Any]) -> FaultSettings:
     return FaultSettings(**{key: value for key, value in body.items() if key != "enabled"})
 
@@ -276,6 +301,17 @@ class _Calls:
     def scenarios(operation_id: str) -> _Call[list[ForcedScenario]]:
         return _call(operation_id, _scenarios)
 
+    @staticmethod
+    def fail_next(count: int, http_status: int, operation: str | None) -> _Call[ScheduledFailure]:
+        entry: dict[str, Any] = {"count": count, "http_status": http_status}
+        if operation is not None:
+            entry["operation"] = operation
+        return _call("failNext", ScheduledFailure.from_json, body=entry)
+
+    @staticmethod
+    def scheduled_failures() -> _Call[list[ScheduledFailure]]:
+        return _call("listScheduledFailures", _failures)
+
 
 # --- the clients ----------------------------------------------------------------------
 
@@ -320,7 +356,8 @@ class SandboxControl:
         return self._send(_Calls.session("expireSession", reference_id))
 
     def reset(self) -> SandboxState:
-        """Forget sessions and forced scenarios; restore the run's faults and profile."""
+        """Forget sessions, forced scenarios and scheduled failures; restore the run's
+        faults and profile."""
         return self._send(_Calls.reset())
 
     def faults(self) -> FaultSettings:
@@ -331,7 +368,20 @@ class SandboxControl:
         return self._send(_Calls.faults("setFaults", changes))
 
     def clear_faults(self) -> FaultSettings:
+        """Switch every fault off, scheduled failures (`fail_next`) included."""
         return self._send(_Calls.faults("clearFaults"))
+
+    def fail_next(
+        self, count: int, http_status: int = DEFAULT_FAIL_STATUS, operation: str | None = None
+    ) -> ScheduledFailure:
+        """Exactly the next `count` API requests to `operation` (an operationId of Eko's
+        API, e.g. "createDigilockerUrl"; None: any) get HTTP `http_status` (500-599),
+        before the operation runs. Deterministic, and independent of `set_faults`."""
+        return self._send(_Calls.fail_next(count, http_status, operation))
+
+    def scheduled_failures(self) -> list[ScheduledFailure]:
+        """The `fail_next` entries still due, oldest first."""
+        return self._send(_Calls.scheduled_failures())
 
     def profile(self) -> str:
         return self._send(_Calls.profile())
@@ -422,6 +472,14 @@ class AsyncSandboxControl:
 
     async def clear_faults(self) -> FaultSettings:
         return await self._send(_Calls.faults("clearFaults"))
+
+    async def fail_next(
+        self, count: int, http_status: int = DEFAULT_FAIL_STATUS, operation: str | None = None
+    ) -> ScheduledFailure:
+        return await self._send(_Calls.fail_next(count, http_status, operation))
+
+    async def scheduled_failures(self) -> list[ScheduledFailure]:
+        return await self._send(_Calls.scheduled_failures())
 
     async def profile(self) -> str:
         return await self._send(_Calls.profile())

@@ -7,6 +7,9 @@
 
 Nothing is assumed about the page beyond HTML: the form, its hidden fields and its
 submit buttons are read from what the page serves, as a browser would.
+
+A link that takes no decision raises `ConsentPageError`; an expired one, its subclass
+`ConsentExpiredError` (the page's HTTP 410).
 """
 
 from __future__ import annotations
@@ -27,14 +30,29 @@ MAX_PAGE_BYTES = 256 * 1024
 
 
 class ConsentPageError(Exception):
-    """The consent URL did not lead to a form that takes the decision (unknown or expired
-    link, a decision already taken, no such button)."""
+    """The consent URL did not lead to a form that takes the decision: an unknown link
+    (HTTP 404), a decision already taken, no such button, a page too large.
+    `status_code` is the page's HTTP status when one was read."""
 
     def __init__(self, url: str, reason: str, status_code: int | None = None) -> None:
         super().__init__(f"{reason} ({url})")
         self.url = url
         self.reason = reason
         self.status_code = status_code
+
+
+class ConsentExpiredError(ConsentPageError):
+    """The consent link has expired (HTTP 410): the session's consent window is over,
+    or `SandboxControl.expire` ended it, before or while the customer answered."""
+
+
+#: HTTP 410 Gone: what the consent page answers for an expired link.
+EXPIRED_STATUS = 410
+
+
+def _page_error(url: str, reason: str, status_code: int) -> ConsentPageError:
+    error = ConsentExpiredError if status_code == EXPIRED_STATUS else ConsentPageError
+    return error(url, reason, status_code)
 
 
 @dataclass(frozen=True)
@@ -106,10 +124,13 @@ class Customer:
         self.max_page_bytes = max_page_bytes
 
     def open(self, consent_url: str) -> ConsentForm:
-        """GET the consent page and read its form (at most `max_page_bytes` of it)."""
+        """GET the consent page and read its form (at most `max_page_bytes` of it).
+
+        Raises `ConsentExpiredError` for an expired link, `ConsentPageError` for any
+        other page without a consent form (unknown link, decision already taken)."""
         with self._http.stream("GET", consent_url) as response:
             if response.status_code != 200:
-                raise ConsentPageError(
+                raise _page_error(
                     consent_url,
                     f"the consent page answered HTTP {response.status_code}",
                     response.status_code,
@@ -135,14 +156,20 @@ class Customer:
         )
 
     def approve(self, consent_url: str) -> CustomerReturn:
-        """Press Approve; returns where the page sends the customer back to."""
+        """Press Approve; returns where the page sends the customer back to.
+
+        Raises `ConsentExpiredError` when the link has expired (a `ConsentPageError`,
+        which is raised for every other page that takes no decision)."""
         return self.decide(consent_url, "approve")
 
     def deny(self, consent_url: str) -> CustomerReturn:
+        """Press Deny; raises as `approve` does."""
         return self.decide(consent_url, "deny")
 
     def decide(self, consent_url: str, button: str) -> CustomerReturn:
-        """Submit the consent form with the button labelled `button` (any case)."""
+        """Submit the consent form with the button labelled `button` (any case); raises
+        as `approve` does, `ConsentExpiredError` also when the link expires between
+        opening the page and submitting it."""
         form = self.open(consent_url)
         chosen = form.buttons.get(button.lower())
         if chosen is None:
@@ -160,7 +187,7 @@ class Customer:
         response.close()
         location = response.headers.get("location")
         if not response.is_redirect or not location:
-            raise ConsentPageError(
+            raise _page_error(
                 consent_url,
                 f"submitting {button!r} answered HTTP {response.status_code}, not a redirect",
                 response.status_code,

@@ -4,11 +4,16 @@ Off by default. Each fault has a probability; one seedable RNG decides, so a run
 seed is repeatable for the same sequence of requests. A fault can strike *before* the
 operation runs (nothing happened on the server) or *after* it (the session exists but
 the answer is lost), which is what a retrying client with idempotency keys must survive.
+
+Deterministic failures (`POST /_sandbox/fail-next`, `SandboxControl.fail_next`): the next
+`count` API requests that match an operation (or any) get an HTTP 5xx before the
+operation runs, whatever the probabilities; they take no draw from the RNG.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import threading
 from dataclasses import asdict, dataclass, fields, replace
@@ -122,6 +127,62 @@ class FaultPlan:
 
 NO_FAULT = FaultPlan()
 
+#: The HTTP status of a scheduled failure when none is given: a gateway's "try again".
+DEFAULT_FAIL_STATUS = 503
+#: Scheduled failures queued at once; another is refused, so the queue cannot grow without end.
+MAX_SCHEDULED = 1000
+
+
+@dataclass
+class ScheduledFailure:
+    """The next `remaining` API requests to `operation` (None: any) fail with `http_status`."""
+
+    id: str
+    http_status: int
+    operation: str | None
+    remaining: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ScheduledFailures:
+    """Failures queued by `fail_next`; the oldest entry that matches a request is used."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[ScheduledFailure] = []
+        self._ids = itertools.count(1)
+
+    def add(self, count: int, http_status: int, operation: str | None) -> ScheduledFailure:
+        with self._lock:
+            if len(self._entries) >= MAX_SCHEDULED:
+                raise ValueError(f"at most {MAX_SCHEDULED} scheduled failures can be queued")
+            entry = ScheduledFailure(f"fail-{next(self._ids)}", http_status, operation, count)
+            self._entries.append(entry)
+            return entry
+
+    def take(self, operation: str | None) -> int | None:
+        """The HTTP status this request must fail with, counting it; None if none is due."""
+        if not self._entries:  # the common case, without the lock
+            return None
+        with self._lock:
+            for index, entry in enumerate(self._entries):
+                if entry.operation is None or entry.operation == operation:
+                    entry.remaining -= 1
+                    if entry.remaining == 0:
+                        del self._entries[index]
+                    return entry.http_status
+        return None
+
+    def entries(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [entry.to_json() for entry in self._entries]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
 
 class FaultInjector:
     """Draws a `FaultPlan` per request; settings can be swapped while serving."""
@@ -131,6 +192,7 @@ class FaultInjector:
         self._settings = settings
         self._enabled = settings.enabled
         self._rng = random.Random(settings.seed)  # noqa: S311 - chaos, not cryptography
+        self.scheduled = ScheduledFailures()
 
     @property
     def settings(self) -> FaultSettings:
@@ -142,7 +204,11 @@ class FaultInjector:
             self._enabled = settings.enabled
             self._rng = random.Random(settings.seed)  # noqa: S311 - chaos, not cryptography
 
-    def draw(self) -> FaultPlan:
+    def draw(self, operation: str | None) -> FaultPlan:
+        """What happens to one request to `operation` (None: no operation of the spec)."""
+        status = self.scheduled.take(operation)
+        if status is not None:
+            return FaultPlan(kind="http_5xx", status=status)
         if not self._enabled:
             return NO_FAULT
         with self._lock:

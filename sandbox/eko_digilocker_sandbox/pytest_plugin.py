@@ -7,8 +7,10 @@ Fixtures (nothing starts until a test asks for one):
 
 - `eko_sandbox`: a running sandbox (`.base_url`, `.control`), reset before the test. One
   server is shared by the session; a test marked `@pytest.mark.eko_sandbox(**config)` gets
-  its own, started with `SandboxConfig(**config)` (e.g. `session_ttl_seconds=1`).
-- `eko_control`: its `SandboxControl` (approve, deny, expire, force, faults, sessions...).
+  its own, started with `SandboxConfig(**config)` (e.g. `session_ttl_seconds=1`); any
+  other keyword, or a value SandboxConfig refuses, is a pytest usage error.
+- `eko_control`: its `SandboxControl` (approve, deny, expire, force, fail_next, faults,
+  sessions...).
 - `eko_client` / `eko_async_client`: `EkoClient` / `AsyncEkoClient` pointed at it, with
   Eko's public UAT test account (which the sandbox accepts).
 - `eko_customer`: a `Customer` who answers consent pages over HTTP.
@@ -70,21 +72,37 @@ def eko_sandbox_url(eko_sandbox_config: SandboxConfig) -> Iterator[str]:
 @pytest.fixture
 def eko_sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     """A sandbox in a clean state: the shared one reset, or the test's own (marker)."""
-    from eko_digilocker_sandbox.config import SandboxConfig
     from eko_digilocker_sandbox.control_client import SandboxControl
     from eko_digilocker_sandbox.server import running_sandbox
 
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None:
-        if marker.args:
-            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes SandboxConfig keywords only")
-        with running_sandbox(SandboxConfig(**marker.kwargs)) as url, SandboxControl(url) as ctl:
+        with running_sandbox(_marked_config(marker)) as url, SandboxControl(url) as ctl:
             yield Sandbox(url, ctl)
         return
     url = request.getfixturevalue("eko_sandbox_url")
     with SandboxControl(url) as control:
         control.reset()
         yield Sandbox(url, control)
+
+
+def _marked_config(marker: pytest.Mark) -> SandboxConfig:
+    """The `SandboxConfig` a `@pytest.mark.eko_sandbox(...)` asks for, or a usage error
+    naming what it takes."""
+    from dataclasses import fields
+
+    from eko_digilocker_sandbox.config import SandboxConfig
+
+    allowed = sorted(f.name for f in fields(SandboxConfig))
+    takes = f"@pytest.mark.{MARKER} takes SandboxConfig keywords only: {', '.join(allowed)}"
+    unknown = sorted(set(marker.kwargs) - set(allowed))
+    if marker.args or unknown:
+        given = f"; not {', '.join(unknown)}" if unknown else ""
+        raise pytest.UsageError(takes + given)
+    try:
+        return SandboxConfig(**marker.kwargs)
+    except ValueError as exc:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}: {exc}") from None
 
 
 @pytest.fixture

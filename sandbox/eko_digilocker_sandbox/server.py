@@ -237,7 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--reject-replay",
         action="store_true",
         help="refuse a (developer_key, timestamp, signature) already seen within the window "
-        "(default: accept, as Eko's scheme does)",
+        "(default: accept, as Eko's scheme does). The signature covers only the timestamp, "
+        "so two clients sharing keys that sign in the same millisecond are refused too",
     )
     parser.add_argument(
         "--max-replay-entries",

@@ -20,6 +20,16 @@ from eko_digilocker_client.models import SessionState as SessionState
 FIRST_REFERENCE_ID = 7_000_001
 # The largest first id: JSON numbers past 2^53 lose precision in JavaScript clients.
 MAX_FIRST_REFERENCE_ID = 2**53 - 2**32
+#: More digits than any reference_id has; a longer one names no session (and int() of
+#: an unbounded digit string is slow, and refused past 4,300 digits).
+MAX_REFERENCE_ID_DIGITS = 18
+
+
+def reference_id_in(text: str) -> int | None:
+    """The reference_id a URL path segment names, or None when it can name no session."""
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_REFERENCE_ID_DIGITS):
+        return None
+    return int(text)
 
 
 class IdempotencyConflict(Exception):
@@ -77,8 +87,18 @@ def append_query(url: str, params: dict[str, str]) -> str:
 #: Bytes one session costs beyond its variable-length fields: the Session object, its
 #: dict entries, token, floats and deque slot. tracemalloc measured 1,507 bytes for a
 #: whole approved session with short fields (estimate below: 1,678) and 9,484 with a
-#: 2 KB redirect_url (estimate: 9,630): the estimate errs high.
+#: 2 KB redirect_url (estimate: 9,630), 2,758 with 4-byte characters filling every text
+#: field (estimate: 3,172): the estimate errs high (tests/sandbox/test_store_limits.py).
 SESSION_OVERHEAD_BYTES = 1000
+
+
+def text_bytes(text: str) -> int:
+    """Bytes CPython holds for `text`'s characters: 1, 2 or 4 each, by the widest one,
+    and for non-ASCII text also the UTF-8 copy it may cache (at most 4 a character)."""
+    if text.isascii():
+        return len(text)
+    widest = ord(max(text))
+    return len(text) * ((1 if widest < 0x100 else 2 if widest < 0x10000 else 4) + 4)
 
 
 def session_cost(session: Session) -> int:
@@ -87,14 +107,20 @@ def session_cost(session: Session) -> int:
     `redirect_url` counts twice: `redirect_location` repeats it once a decision is made;
     the fingerprint (the canonical body) and the rendered answer repeat it once more each."""
     text = (
-        len(session.fingerprint)
-        + len(session.client_ref_id or "")
-        + len(session.initiator_id)
-        + len(session.user_code)
-        + 2 * len(session.redirect_url)
-        + sum(len(doc) + 60 for doc in session.document_requested)
+        text_bytes(session.fingerprint)
+        + text_bytes(session.client_ref_id or "")
+        + text_bytes(session.initiator_id)
+        + text_bytes(session.user_code)
+        + 2 * text_bytes(session.redirect_url)
+        + sum(text_bytes(doc) + 60 for doc in session.document_requested)
     )
     return SESSION_OVERHEAD_BYTES + text + len(session.answer)
+
+
+def _size(count: int) -> str:
+    """`count` bytes for a person: `1.0 MiB`, `0.5 MiB`, `12 KiB`."""
+    mib = count / (1024 * 1024)
+    return f"{mib:.1f} MiB" if mib >= 0.1 else f"{count / 1024:.0f} KiB"
 
 
 class StoreFull(Exception):
@@ -203,8 +229,8 @@ class SessionStore:
     def _full_message(self) -> str:
         return (
             f"The sandbox's session store is full ({len(self._in_order)} sessions, about "
-            f"{self._bytes // (1024 * 1024)} MiB; limits {self._max} sessions, "
-            f"{self._max_bytes // (1024 * 1024)} MiB) and every session is still inside "
+            f"{_size(self._bytes)}; limits {self._max} sessions, "
+            f"{_size(self._max_bytes)}) and every session is still inside "
             f"its {self._ttl:g} s consent window. Retry later, reset the sandbox, or start "
             "it with a larger --max-sessions / --max-store-mb."
         )

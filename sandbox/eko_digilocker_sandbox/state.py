@@ -74,12 +74,14 @@ class SandboxState:
         self._profile = name
 
     def reset(self) -> None:
-        """Forget sessions and forced scenarios, zero the counters, restore the run's
-        fault settings and profile, replay recorded answers from the first again."""
+        """Forget sessions, forced scenarios and scheduled failures, zero the counters,
+        restore the run's fault settings and profile, replay recorded answers from the
+        first again."""
         self.store.reset()
         if self.config.replay is not None:
             self.config.replay.rewind()
         self.faults.configure(self.config.faults)
+        self.faults.scheduled.clear()
         self.counters.reset()
         self.forced.clear()
         self._profile = self.config.profile

@@ -7,7 +7,11 @@ import shlex
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -145,7 +149,6 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
         (["status", "--reference-id", "1", "--max-retries", "-1"], "max_retries must be"),
         (["status", "--reference-id", "1", "--base-url", "127.0.0.1:8080"], "has no scheme"),
         (["sign", "--base-url", "127.0.0.1:8080"], "has no scheme"),
-        (["status", "--reference-id", "abc", "--base-url", "http://127.0.0.1:9"], "reference_id"),
         (
             [
                 "create-url",
@@ -260,6 +263,153 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"eko-digilocker {eko_digilocker.__version__}"
 
 
+# --- issue 19, items 9 and 12-17 ---
+
+
+def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line a bad command line gets, exit status 2."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [line] = captured.err.splitlines()
+    assert "usage:" not in line
+    return line
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["status"], "eko-digilocker status: error: the following arguments are required"),
+        (["frobnicate"], "eko-digilocker: error: argument COMMAND: invalid choice"),
+        (["sign", "--bogus", "1"], "eko-digilocker: error: unrecognized arguments: --bogus"),
+        (["status", "--reference-id", "abc"], "argument --reference-id: must be a whole number"),
+        (["status", "--timeout", "soon", "--reference-id", "1"], "invalid float value"),
+    ],
+)
+def test_bad_arguments_are_one_line_with_a_hint_to_help(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = usage_error(argv, capsys)
+    assert said in line
+    prog = line.partition(": error: ")[0]
+    assert line.endswith(f"(see {prog} --help)")
+
+
+@pytest.mark.parametrize("reference_id", ["-5", "0", "-0", "1.5", "\u0661"])
+def test_a_reference_id_below_1_or_not_digits_is_said_plainly(
+    reference_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = usage_error(["status", f"--reference-id={reference_id}"], capsys)
+    assert "--reference-id: must be a whole number above 0" in line
+    assert "type integer" not in line
+
+
+@pytest.mark.parametrize("timestamp", ["0", "-5", "000", "1e3", "1" * 19])
+def test_sign_refuses_a_timestamp_that_is_not_a_positive_whole_number(
+    timestamp: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = usage_error(["sign", f"--timestamp={timestamp}"], capsys)
+    assert "argument --timestamp: must be a whole number above 0" in line
+
+
+def _signed_curl(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[str, dict[str, Any], dict[str, str]]:
+    """(URL, JSON body, headers) of the curl command `sign` prints."""
+    assert main(["sign", *argv]) == 0
+    words = shlex.split(capsys.readouterr().out.splitlines()[-1])
+    headers = dict(words[i + 1].split(": ", 1) for i, w in enumerate(words) if w == "-H")
+    return words[4], json.loads(words[-1]), headers
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_sign_without_a_user_code_leaves_it_out_and_the_sandbox_takes_it(
+    sandbox: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("EKO_USER_CODE")
+    url, body, headers = _signed_curl(["--base-url", sandbox], capsys)
+    assert "user_code" not in body
+    answer = httpx.post(url, json=body, headers=headers).json()
+    assert answer["status"] == 0, answer
+
+
+@pytest.mark.usefixtures("eko_env")
+@pytest.mark.parametrize(
+    ("environment", "url"),
+    [
+        ("production-25002", "https://api.eko.in:25002/ekoicici/v3"),
+        ("production", "https://api.eko.in/ekoicici/v3"),
+        ("uat", "https://staging.eko.in/ekoapi/v3"),
+    ],
+)
+def test_every_environment_of_the_spec_is_offered_and_beats_eko_base_url(
+    environment: str, url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EKO_BASE_URL", "http://127.0.0.1:9")
+    assert _signed_curl(["--environment", environment], capsys)[0] == url + "/tools/kyc/digilocker"
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_base_url_and_environment_together_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sign", "--base-url", "http://127.0.0.1:9", "--environment", "uat"]) == 1
+    assert "not both" in one_line_error(capsys)
+
+
+HOSTILE_MESSAGE = "bad\x1b[2J\x1b]0;pwned\x07\r\neko-digilocker: all good\x9b31m\u2028\u202e\x00"
+
+
+class _HostileEko(BaseHTTPRequestHandler):
+    """Answers every call with an Eko envelope whose texts hold terminal controls."""
+
+    def do_GET(self) -> None:
+        envelope = {
+            "status": 461,
+            "message": HOSTILE_MESSAGE,
+            "response_status_id": 1,
+            "response_type_id": -1,
+            "data": {},
+            "invalid_params": {"reference_id\x1b[1m": HOSTILE_MESSAGE},
+        }
+        body = json.dumps(envelope).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile_eko() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileEko)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_what_a_server_says_is_printed_with_its_controls_escaped(
+    hostile_eko: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", "--base-url", hostile_eko, "--reference-id", "5"]) == 1
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()  # no forged second line
+    assert line == captured.err.rstrip("\n")
+    assert line.isprintable(), repr(line)
+    assert "eko-digilocker: EkoInvalidParamsError: bad\\x1b[2J\\x1b]0;pwned\\x07\\r\\n" in line
+    assert "\\x9b31m\\u2028\\u202e\\x00" in line
+    assert "reference_id\\x1b[1m: " in line
+
+
 @pytest.mark.usefixtures("eko_env")
 def test_a_reference_id_of_thousands_of_digits_is_one_line(
     capsys: pytest.CaptureFixture[str],
@@ -269,27 +419,3 @@ def test_a_reference_id_of_thousands_of_digits_is_one_line(
     err = capsys.readouterr().err
     assert err.startswith("eko-digilocker: EkoValidationError: get_verification_status:")
     assert err.count("\n") == 1
-
-
-@pytest.mark.usefixtures("eko_env")
-def test_what_a_server_says_reaches_the_terminal_escaped(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from tests.client.loopback import JsonServer
-
-    hostile = {
-        "status": 1,
-        "response_status_id": 1,
-        "response_type_id": -1,
-        "message": "bad\x1b[2J\x07\neko-digilocker: all good\u202e",
-        "invalid_params": {"reference_id\x1b[31m": "is\rwrong\x9b"},
-        "data": {},
-    }
-    with JsonServer(lambda path: hostile) as server:
-        code = main(["status", "--base-url", server.url, "--reference-id", "7"])
-    assert code == 1
-    err = capsys.readouterr().err
-    # Before: ESC and BEL reached the terminal, and the message forged a second line.
-    assert err.count("\n") == 1
-    assert all(c.isprintable() for c in err.rstrip("\n")), repr(err)
-    assert "\\x1b[2J\\x07\\neko-digilocker: all good\\u202e" in err

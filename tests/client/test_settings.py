@@ -61,3 +61,22 @@ def test_client_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EKO_BASE_URL", "http://127.0.0.1:9")
     with EkoClient() as eko:
         assert eko.settings.base_url == "http://127.0.0.1:9"
+
+
+# --- issue 19, item 12: an explicit environment beats EKO_BASE_URL; both at once is refused
+
+
+def test_an_explicit_environment_wins_over_eko_base_url() -> None:
+    env = {**ENV, "EKO_BASE_URL": "http://127.0.0.1:9"}
+    settings = Settings.resolve(environment="production-25002", env=env)
+    assert settings.base_url == "https://api.eko.in:25002/ekoicici/v3"
+    # Without the argument, EKO_BASE_URL still beats EKO_ENVIRONMENT.
+    env["EKO_ENVIRONMENT"] = "production"
+    assert Settings.resolve(env=env).base_url == "http://127.0.0.1:9"
+
+
+def test_base_url_and_environment_together_are_refused() -> None:
+    with pytest.raises(EkoConfigurationError, match="base_url or environment, not both"):
+        Settings.resolve(base_url="http://127.0.0.1:9", environment="uat", env=ENV)
+    with pytest.raises(EkoConfigurationError, match="not both"):
+        EkoClient(**CREDENTIALS, base_url="http://127.0.0.1:9", environment="production")

@@ -412,3 +412,72 @@ def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
     run(["go", "build", "-o", "kycapp", "."], cwd=app, **go_env)
     out = run([str(app / "kycapp"), installed_sandbox], cwd=app, **UAT_KEYS)
     assert_a_session(out, installed_sandbox)
+
+
+# --- the Java sources, compiled as the README's Install section says ---------------------
+
+JAVA_PROGRAM = """\
+import eko.digilocker.EkoClients;
+import eko.digilocker.client.api.DigilockerApi;
+import eko.digilocker.client.model.CreateDigilockerUrlRequest;
+import eko.digilocker.client.model.DigilockerUrlEnvelope;
+import eko.digilocker.client.model.DocumentType;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+public class KycApp {
+  public static void main(String[] args) throws Exception {
+    DigilockerApi digilocker = new DigilockerApi(EkoClients.apiClient(
+        args[0], System.getenv("EKO_DEVELOPER_KEY"), System.getenv("EKO_ACCESS_KEY"),
+        Duration.ofSeconds(30)));
+    DigilockerUrlEnvelope created = digilocker.createDigilockerUrl(new CreateDigilockerUrlRequest()
+        .initiatorId(System.getenv("EKO_INITIATOR_ID"))
+        .documentRequested(List.of(DocumentType.AADHAAR))
+        .redirectUrl(URI.create("https://yourapp.example/kyc/callback")));
+    System.out.println(created.getData().getReferenceId() + " " + created.getData().getUrl());
+  }
+}
+"""
+# Jackson (core, databind, annotations), jsr305 and the javax.annotation API, as the
+# README names them: Debian's jars (libjackson2-*-java, libjsr305-java,
+# libgeronimo-annotation-1.3-spec-java)
+JAVA_JARS = [
+    Path("/usr/share/java") / f"{name}.jar"
+    for name in (
+        "jackson-core",
+        "jackson-databind",
+        "jackson-annotations",
+        "jsr305",
+        "geronimo-annotation-1.3-spec",
+    )
+]
+
+
+@pytest.mark.skipif(
+    not (ROOT / "overlay" / "java").is_dir(),
+    reason="overlay/java is not in this tree (the cross-language branch is not merged)",
+)
+def test_a_java_program_compiles_the_java_sources_as_the_readme_says(
+    tmp_path: Path, installed_sandbox: str
+) -> None:
+    missing = [str(jar) for jar in JAVA_JARS if not jar.is_file()]
+    assert missing == [], f"missing jars: {missing} (make setup installs them as root)"
+    (tmp_path / "KycApp.java").write_text(JAVA_PROGRAM, encoding="utf-8")
+    sources = [
+        str(path)
+        for folder in ("generated/java/src/main", "overlay/java/src/main")
+        for path in sorted((ROOT / folder).rglob("*.java"))
+    ]
+    classes = tmp_path / "classes"
+    classpath = ":".join(map(str, JAVA_JARS))
+    run(
+        ["javac", "-nowarn", "-d", str(classes), "-cp", classpath, *sources, "KycApp.java"],
+        cwd=tmp_path,
+    )
+    out = run(
+        ["java", "-cp", f"{classes}:{classpath}", "KycApp", installed_sandbox],
+        cwd=tmp_path,
+        **UAT_KEYS,
+    )
+    assert_a_session(out, installed_sandbox)

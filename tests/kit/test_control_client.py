@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
 from eko_digilocker import (
+    EkoApiError,
     EkoClient,
     EkoNotFoundError,
     EkoResponseError,
     EkoVerificationPendingError,
 )
 from eko_digilocker_sandbox import (
+    UAT_TEST_ACCOUNT,
     AsyncSandboxControl,
     FaultSettings,
     ForcedScenario,
     SandboxControl,
     SandboxControlError,
     SandboxSession,
+    ScheduledFailure,
 )
 from eko_digilocker_sandbox.control_client import (
     SandboxControlInputError,
@@ -213,6 +217,8 @@ def test_every_operation_of_the_document_is_reachable() -> None:
         "forceScenario",
         "listScenarios",
         "clearScenarios",
+        "failNext",
+        "listScheduledFailures",
     } <= set(control_operations())
 
     spec = control_spec()
@@ -248,3 +254,121 @@ async def test_async_control(sandbox: str, new_session: Callable[..., int]) -> N
         assert (await control.state()).sessions == 3
         assert (await control.reset()).sessions == 0
         assert await control.forced() == []
+
+
+# --- issue 19, item 23: fail_next, deterministic failures ---------------------------
+
+
+def test_fail_next_fails_exactly_the_next_count_matching_requests(
+    control: SandboxControl, eko: EkoClient
+) -> None:
+    entry = control.fail_next(2, operation="createDigilockerUrl")
+    assert entry == ScheduledFailure(entry.id, 503, "createDigilockerUrl", 2)
+    assert control.scheduled_failures() == [entry]
+    with pytest.raises(EkoResponseError) as first:
+        eko.create_digilocker_url("https://app.example/cb")
+    assert first.value.http_status == 503
+    # Another operation in between is not counted: it gets its own answer.
+    with pytest.raises(EkoApiError, match="Invalid reference_id"):
+        eko.get_verification_status(7_999_999)
+    assert control.scheduled_failures()[0].remaining == 1
+    with pytest.raises(EkoResponseError):
+        eko.create_digilocker_url("https://app.example/cb")
+    eko.create_digilocker_url("https://app.example/cb")  # the third one goes through
+    assert control.scheduled_failures() == []
+    assert control.state().sessions == 1  # the failures struck before the operation ran
+
+
+def test_fail_next_is_what_a_retrying_client_gets_past(
+    control: SandboxControl, sandbox: str
+) -> None:
+    control.fail_next(2, http_status=502)
+    with EkoClient(**UAT_TEST_ACCOUNT, base_url=sandbox, max_retries=2) as eko:
+        eko.create_digilocker_url("https://app.example/cb")
+        assert control.state().api_requests == 3
+        control.fail_next(3)
+        with pytest.raises(EkoResponseError) as failed:
+            eko.create_digilocker_url("https://app.example/cb")
+        assert failed.value.http_status == 503
+    assert control.state().api_requests == 6  # 1 + 2 retries each time
+    assert control.scheduled_failures() == []
+
+
+def test_fail_next_ignores_the_fault_probabilities_and_takes_no_draw(
+    control: SandboxControl, eko: EkoClient
+) -> None:
+    def outcomes() -> list[bool]:
+        control.set_faults(http_5xx_probability=0.5, timing="before", seed=4)
+        seen = []
+        for _ in range(8):
+            try:
+                eko.get_verification_status(7_999_999)
+            except EkoResponseError:
+                seen.append(False)
+            except EkoApiError:
+                seen.append(True)
+        return seen
+
+    alone = outcomes()
+    control.fail_next(1, operation="createDigilockerUrl")
+    with pytest.raises(EkoResponseError):
+        eko.create_digilocker_url("https://app.example/cb")
+    assert outcomes() == alone  # the same seed, the same draws: fail_next took none
+
+
+def test_fail_next_is_cleared_with_the_faults_and_by_a_reset(control: SandboxControl) -> None:
+    control.fail_next(5)
+    control.clear_faults()
+    assert control.scheduled_failures() == []
+    control.fail_next(5)
+    control.reset()
+    assert control.scheduled_failures() == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        ({"count": 0}, "count"),
+        ({"count": 1, "http_status": 404}, "http_status"),
+        ({"count": 1, "http_status": 600}, "http_status"),
+        ({"count": 1, "operation": ""}, "operation"),
+    ],
+)
+def test_fail_next_input_the_document_refuses_is_not_sent(
+    control: SandboxControl, arguments: dict[str, Any], said: str
+) -> None:
+    with pytest.raises(SandboxControlInputError, match=said):
+        control.fail_next(**arguments)
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({}, "count"),
+        ({"count": 1, "operation": "noSuchOperation"}, "operation must be one of"),
+        ({"count": 1, "retry": True}, "retry"),
+        ({"count": "2"}, "count"),
+        ([], "JSON object"),
+    ],
+)
+def test_the_sandbox_refuses_a_bad_fail_next_body(sandbox: str, body: Any, said: str) -> None:
+    answer = httpx.post(f"{sandbox}/_sandbox/fail-next", json=body, timeout=10)
+    assert answer.status_code == 400
+    assert said in answer.json()["error"]
+
+
+def test_an_unknown_operation_is_refused_by_the_sandbox(control: SandboxControl) -> None:
+    with pytest.raises(SandboxControlError) as refused:
+        control.fail_next(1, operation="createDigilockerURL")
+    assert refused.value.status_code == 400
+
+
+@pytest.mark.anyio
+async def test_async_fail_next(sandbox: str) -> None:
+    async with AsyncSandboxControl(sandbox) as control:
+        entry = await control.fail_next(1, http_status=599, operation="getDigilockerDocument")
+        assert await control.scheduled_failures() == [entry]
+        answer = httpx.get(f"{sandbox}/_sandbox/fail-next", timeout=10).json()
+        assert answer == {"failures": [{**answer["failures"][0], "remaining": 1}]}
+        await control.reset()
+        assert await control.scheduled_failures() == []

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from eko_digilocker import EkoClient
-from eko_digilocker_sandbox import ConsentPageError, Customer, SandboxControl
+from eko_digilocker_sandbox import ConsentExpiredError, ConsentPageError, Customer, SandboxControl
 from eko_digilocker_sandbox.customer import _FormReader
 
 
@@ -60,9 +60,23 @@ def test_unknown_and_expired_links(
     with pytest.raises(ConsentPageError) as unknown:
         customer.approve(url.replace("token=", "token=x"))
     assert unknown.value.status_code == 404
+    assert not isinstance(unknown.value, ConsentExpiredError)
     control.expire(control.sessions_page().sessions[0].reference_id)
-    with pytest.raises(ConsentPageError) as expired:
+    with pytest.raises(ConsentExpiredError) as expired:  # issue 19, item 26: typed
         customer.approve(url)
+    assert expired.value.status_code == 410
+    assert isinstance(expired.value, ConsentPageError)  # what was raised before, still
+
+
+def test_a_link_that_expires_while_the_page_is_open(
+    eko: EkoClient, control: SandboxControl, customer: Customer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = consent_url(eko)
+    opened = customer.open(url)
+    control.expire(control.sessions_page().sessions[0].reference_id)
+    monkeypatch.setattr(customer, "open", lambda _: opened)  # the page as it was read
+    with pytest.raises(ConsentExpiredError) as expired:
+        customer.deny(url)
     assert expired.value.status_code == 410
 
 

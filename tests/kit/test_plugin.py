@@ -128,6 +128,31 @@ def test_a_marker_with_positional_arguments_is_refused(pytester: pytest.Pytester
     result.stdout.fnmatch_lines(["*takes SandboxConfig keywords only*"])
 
 
+@pytest.mark.parametrize(
+    ("marker", "said"),
+    [
+        ("bogus=1", "*takes SandboxConfig keywords only: *session_ttl_seconds*; not bogus*"),
+        ("session_ttl_seconds=0", "*eko_sandbox: session_ttl_seconds must be positive*"),
+    ],
+)
+def test_a_marker_with_an_unknown_or_bad_argument_is_a_usage_error(
+    pytester: pytest.Pytester, marker: str, said: str
+) -> None:
+    pytester.makepyfile(
+        test_bad=f"""
+        import pytest
+
+        @pytest.mark.eko_sandbox({marker})
+        def test_bad(eko_sandbox):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", PLUGIN)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*UsageError: {said}"])
+    assert "TypeError" not in result.stdout.str()
+
+
 def test_a_project_that_does_not_opt_in_sees_no_change(pytester: pytest.Pytester) -> None:
     # A separate interpreter, as a project of its own runs it, with the package installed.
     pytester.makepyfile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -61,7 +62,7 @@ def _envelope(raw: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
 
 def _state(base_url: str) -> dict[str, Any]:
     raw = raw_exchange(
-        base_url, b"GET /_sandbox/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        base_url, b"GET /_sandbox/state HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     answer: dict[str, Any] = json.loads(parse_raw_response(raw)[2])
     return answer
@@ -223,7 +224,8 @@ def test_a_client_that_never_reads_its_answer_is_cut_off_after_the_send_timeout(
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a peer that won't read
         with sock:
             sock.connect(_connect(url).getpeername())
-            sock.sendall(b"GET /_sandbox/sessions?limit=1000 HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+            listing = b"GET /_sandbox/sessions?limit=1000 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            sock.sendall(listing * 3)
             time.sleep(SHORT + 1.5)
             received = 0
             sock.settimeout(10)
@@ -251,3 +253,56 @@ def test_every_connection_limit_is_settable_from_the_command_line() -> None:
         max_connections=5,
         max_header_bytes=2048,
     )
+
+
+# --- issue 19, item 20: --max-header-bytes holds for pipelined requests too --------------
+
+
+def _answers(raw: bytes) -> list[int]:
+    """The HTTP statuses of the answers in `raw`, in order."""
+    return [int(status) for status in re.findall(rb"HTTP/1\.1 ([0-9]{3}) ", raw)]
+
+
+SMALL_LIMIT = 2048
+
+
+@pytest.fixture(scope="module")
+def small_heads() -> Iterator[str]:
+    with running_sandbox(
+        SandboxConfig(), limits=ConnectionLimits(max_header_bytes=SMALL_LIMIT)
+    ) as url:
+        yield url
+
+
+@pytest.mark.parametrize("apart", [False, True], ids=["one-send", "sent-with-a-body"])
+def test_a_pipelined_request_over_the_header_limit_gets_a_400_envelope(
+    small_heads: str, apart: bool
+) -> None:
+    """A head that arrives behind another request waits whole in h11's buffer, where
+    h11's own bound (on incomplete heads only) does not see it."""
+    small = b"GET /_sandbox/bare HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    big = b"GET /_sandbox/bare HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
+    with _connect(small_heads) as sock:
+        if apart:  # the big head comes with the end of the first request's body
+            sock.sendall(
+                b"POST /_sandbox/bare HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nab"
+            )
+            time.sleep(0.2)
+            sock.sendall(b"cd" + big + small)
+        else:
+            sock.sendall(small + big + small)
+        raw, _ = _until_closed(sock)
+    assert _answers(raw) == [200, 400]
+    assert _envelope(raw[raw.index(b"HTTP/1.1 400") :])[1]["message"].endswith(
+        "(--max-header-bytes)"
+    )
+
+
+def test_pipelined_requests_within_the_limit_are_all_answered(small_heads: str) -> None:
+    pad = b"a" * (SMALL_LIMIT - 100)  # each head just within the limit
+    request = b"GET /_sandbox/bare HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + pad + b"\r\n\r\n"
+    last = b"GET /_sandbox/bare HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    with _connect(small_heads) as sock:
+        sock.sendall(request * 30 + last)
+        raw, _ = _until_closed(sock)
+    assert _answers(raw) == [200] * 31

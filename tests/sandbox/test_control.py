@@ -3,6 +3,7 @@ one JSON parser for every body, JSON errors everywhere, IPv4-mapped loopback."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -295,6 +296,69 @@ def test_loopback_includes_ipv4_mapped_loopback(host: str, loopback: bool) -> No
     assert is_loopback(host) is loopback
 
 
+# --- issue 19, item 18: DNS rebinding ------------------------------------------------
+
+REBOUND = {"host": "rebind.example:8080", "origin": "http://rebind.example:8080",
+           "sec-fetch-site": "same-origin"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "state", None),
+        ("GET", "sessions", None),
+        ("PUT", "faults", {"drop_probability": 1}),
+        ("POST", "reset", None),
+        ("POST", "scenarios", {"scenario": 463}),
+        ("POST", "sessions/{reference_id}/approve", None),
+        ("POST", "sessions/{reference_id}/expire", None),
+    ],
+)
+def test_a_page_reached_through_dns_rebinding_cannot_drive_the_control_surface(
+    api: Api, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    """A page at rebind.example whose name now resolves to 127.0.0.1: a loopback peer,
+    and same-origin by every header a browser sends; only `Host` names it."""
+    reference_id = api.new_session()["reference_id"]
+    answer = api.control(method, path.format(reference_id=reference_id), json=body, headers=REBOUND)
+    assert answer.status_code == 403
+    assert set(answer.json()) == {"error"}
+    assert "rebind.example" in answer.json()["error"]
+    state = api.state()  # nothing changed
+    assert state["sessions"] == 1
+    assert state["faults"]["enabled"] is False
+    assert api.control("GET", "scenarios").json()["scenarios"] == []
+    session = api.control("GET", f"sessions/{reference_id}").json()
+    assert session["session_status"] == "PENDING"
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "LOCALHOST:1", "127.0.0.1", "127.1.2.3:9", "[::1]:80"]
+)
+def test_the_control_surface_answers_loopback_host_names(api: Api, host: str) -> None:
+    assert api.control("GET", "state", headers={"host": host}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["sandbox.test.evil", "127.0.0.1.nip.io", "x@127.0.0.1", "[::2]", "localhost:99999999", ""],
+)
+def test_the_control_surface_refuses_other_host_names(api: Api, host: str) -> None:
+    assert api.control("GET", "state", headers={"host": host}).status_code == 403
+
+
+def test_the_public_base_url_s_host_is_answered_too() -> None:
+    config = SandboxConfig(public_base_url="https://Sandbox.Test:8443/base")
+    with running_sandbox(config) as url:
+        for host, status in (
+            ("sandbox.test:8443", 200),
+            ("sandbox.test", 200),
+            ("other.test", 403),
+        ):
+            answer = httpx.get(f"{url}/_sandbox/state", headers={"host": host}, timeout=10)
+            assert answer.status_code == status, host
+
+
 def test_a_dual_stack_sandbox_answers_an_ipv4_loopback_control_client() -> None:
     if not socket.has_ipv6:
         pytest.fail("this machine has no IPv6 socket support; the dual-stack test needs it")
@@ -379,3 +443,38 @@ def test_random_bytes_on_the_control_surface_are_answered_in_json(
     response = api.control(route[0], route[1], content=body)
     assert response.status_code in (200, 201, 400), response.text
     assert isinstance(response.json(), dict)
+
+
+# --- issue 19, item 19: digit strings int() refuses -------------------------------------
+
+LONG_ID = "9" * 4301
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "reference_id"),
+    [
+        ("GET", "sessions/{}", LONG_ID),
+        ("POST", "sessions/{}/approve", LONG_ID),
+        ("POST", "sessions/{}/deny", LONG_ID),
+        ("POST", "sessions/{}/expire", LONG_ID),
+        ("GET", "sessions/{}", "1" * 19),
+    ],
+    ids=["get", "approve", "deny", "expire", "19-digits"],
+)
+def test_a_reference_id_too_long_to_be_one_is_no_such_session(
+    api: Api, method: str, path: str, reference_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = api.control(method, path.format(reference_id))
+    assert (answer.status_code, answer.json()) == (404, {"error": "no such session"})
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # `api` asserts afterwards that the sandbox counted no internal error
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_consent_link_with_a_reference_id_too_long_to_be_one_is_unknown(
+    api: Api, method: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = api.http.request(method, f"/consent/{LONG_ID}", params={"token": "t"})
+    assert answer.status_code == 404
+    assert "This consent link is unknown." in answer.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

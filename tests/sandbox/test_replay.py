@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +93,31 @@ def test_without_the_option_eko_s_scheme_accepts_a_repeat(api: Api) -> None:
     for _ in range(2):
         response = api.request("POST", CREATE, signed=False, headers=headers, json=create_body())
         assert response.json()["status"] == 0
+
+
+def test_two_honest_clients_sharing_keys_are_refused_as_documented(
+    strict: Api, clock: FakeClock
+) -> None:
+    """Issue 19, item 27: a limit of the option, not a bug to fix. Eko's signature covers
+    only the timestamp, so two client instances with the same keys signing in the same
+    millisecond send identical headers; the option's documentation must say so."""
+    from eko_digilocker.signing import EkoAuth
+    from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
+    from eko_digilocker_sandbox.server import build_parser
+
+    same_millisecond = int(clock.now * 1000)
+    answers = []
+    for _ in range(2):  # two instances, one key pair, the same millisecond
+        auth = EkoAuth(UAT_DEVELOPER_KEY, UAT_ACCESS_KEY, clock=lambda: same_millisecond)
+        headers = {**auth.headers(), "content-type": "application/json"}
+        answers.append(
+            strict.request("POST", CREATE, signed=False, headers=headers, json=create_body())
+        )
+    assert answers[0].json()["status"] == 0
+    assert answers[1].status_code == 403
+    assert "already used" in answers[1].json()["message"]
+    option = next(a for a in build_parser()._actions if a.dest == "reject_replay")
+    assert "two clients sharing keys" in (option.help or "")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "sandbox.md").read_text("utf-8")
+    section = docs.split("### Replay protection (`--reject-replay`)", 1)[1].split("\n### ", 1)[0]
+    assert "two client instances" in " ".join(section.split())

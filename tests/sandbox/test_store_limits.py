@@ -4,10 +4,12 @@ envelope, and memory is bounded in bytes."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,6 +132,8 @@ def test_the_store_is_bounded_in_bytes(clock: FakeClock) -> None:
         assert state["sessions"] == created
         assert state["session_store_bytes"] <= 1024 * 1024
         assert created > 100  # a MiB holds over a hundred sessions with 2 KB URLs
+        message = _full_message(api, client_ref_id="B-FULL", redirect_url=long_url)
+        assert f"({created} sessions, about 1.0 MiB; limits 100000 sessions, 1.0 MiB)" in message
 
 
 def test_create_stays_o1_at_the_cap_and_after_many_forgotten_sessions() -> None:
@@ -192,6 +196,43 @@ def test_fields_at_the_spec_limits_are_accepted(api: Api) -> None:
         document_requested=["AADHAAR"] * 10,
     ).json()
     assert answer["status"] == 0, answer
+
+
+@pytest.mark.parametrize(
+    ("char", "url"),
+    [
+        ("u", "https://yourapp.example/cb"),
+        ("\u0939", "https://yourapp.example/cb"),
+        ("\U0001f600", "https://yourapp.example/cb"),
+        ("\U0001f600", "https://yourapp.example/" + "u" * 2000),
+    ],
+    ids=["ascii", "2-byte", "4-byte", "4-byte-long-url"],
+)
+def test_the_session_memory_estimate_errs_high(api: Api, char: str, url: str) -> None:
+    """Measured: what forgetting the sessions frees (tracemalloc, in this process, where
+    the sandbox runs) against `session_store_bytes`. CPython stores a string with one
+    character past U+FFFF at 4 bytes a character."""
+    count = 300
+    api.new_session()  # warm: first-use caches are not a session's
+    tracemalloc.start()
+    try:
+        for i in range(count):
+            api.new_session(
+                client_ref_id=f"{i:04d}" + char * 16,
+                initiator_id=char * 32,
+                user_code=char * 32,
+                redirect_url=url,
+            )
+        estimate = api.state()["session_store_bytes"] * count // (count + 1)
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+        api.control("POST", "reset")
+        gc.collect()
+        freed = held - tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert freed > 1000 * count  # the measurement sees the sessions
+    assert estimate >= freed, (estimate / count, freed / count)
 
 
 def _rss_bytes(pid: int) -> int:
