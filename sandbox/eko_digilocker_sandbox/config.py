@@ -26,7 +26,7 @@ UAT_TEST_ACCOUNT = {
 }
 
 
-#: How the sandbox answers (see sandbox/README.md, "Profiles"): `eps` follows eps.eko.in
+#: How the sandbox answers (see docs/sandbox.md, "Profiles"): `eps` follows eps.eko.in
 #: and Eko's corrected answers (error codes in `status`); `legacy` follows the legacy
 #: README (codes in `response_status_id`, ids 1627/1628/1630, the 7.2 status shape).
 #: `PUT /_sandbox/profile` switches between them at run time.

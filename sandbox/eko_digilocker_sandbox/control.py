@@ -20,7 +20,7 @@ POST   /_sandbox/fail-next                    the next N matching API requests f
 GET    /_sandbox/fail-next                    the scheduled failures still due
 GET    /_sandbox/bare                         a constant body (the benchmark's baseline)
 
-Every field: sandbox/README.md and openapi/sandbox-control.yaml. Every JSON body goes
+Every field: docs/sandbox.md and openapi/sandbox-control.yaml. Every JSON body goes
 through `jsonbody.parse`; errors are `{"error": "<message>"}` with a 4xx status.
 """
 

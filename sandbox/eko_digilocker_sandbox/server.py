@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="eko-digilocker sandbox",
         description="Local emulator of Eko's DigiLocker API: checks signatures, validates "
         "requests against the spec, plays the consent journey. Prints its base URL "
-        "as the first line of stdout. Every limit and timeout: sandbox/README.md.",
+        "as the first line of stdout. Every limit and timeout: docs/sandbox.md.",
     )
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"

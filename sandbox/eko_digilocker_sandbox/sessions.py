@@ -18,8 +18,6 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from eko_digilocker_client.models import SessionState as SessionState
 
 FIRST_REFERENCE_ID = 7_000_001
-# The largest first id: JSON numbers past 2^53 lose precision in JavaScript clients.
-MAX_FIRST_REFERENCE_ID = 2**53 - 2**32
 #: More digits than any reference_id has; a longer one names no session (and int() of
 #: an unbounded digit string is slow, and refused past 4,300 digits).
 MAX_REFERENCE_ID_DIGITS = 18
@@ -30,6 +28,8 @@ def reference_id_in(text: str) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= MAX_REFERENCE_ID_DIGITS):
         return None
     return int(text)
+# The largest first id: JSON numbers past 2^53 lose precision in JavaScript clients.
+MAX_FIRST_REFERENCE_ID = 2**53 - 2**32
 
 
 class IdempotencyConflict(Exception):

@@ -7,6 +7,12 @@ Used by the pytest contract suite and by the command line:
 Credentials come from EKO_DEVELOPER_KEY / EKO_ACCESS_KEY, or default to Eko's public UAT
 test pair (which the local sandbox accepts). EKO_CONTRACT_BREAK_SIGNER=1 signs with a
 wrong key on purpose, to prove the suite catches an authentication regression.
+
+The spec's links name body fields in `x-eko-body-fields` (see the Document link of
+Create's answer); `before_load_schema` turns them into the object `requestBody` that
+schemathesis merges into a generated body, and `before_call` sends a linked number as
+the string its target field is typed as. Every answer is counted for the coverage
+report (tests/contract/coverage.py).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 import requests
 import schemathesis
 from schemathesis import GenerationMode
+from schemathesis.generation.meta import TestPhase
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from eko_digilocker import sign_secret_key
@@ -26,8 +33,9 @@ from eko_digilocker.signing import (
     TIMESTAMP_HEADER,
     now_ms,
 )
-from eko_digilocker.spec import operation
+from eko_digilocker.spec import HTTP_METHODS, operation, resolve
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
+from tests.contract import coverage
 
 FILTERED = "[Filtered]"  # schemathesis's replacement for sanitized values (the default)
 
@@ -64,15 +72,20 @@ class SendTimeSigner(requests.auth.AuthBase):
         return "SendTimeSigner(access_key='***')"
 
 
-def signer_from_env() -> SendTimeSigner:
-    """The public UAT pair (which the embedded sandbox knows) unless EKO_CONTRACT_BASE_URL
-    names another server, whose keys come from EKO_DEVELOPER_KEY / EKO_ACCESS_KEY."""
+def credentials_from_env() -> tuple[str, str]:
+    """(developer_key, access_key): the public UAT pair (which the embedded sandbox
+    knows) unless EKO_CONTRACT_BASE_URL names another server, whose keys come from
+    EKO_DEVELOPER_KEY / EKO_ACCESS_KEY."""
     external = bool(os.environ.get("EKO_CONTRACT_BASE_URL"))
     developer_key = (external and os.environ.get("EKO_DEVELOPER_KEY")) or UAT_DEVELOPER_KEY
     access_key = (external and os.environ.get("EKO_ACCESS_KEY")) or UAT_ACCESS_KEY
     if os.environ.get("EKO_CONTRACT_BREAK_SIGNER") == "1":
         access_key = "not-" + access_key
-    return SendTimeSigner(developer_key, access_key)
+    return developer_key, access_key
+
+
+# Read at import: the test session's autouse fixture hides EKO_* keys from each test.
+CREDENTIALS = credentials_from_env()
 
 
 def _envelope(response: Any) -> dict[str, Any] | None:
@@ -132,4 +145,57 @@ def eko_success_carries_its_data(ctx: Any, response: Any, case: Any) -> bool | N
     return None
 
 
-schemathesis.auth.set_from_requests(signer_from_env())
+BODY_FIELDS = "x-eko-body-fields"
+
+
+def _links(raw_schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        link
+        for item in raw_schema.get("paths", {}).values()
+        for method, op in item.items()
+        if method in HTTP_METHODS
+        for response in op.get("responses", {}).values()
+        for link in response.get("links", {}).values()
+    ]
+
+
+@schemathesis.hook
+def before_load_schema(context: Any, raw_schema: dict[str, Any]) -> None:
+    """A link's `x-eko-body-fields` become its object `requestBody`, whose fields
+    schemathesis merges into the body it generates for the target."""
+    for link in _links(raw_schema):
+        if BODY_FIELDS in link and "requestBody" not in link:
+            link["requestBody"] = dict(link[BODY_FIELDS])
+
+
+@schemathesis.hook
+def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
+    """A stateful case carries a linked value in the type the link's source gave it
+    (schemathesis keeps it, and then counts the case as negative); a number bound for a
+    string field (Create's `reference_id` into the document call's) is sent as its
+    decimal text. Only in the stateful phase: the other phases keep their deliberate
+    type mutations."""
+    meta = case.meta
+    if meta is None or meta.phase.name is not TestPhase.STATEFUL or not isinstance(case.body, dict):
+        return
+    body = operation(case.operation.definition.raw["operationId"]).body
+    if body is None:
+        return
+    properties = resolve(body.schema).get("properties", {})
+    for name, value in case.body.items():
+        field = resolve(properties.get(name, {}))
+        if type(value) is int and field.get("type") == "string":
+            case.body[name] = str(value)
+
+
+@schemathesis.hook
+def after_call(context: Any, case: Any, response: Any) -> None:
+    coverage.record_answer(
+        case.operation.definition.raw["operationId"],
+        response.status_code,
+        _envelope(response),
+        response.request.url,
+    )
+
+
+schemathesis.auth.set_from_requests(SendTimeSigner(*CREDENTIALS))

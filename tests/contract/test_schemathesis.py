@@ -1,13 +1,13 @@
 """Schemathesis against a live server: examples, coverage and fuzzing for every operation,
 valid and invalid data, all default checks plus Eko-aware ones (tests/contract/hooks.py).
 
-Target: the embedded sandbox on a loopback socket, or any server named by
-EKO_CONTRACT_BASE_URL (with EKO_DEVELOPER_KEY / EKO_ACCESS_KEY for its credentials).
+Target: `contract_target` (conftest.py): the embedded sandbox on a loopback socket, or
+any server named by EKO_CONTRACT_BASE_URL (with EKO_DEVELOPER_KEY / EKO_ACCESS_KEY for
+its credentials). The stateful phase, which follows the spec's links, is test_stateful.py.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,12 @@ import httpx
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis.config import ReportFormat
 
 import tests.contract.hooks  # noqa: F401 -- registers the signer and the Eko checks
 from eko_digilocker_sandbox.config import DEFAULT_PROFILE, PROFILES
+from tests.contract.conftest import MAX_EXAMPLES, PHASES, REPORT_DIR
+from tests.contract.coverage import EXTERNAL
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "eko-digilocker.yaml"
 
@@ -29,33 +32,26 @@ PROFILE_PHASES = {
     profile: None if profile == DEFAULT_PROFILE else ["examples", "coverage"]
     for profile in PROFILES
 }
-EXTERNAL = os.environ.get("EKO_CONTRACT_BASE_URL")
-
-
-@pytest.fixture(params=["external"] if EXTERNAL else list(PROFILE_PHASES))
-def contract_target(request: pytest.FixtureRequest) -> tuple[str, str]:
-    """(profile, base URL) of the server under test."""
-    if EXTERNAL:
-        return "external", EXTERNAL.rstrip("/")
-    profile: str = request.param
-    name = "sandbox_url" if profile == DEFAULT_PROFILE else f"{profile}_sandbox_url"
-    url: str = request.getfixturevalue(name)
-    return profile, url
 
 
 @pytest.fixture
 def api_schema(contract_target: tuple[str, str]) -> Any:
     profile, contract_url = contract_target
-    if not EXTERNAL:
+    if profile != EXTERNAL:
         # A stateful server replays differently once sessions pile up: start clean.
         httpx.post(f"{contract_url}/_sandbox/reset", timeout=10).raise_for_status()
     loaded = schemathesis.openapi.from_path(SPEC)
     loaded.config.update(base_url=contract_url)
-    phases = PROFILE_PHASES.get(profile)
+    phases = PHASES or PROFILE_PHASES.get(profile)
     if phases is not None:
         loaded.config.phases.update(phases=phases)
+    if REPORT_DIR:
+        junit = str(Path(REPORT_DIR) / "schemathesis-junit.xml")
+        loaded.config.reports.update(formats=[ReportFormat.JUNIT], junit_path=junit)
     # Follow the Hypothesis profile (conftest.py): derandomized in CI, random for `make fuzz`.
-    loaded.config.generation.update(deterministic=hypothesis.settings.default.derandomize)
+    loaded.config.generation.update(
+        deterministic=hypothesis.settings.default.derandomize, max_examples=MAX_EXAMPLES
+    )
     return loaded
 
 

@@ -1,0 +1,60 @@
+"""The server under test, and the coverage report of the run.
+
+`contract_target` is (profile, base URL): the embedded sandbox once per answer profile,
+or the server named by EKO_CONTRACT_BASE_URL (profile "external"). With
+EKO_CONTRACT_COVERAGE=PATH (what `make contract` sets) the session writes the coverage
+report there (JSON, and an HTML page beside it), and fails when the embedded sandbox
+was tested and a documented cell that is not excluded was missed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from eko_digilocker_sandbox.config import DEFAULT_PROFILE, PROFILES
+from tests.contract import coverage
+
+EXTERNAL_URL = os.environ.get("EKO_CONTRACT_BASE_URL")
+COVERAGE_FILE = os.environ.get("EKO_CONTRACT_COVERAGE")
+# A smaller example budget for schemathesis's generated phases and the stateful phase
+# (the teeth test runs the suite against many variants at once); unset: the defaults.
+MAX_EXAMPLES = int(os.environ.get("EKO_CONTRACT_MAX_EXAMPLES") or 0) or None
+# schemathesis's generated phases to run (e.g. "examples,fuzzing"); unset: test_schemathesis
+# chooses per profile.
+PHASES = [p for p in os.environ.get("EKO_CONTRACT_PHASES", "").split(",") if p] or None
+# Where schemathesis writes its JUnit report, instead of schemathesis.toml's (runs in
+# parallel must not write one file).
+REPORT_DIR = os.environ.get("EKO_CONTRACT_REPORT_DIR")
+
+
+@pytest.fixture(params=[coverage.EXTERNAL] if EXTERNAL_URL else list(PROFILES))
+def contract_target(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """(profile, base URL) of the server under test."""
+    if EXTERNAL_URL:
+        url = EXTERNAL_URL.rstrip("/")
+        profile = coverage.EXTERNAL
+    else:
+        profile = request.param
+        name = "sandbox_url" if profile == DEFAULT_PROFILE else f"{profile}_sandbox_url"
+        url = request.getfixturevalue(name)
+    coverage.register_target(url, profile)
+    return profile, url
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not COVERAGE_FILE or not coverage.COVERAGE.profiles:
+        return
+    report = coverage.COVERAGE.report()
+    page = coverage.write(report, Path(COVERAGE_FILE))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"contract coverage: {report['covered']}/{report['total']} cells ({page})"]
+    missed = coverage.COVERAGE.missed()
+    if missed and not EXTERNAL_URL:
+        lines += [f"  missed: {coverage.describe(entry)} ({entry['profile']})" for entry in missed]
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if reporter is not None:
+        for line in lines:
+            reporter.write_line(line)
