@@ -9,9 +9,9 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser xlang-toolchains conformance-go conformance-java xlang-build dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
 
-setup: $(INSTALLED) $(NODE_INSTALLED) browser
+setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains
 
 # The consent-page test drives Debian's chromium through chromedriver (tests/sandbox/
 # test_consent_browser.py). Installed here when missing and we are root; otherwise the
@@ -26,6 +26,61 @@ browser:
 	else \
 		echo "make browser: cannot install chromium here (not root, or no apt-get), so the consent-page browser test will fail; run as root: $(BROWSER_INSTALL)" >&2; \
 	fi
+
+# Go and Java clients (generated/go + overlay/go, generated/java + overlay/java), built
+# offline from Debian's packages: golang-go (1.19; the generated go.mod says 1.23, which
+# 1.19 builds with GOTOOLCHAIN=local), JDK 17, and Jackson, jsr305 and the javax.annotation
+# API as jars (javac, no Maven). Both builds are cached in build/ and redone only when a
+# source changes. docs/other-languages.md says what built, with which versions.
+XLANG_DEBS := golang-go openjdk-17-jdk-headless libjackson2-core-java libjackson2-databind-java libjackson2-annotations-java libjsr305-java libgeronimo-annotation-1.3-spec-java
+XLANG_INSTALL := apt-get update && apt-get install -y $(XLANG_DEBS)
+JAVA_JARS := /usr/share/java/jackson-annotations.jar /usr/share/java/jackson-core.jar /usr/share/java/jackson-databind.jar /usr/share/java/jsr305.jar /usr/share/java/geronimo-annotation-1.3-spec.jar
+JAVA_CP := $(subst $(eval) ,:,$(JAVA_JARS))
+GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/build/go-cache GOPATH=$(CURDIR)/build/gopath
+GO_RUNNER := build/conformance/go-runner
+JAVA_RUNNER := build/conformance/java-runner
+ANSWERS := tests/vectors/answers.json
+xlang-toolchains:
+	@if command -v go >/dev/null && command -v javac >/dev/null && ls $(JAVA_JARS) >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing the Go and Java toolchains: $(XLANG_INSTALL)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(XLANG_DEBS); \
+	else \
+		echo "make xlang-toolchains: the Go and Java clients need Debian packages that are missing, and this is not root with apt-get; run as root: $(XLANG_INSTALL)" >&2; \
+		exit 1; \
+	fi
+
+$(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go overlay/go/go.mod tests/conformance/go/*.go tests/conformance/go/go.mod)
+	@$(MAKE) --no-print-directory xlang-toolchains
+	@test -z "$$(gofmt -l overlay/go tests/conformance/go)" || { echo "gofmt -w these: $$(gofmt -l overlay/go tests/conformance/go)" >&2; exit 1; }
+	cd overlay/go && $(GO_ENV) go vet ./... && $(GO_ENV) go test ./...
+	cd tests/conformance/go && $(GO_ENV) go vet . && $(GO_ENV) go build -o $(CURDIR)/$@ .
+
+# javac, then a launcher with the class path (Debian's jars) that conformance-java and
+# tests/conformance/test_journey.py run.
+$(JAVA_RUNNER): $(shell find generated/java/src/main overlay/java/src/main tests/conformance/java -name '*.java' 2>/dev/null)
+	@$(MAKE) --no-print-directory xlang-toolchains
+	rm -rf build/conformance/java && mkdir -p build/conformance/java
+	javac -nowarn -d build/conformance/java -cp $(JAVA_CP) $^
+	printf '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "%s" Runner "$$@"\n' "$(CURDIR)/build/conformance/java:$(JAVA_CP)" > $@
+	chmod +x $@
+
+# The TypeScript journey runner (tests/conformance/test_journey.py), compiled with the rest
+# of the TypeScript by ts-build, which is redone here only when a TypeScript source changed.
+TS_JOURNEY := $(TS_OUT)/tests/conformance/typescript/journey.js
+$(TS_JOURNEY): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescript/*.ts tests/typescript/*.ts tests/conformance/typescript/*.ts)
+	@$(MAKE) --no-print-directory ts-build
+
+# Everything the journey test runs: built once, then only when a source changes.
+xlang-build: $(GO_RUNNER) $(JAVA_RUNNER) $(TS_JOURNEY)
+
+conformance-go: $(GO_RUNNER)
+	$(GO_RUNNER) corpus $(ANSWERS)
+
+conformance-java: $(JAVA_RUNNER)
+	$(JAVA_RUNNER) signing tests/vectors/signing.json
+	$(JAVA_RUNNER) corpus $(ANSWERS)
 
 # _version.py: the editable install's metadata carries the version, so a new one reinstalls
 $(INSTALLED): pyproject.toml $(CONSTRAINTS) overlay/eko_digilocker/_version.py
@@ -76,6 +131,7 @@ ts-test: ts-build $(INSTALLED)
 conformance: $(INSTALLED) ts-build
 	$(BIN)/python -m tests.conformance.python_runner
 	node $(TS_OUT)/tests/typescript/conformance.js
+	@$(MAKE) --no-print-directory conformance-go conformance-java
 
 unit: $(INSTALLED) browser
 	$(BIN)/pytest --ignore=tests/install --junitxml=reports/junit.xml

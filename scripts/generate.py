@@ -1,14 +1,19 @@
 """Regenerate the clients from the spec, or check that the committed clients match it.
 
     python scripts/generate.py           rewrite generated/eko_digilocker_client (Python),
-                                         generated/typescript (TypeScript types) and the
-                                         control document's bundled JSON
+                                         generated/typescript (TypeScript types),
+                                         generated/go and generated/java (openapi-generator's
+                                         go and java native clients, plus the spec as JSON
+                                         in overlay/go) and the control document's
+                                         bundled JSON
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if a committed copy differs
     --spec PATH / --target DIR           another spec or Python client folder (used by the
-                                         tests); the TypeScript folder is `typescript`
-                                         beside the Python one unless --ts-target says
-    --client python|typescript|control   only one of them (used by the tests)
+                                         tests); the TypeScript, Go and Java folders are
+                                         `typescript`, `go` and `java` beside the Python one
+                                         unless --ts-target, --go-target, --java-target say
+    --client python|typescript|go|java|control
+                                         only these (repeatable; used by the tests)
     --control-spec PATH / --control-target FILE
                                          the same for the sandbox control surface's
                                          document, bundled as JSON into the sandbox package
@@ -35,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from generator_matrix import java_problem
+from openapi_generator_clients import build_go, build_java
 from versions import spec_version, stale_version_files, write_version_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +54,9 @@ TS_FILE = "eko-digilocker.ts"
 OPENAPI_TYPESCRIPT = ROOT / "node_modules" / ".bin" / "openapi-typescript"
 CONTROL_SPEC = ROOT / "openapi" / "sandbox-control.yaml"
 CONTROL_TARGET = ROOT / "sandbox" / "eko_digilocker_sandbox" / "control-openapi.json"
+# overlay/go embeds the spec to hold a success to its schemas, as the Python client does
+GO_OVERLAY_SPEC = ROOT / "overlay" / "go" / "openapi.json"
+CLIENTS = ["python", "typescript", "go", "java", "control"]
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -75,10 +85,15 @@ def build(out: Path, spec_path: Path = SPEC) -> None:
     )
     # The installed package carries the exact spec it was generated from, so the overlay
     # and the sandbox validate against it without a hand-made copy.
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    (out / "openapi.json").write_text(json.dumps(spec, indent=1) + "\n", encoding="utf-8")
+    (out / "openapi.json").write_text(spec_json(spec_path), encoding="utf-8")
     (out / "py.typed").write_text("", encoding="utf-8")
     shutil.rmtree(out / ".ruff_cache", ignore_errors=True)
+
+
+def spec_json(spec_path: Path) -> str:
+    """The spec as JSON, as the Python package and the Go overlay carry it."""
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    return json.dumps(spec, indent=1) + "\n"
 
 
 def build_typescript(out: Path, spec_path: Path = SPEC) -> None:
@@ -181,14 +196,22 @@ def main() -> int:
     parser.add_argument("--spec", type=Path, default=SPEC)
     parser.add_argument("--target", type=Path, default=TARGET)
     parser.add_argument("--ts-target", type=Path)
+    parser.add_argument("--go-target", type=Path)
+    parser.add_argument("--java-target", type=Path)
     parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
     parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
     parser.add_argument(
-        "--client", choices=["python", "typescript", "control"], help="only this one"
+        "--client",
+        action="append",
+        choices=CLIENTS,
+        help="only this one (repeatable)",
     )
     args = parser.parse_args()
+    clients: list[str] = args.client or CLIENTS
     target: Path = args.target.resolve()
     ts_target: Path = (args.ts_target or target.parent / "typescript").resolve()
+    go_target: Path = (args.go_target or target.parent / "go").resolve()
+    java_target: Path = (args.java_target or target.parent / "java").resolve()
     spec: Path = args.spec.resolve()
     control_target: Path = args.control_target.resolve()
     # the packages' versions follow the repository's spec, not a test's
@@ -196,15 +219,22 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="eko-generate-") as tmp:
         built: dict[Path, Path] = {}
-        if args.client in (None, "python"):
+        if "python" in clients:
             built[target] = Path(tmp) / PACKAGE
             build(built[target], spec)
-        if args.client in (None, "typescript"):
+        if "typescript" in clients:
             built[ts_target] = Path(tmp) / "typescript"
             build_typescript(built[ts_target], spec)
-        control = (
-            control_json(args.control_spec.resolve()) if args.client in (None, "control") else None
-        )
+        if {"go", "java"} & set(clients) and (problem := java_problem()) is not None:
+            raise SystemExit(f"the Go and Java clients are made by openapi-generator: {problem}")
+        if "go" in clients:
+            built[go_target] = Path(tmp) / "go"
+            build_go(built[go_target], spec)
+        if "java" in clients:
+            built[java_target] = Path(tmp) / "java"
+            build_java(built[java_target], spec, Path(tmp))
+        control = control_json(args.control_spec.resolve()) if "control" in clients else None
+        go_spec = spec_json(spec) if "go" in clients and spec == SPEC else None
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
@@ -216,6 +246,13 @@ def main() -> int:
                     f"The committed {control_target.name} differs from {args.control_spec}.",
                     f"Run `make generate` and commit the result: {control_target.parent.name}/"
                     f"{control_target.name}",
+                ]
+            if go_spec is not None and (
+                not GO_OVERLAY_SPEC.is_file() or GO_OVERLAY_SPEC.read_text("utf-8") != go_spec
+            ):
+                problems += [
+                    f"The committed overlay/go/{GO_OVERLAY_SPEC.name} differs from {spec}.",
+                    "Run `make generate` and commit the result.",
                 ]
             if version is not None:
                 problems += stale_version_files(version)
@@ -229,6 +266,9 @@ def main() -> int:
         if control is not None:
             control_target.write_text(control, encoding="utf-8")
             print(f"wrote {control_target}")
+        if go_spec is not None:
+            GO_OVERLAY_SPEC.write_text(go_spec, encoding="utf-8")
+            print(f"wrote {GO_OVERLAY_SPEC}")
         if version is not None:
             write_version_files(version)
         return 0

@@ -2,13 +2,16 @@
 
 `make generate` (scripts/generate.py) writes it into the files below and
 `make check-generated` fails when one of them differs: the Python package's `_version.py`
-(which hatch reads for the wheel, and `__version__`, the CLI and the User-Agent use) and
-the npm package's `package.json` / `package-lock.json`.
+(which hatch reads for the wheel, and `__version__`, the CLI and the User-Agent use),
+the npm package's `package.json` / `package-lock.json`, and the go.mod files that require
+this repository's Go modules (their tags are the spec's version too; openapi-generator
+writes the version into generated/go and generated/java itself).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON_VERSION_FILE = ROOT / "overlay" / "eko_digilocker" / "_version.py"
 PACKAGE_JSON = ROOT / "package.json"
 PACKAGE_LOCK = ROOT / "package-lock.json"
+GO_MODS = [ROOT / "overlay" / "go" / "go.mod", ROOT / "tests" / "conformance" / "go" / "go.mod"]
+# a `require` of this repository's Go client (generated/go) or overlay (overlay/go)
+GO_REQUIRE = re.compile(r"^(\s*(?:require\s+)?\S+/(?:generated|overlay)/go) v\S+$", re.M)
 
 VERSION_MODULE = '''\
 """The package version: written by `make generate` from the spec's info.version
@@ -47,10 +53,15 @@ def versioned_files(version: str) -> dict[Path, str]:
     lock = json.loads(PACKAGE_LOCK.read_text(encoding="utf-8"))
     lock["version"] = version
     lock["packages"][""]["version"] = version
+    go_mods = {
+        path: GO_REQUIRE.sub(rf"\1 v{version}", path.read_text(encoding="utf-8"))
+        for path in GO_MODS
+    }
     return {
         PYTHON_VERSION_FILE: VERSION_MODULE.format(version=version),
         PACKAGE_JSON: _json_text(package),
         PACKAGE_LOCK: _json_text(lock),
+        **go_mods,
     }
 
 

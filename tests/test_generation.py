@@ -1,6 +1,6 @@
 """The drift check: a spec edit without `make generate` fails and names the files, in the
-Python and the TypeScript client; regenerating makes it pass again, changing only what
-the edit implies."""
+Python, TypeScript, Go and Java clients; regenerating makes it pass again, changing only
+what the edit implies."""
 
 from __future__ import annotations
 
@@ -42,13 +42,14 @@ def test_a_spec_edit_is_caught_then_regenerated(tmp_path: Path) -> None:
     client = tmp_path / "eko_digilocker_client"
     shutil.copytree(COMMITTED, client, ignore=shutil.ignore_patterns("__pycache__"))
 
-    stale = generate("--check", "--spec", str(spec), "--target", str(client))
+    targets = ("--client", "python", "--spec", str(spec), "--target", str(client))
+    stale = generate("--check", *targets)
     assert stale.returncode == 1
     assert "eko_digilocker_client/models/digilocker_document.py" in stale.stdout
     assert "eko_digilocker_client/openapi.json" in stale.stdout
 
-    assert generate("--spec", str(spec), "--target", str(client)).returncode == 0
-    assert generate("--check", "--spec", str(spec), "--target", str(client)).returncode == 0
+    assert generate(*targets).returncode == 0
+    assert generate("--check", *targets).returncode == 0
 
     changed = _changed_files(COMMITTED, client)
     assert changed == ["models/digilocker_document.py", "openapi.json"]
@@ -89,6 +90,36 @@ def test_a_spec_edit_is_caught_in_the_typescript_client(tmp_path: Path) -> None:
     assert [line[0] for line in edits] == ["-", "+"], edits
     assert OLD in edits[0]
     assert NEW in edits[1]
+
+
+# One description, as each of openapi-generator's clients writes it.
+GO_JAVA_CHANGED = {
+    "go": ["api/openapi.yaml", "docs/DigilockerDocument.md", "model_digilocker_document.go"],
+    "java": [
+        "api/openapi.yaml",
+        "docs/DigilockerDocument.md",
+        "src/main/java/eko/digilocker/client/model/DigilockerDocument.java",
+    ],
+}
+
+
+def test_a_spec_edit_is_caught_in_the_go_and_java_clients(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SPEC.read_text().replace(OLD, NEW))
+    targets = ["--spec", str(spec)]
+    for language in GO_JAVA_CHANGED:
+        shutil.copytree(ROOT / "generated" / language, tmp_path / language)
+        targets += ["--client", language, f"--{language}-target", str(tmp_path / language)]
+
+    stale = generate("--check", *targets)
+    assert stale.returncode == 1
+    for language, changed in GO_JAVA_CHANGED.items():
+        assert f"{language}/{changed[-1]}" in stale.stdout
+
+    assert generate(*targets).returncode == 0
+    assert generate("--check", *targets).returncode == 0
+    for language, changed in GO_JAVA_CHANGED.items():
+        assert _changed_files(ROOT / "generated" / language, tmp_path / language) == changed
 
 
 def _changed_files(left: Path, right: Path) -> list[str]:

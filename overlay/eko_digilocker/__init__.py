@@ -8,7 +8,7 @@ with EkoClient(environment="uat") as eko:      # keys from EKO_* variables
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .client import AsyncEkoClient, EkoClient, wait_for_consent
+from .client import EkoClient, wait_for_consent
 from .document_consent import DocumentConsent, document_consents
 from .errors import (
     EkoApiError,
@@ -30,15 +30,21 @@ from .signing import EkoAuth, sign_secret_key
 from .spec import FieldError
 
 if TYPE_CHECKING:
+    from .async_client import AsyncEkoClient
     from .consent import ConsentResult, ConsentState
 
 
 def __getattr__(name: str) -> Any:
-    # The consent outcome needs the generated models: loaded when first asked for.
+    # Loaded when first asked for: the consent outcome needs the generated models, and
+    # only async users need the async client.
     if name in ("ConsentResult", "ConsentState"):
         from . import consent
 
         return getattr(consent, name)
+    if name == "AsyncEkoClient":
+        from .async_client import AsyncEkoClient
+
+        return AsyncEkoClient
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -71,8 +71,10 @@ class _Reader:
         self.decoders = _decoders(response)
         self.limit = limit
         self.deadline = deadline
-        self.parts: list[bytes] = []
-        self.size = 0
+        # One growing buffer, not a list of the chunks: a body sent in 1-byte chunks
+        # would otherwise be a million small objects (40 bytes each, and pinning the
+        # allocator's pools: 1 MiB so cost over 100 MiB of memory).
+        self.buffer = bytearray()
 
     def take(self, raw: bytes) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
@@ -82,13 +84,12 @@ class _Reader:
         for decoder in self.decoders:
             chunks = decoder.stream(chunks, self.limit)
         for chunk in chunks:
-            self.size += len(chunk)
-            if self.size > self.limit:
+            if len(self.buffer) + len(chunk) > self.limit:
                 raise BodyTooLarge(self.limit)
-            self.parts.append(chunk)
+            self.buffer += chunk
 
     def body(self) -> bytes:
-        return b"".join(self.parts)
+        return bytes(self.buffer)
 
 
 def _in_memory(response: httpx.Response, limit: int) -> bytes | None:

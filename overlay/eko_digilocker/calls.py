@@ -57,9 +57,21 @@ class Call(NamedTuple, Generic[M]):
 
 # Eko allows at most 20 characters. Ours: 11 hex digits of the millisecond clock, 3 of a
 # per-process counter and 6 random to this process: unique within a process (4,096 a
-# millisecond) and, with the random part, across processes; cheaper than a UUID.
-_PROCESS_TAG = os.urandom(3).hex()
+# millisecond) and, with the random part, across processes; cheaper than a UUID. A
+# forked child (gunicorn --preload, Celery prefork) draws its own random part and
+# counter, or every worker would hand out the same ids.
+_PROCESS_TAG = ""
 _SEQUENCE = itertools.count()
+
+
+def _new_process() -> None:
+    global _PROCESS_TAG, _SEQUENCE
+    _PROCESS_TAG = os.urandom(3).hex()
+    _SEQUENCE = itertools.count()
+
+
+_new_process()
+os.register_at_fork(after_in_child=_new_process)
 
 
 def new_client_ref_id() -> str:
@@ -239,15 +251,35 @@ def _as_list(value: Any) -> Any:
     return list(value)
 
 
-def as_reference_id(value: Any) -> Any:
+def as_reference_id(name: str, value: Any) -> Any:
     """A reference id as the integer create returned, from an int, an integral float or a
     string of digits (what a callback URL hands you); anything else goes to the spec's
-    schema as is, to be reported there."""
+    schema as is, to be reported there. A string of more digits than a reference id
+    has is refused here: Python will not even read one of over 4,300 digits."""
     if isinstance(value, float) and value.is_integer():
         return int(value)  # JSON Schema counts 5.0 as an integer; the wire needs 5
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        digits = len(value.strip())
+        if digits > max_reference_digits():
+            raise EkoValidationError(name, [too_many_digits(digits)])
         return int(value)
     return value
+
+
+@cache
+def max_reference_digits() -> int:
+    """The most digits a reference id has: the spec's limit on the document call's
+    `reference_id` (the one place the spec bounds it)."""
+    body = operation("getDigilockerDocument").body
+    assert body is not None
+    limit: int = resolve(body.schema)["properties"]["reference_id"]["maxLength"]
+    return limit
+
+
+def too_many_digits(digits: int) -> FieldError:
+    return FieldError(
+        "reference_id", f"has {digits} digits; a reference id has at most {max_reference_digits()}"
+    )
 
 
 @cache
@@ -312,7 +344,7 @@ def get_verification_status(
             "initiator_id": settings.initiator_id,
             "user_code": _user_code(settings, user_code),
             "client_ref_id": client_ref_id,
-            "reference_id": as_reference_id(reference_id),
+            "reference_id": as_reference_id(name, reference_id),
         }
     )
     _checked(name, op.query, params)
@@ -332,7 +364,7 @@ def get_document(
     user_code: str | None,
 ) -> Call[DigilockerDocumentPayload]:
     name, op = "get_document", operation("getDigilockerDocument")
-    reference = as_reference_id(reference_id)
+    reference = as_reference_id(name, reference_id)
     payload = _present(
         {
             "initiator_id": settings.initiator_id,

@@ -1,15 +1,22 @@
-"""The outcome of waiting for a customer's DigiLocker consent."""
+"""Waiting for a customer's DigiLocker consent, and its outcome."""
 
 from __future__ import annotations
 
 import enum
+import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from eko_digilocker_client.models import SessionState, VerificationStatusPayload
 
-from .errors import EkoApiError
+from . import flow, options
+from .errors import EkoApiError, EkoTimeoutError
 from .responses import is_final, session_state
 from .spec import operation
+
+if TYPE_CHECKING:
+    from .base import ClientBase
+    from .flow import Flow
 
 
 class ConsentState(enum.StrEnum):
@@ -61,3 +68,42 @@ def timed_out(last: VerificationStatusPayload | EkoApiError) -> ConsentResult:
     return ConsentResult(
         ConsentState.TIMED_OUT, error=last if isinstance(last, EkoApiError) else None
     )
+
+
+# The least a poll gets, so a nearly spent wait still polls once.
+MIN_POLL_DEADLINE = 1.0
+
+
+def wait(
+    eko: ClientBase,
+    reference_id: int | str,
+    timeout: Any,
+    interval: Any,
+    client_ref_id: str | None,
+    user_code: str | None,
+) -> Flow[ConsentResult]:
+    """wait_for_consent: poll the status until the session is authenticated, denied or
+    expired, or `timeout` seconds pass. Each poll's deadline is what is left of
+    `timeout`, but at least MIN_POLL_DEADLINE."""
+    waited, interval = options.wait_limits(timeout, interval)
+    until = time.monotonic() + waited
+    call = eko.status_call(reference_id, client_ref_id, user_code)  # validated once
+    answer: VerificationStatusPayload | EkoApiError | None = None
+    while True:
+        poll_until = max(until, time.monotonic() + MIN_POLL_DEADLINE)
+        policy, _ = flow.start(eko, call.name, None, None)
+        try:
+            answer = (yield from flow.send(eko, call, policy, poll_until)).parse()
+        except EkoApiError as exc:
+            answer = exc
+        except EkoTimeoutError:
+            if time.monotonic() < until:
+                raise
+            return ConsentResult(ConsentState.TIMED_OUT) if answer is None else timed_out(answer)
+        result = outcome(answer)
+        if result is not None:
+            return result
+        remaining = until - time.monotonic()
+        if remaining <= 0:
+            return timed_out(answer)
+        yield flow.Wait(min(interval, remaining))

@@ -126,15 +126,17 @@ class _AsyncBackend:  # an httpcore.AsyncNetworkBackend
         await self._backend.sleep(seconds)
 
 
-def transport(**options: Any) -> httpx.HTTPTransport:
-    """httpx's own transport, its connections made through deadline-aware streams."""
-    made = httpx.HTTPTransport(**options)
-    # httpx offers no way to pass a backend; duck-typed, like httpcore's own
-    made._pool._network_backend = cast("httpcore.NetworkBackend", _Backend())
-    return made
-
-
-def async_transport(**options: Any) -> httpx.AsyncHTTPTransport:
-    made = httpx.AsyncHTTPTransport(**options)
-    made._pool._network_backend = cast("httpcore.AsyncNetworkBackend", _AsyncBackend())
-    return made
+def arm(client: httpx.Client | httpx.AsyncClient, options: dict[str, Any]) -> None:
+    """Make the connections of every transport httpx built for `client` (its default
+    one and those of its proxies, `HTTP(S)_PROXY` included) through deadline-aware
+    streams. A transport or mounts the caller gave in `options` are left as they are."""
+    given = {id(t) for t in (options.get("transport"), *dict(options.get("mounts") or {}).values())}
+    for transport in (client._transport, *client._mounts.values()):
+        if id(transport) in given:
+            continue
+        # httpx offers no way to pass a backend; duck-typed, like httpcore's own
+        if isinstance(transport, httpx.HTTPTransport):
+            transport._pool._network_backend = cast("httpcore.NetworkBackend", _Backend())
+        elif isinstance(transport, httpx.AsyncHTTPTransport):
+            backend = cast("httpcore.AsyncNetworkBackend", _AsyncBackend())
+            transport._pool._network_backend = backend

@@ -127,8 +127,12 @@ def _reference_id(value: str | None) -> int | None:
     if value is None:
         return None
     text = value.strip()
-    if not (text.isascii() and text.isdigit()) or int(text) <= 0:
+    if not (text.isascii() and text.isdigit()) or text.strip("0") == "":
         _invalid("reference_id", f"must be a positive whole number, got {value[:40]!r}")
+    from .calls import max_reference_digits, too_many_digits
+
+    if len(text) > max_reference_digits():
+        raise EkoValidationError(OPERATION, [too_many_digits(len(text))])
     return int(text)
 
 

@@ -54,6 +54,22 @@ ERROR_CODES: dict[int, ErrorCode] = {
 }
 
 
+# eps.eko.in answers the status call for an unknown or expired reference as it answers a
+# pending session (`status` 1, `response_status_id` -1, `data: {}`): the message is the
+# only tell. Eko's api-specs.ts names the scenario "Invalid or expired reference_id" and
+# gives the message "Invalid reference_id"; both wordings are read, in any case, with or
+# without a final full stop. Without this, wait_for_consent polled such a reference
+# until its timeout.
+UNKNOWN_REFERENCE_MESSAGES = frozenset({"invalid reference_id", "invalid or expired reference_id"})
+
+
+def names_unknown_reference(body: dict[str, Any]) -> bool:
+    message = body.get("message")
+    return isinstance(message, str) and (
+        message.strip().rstrip(".").casefold() in UNKNOWN_REFERENCE_MESSAGES
+    )
+
+
 def error_code(body: Any) -> int | None:
     """Eko's code of an error answer, from `status` or `response_status_id`, or None
     when neither holds one (e.g. `status: 1, response_status_id: -1`)."""
@@ -182,10 +198,13 @@ def _unexpected(operation: Operation, response: httpx.Response, body: Any) -> Ex
 
 def error_class(operation: Operation, body: dict[str, Any]) -> type[EkoApiError]:
     """The EkoApiError subclass for an answer that is not a success: by its code first,
-    then by `invalid_params`, then by a PENDING session state in its data."""
+    then by the unknown-reference message, then by `invalid_params`, then by a PENDING
+    session state in its data."""
     code = error_code(body)
     if code in ERROR_CODES:
         return ERROR_CODES[code].error
+    if names_unknown_reference(body):
+        return EkoNotFoundError
     if body.get("invalid_params"):
         return EkoInvalidParamsError
     if session_state(operation, body.get("data")) is SessionState.PENDING:

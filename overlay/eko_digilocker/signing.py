@@ -56,6 +56,13 @@ class EkoAuth(httpx.Auth):
     than the last when the clock has not moved), so no two requests ever carry the same
     signature and a server that refuses replays accepts all of ours. The access key is
     kept out of `repr` and `str`.
+
+    Eko judges a timestamp by its own clock, so the stamps follow the wall clock, steps
+    included: when the clock is stepped back further than MAX_AHEAD_MS (an NTP
+    correction), the next stamp is the clock's again, not one past the last (which would
+    stay that far ahead of Eko's clock for as long). Nothing here ever sleeps: during a
+    burst of more than 1,000 signatures a second, `timestamp_and_wait` says how long a stamp
+    should wait for the clock, and the client waits that long within the call's deadline.
     """
 
     def __init__(
@@ -66,28 +73,38 @@ class EkoAuth(httpx.Auth):
         # of a one-shot hmac.digest, which keys a new state every time).
         self._mac = hmac.new(_hmac_key(access_key), digestmod="sha256")
         self._clock = clock
-        self._last = 0
+        self._last = 0  # the last stamp handed out
+        self._seen = 0  # the clock when it was
         self._lock = threading.Lock()
 
     def timestamp(self) -> int:
         """The next timestamp: the clock, or one past the last one handed out."""
+        return self.timestamp_and_wait()[0]
+
+    def timestamp_and_wait(self) -> tuple[int, float]:
+        """The next timestamp, and the seconds it should wait for the clock to come
+        within MAX_AHEAD_MS of it (0 but during a long burst)."""
         with self._lock:
             now = self._clock()
-            stamp = max(now, self._last + 1)
-            if stamp - now > MAX_AHEAD_MS:  # a long burst: let the clock catch up
-                time.sleep((stamp - now - MAX_AHEAD_MS) / 1000)
-            self._last = stamp
-            return stamp
+            stamp = self._last + 1
+            if stamp <= now or (stamp - now > MAX_AHEAD_MS and now < self._seen):
+                stamp = now  # the clock moved on, or was stepped back: follow it
+            self._last, self._seen = stamp, now
+        return stamp, max(0, stamp - now - MAX_AHEAD_MS) / 1000
 
-    def headers(self) -> dict[str, str]:
-        """The three signing headers for the next timestamp."""
-        timestamp = str(self.timestamp())
+    def after_fork(self) -> None:
+        """In a forked child: a lock no thread of the parent can be holding."""
+        self._lock = threading.Lock()
+
+    def headers(self, timestamp: int | None = None) -> dict[str, str]:
+        """The three signing headers for `timestamp` (by default the next one)."""
+        stamp = str(self.timestamp() if timestamp is None else timestamp)
         mac = self._mac.copy()
-        mac.update(timestamp.encode())
+        mac.update(stamp.encode())
         return {
             DEVELOPER_KEY_HEADER: self.developer_key,
             SECRET_KEY_HEADER: binascii.b2a_base64(mac.digest(), newline=False).decode(),
-            TIMESTAMP_HEADER: timestamp,
+            TIMESTAMP_HEADER: stamp,
         }
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

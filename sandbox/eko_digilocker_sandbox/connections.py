@@ -188,6 +188,14 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
             if self.transport.get_write_buffer_size():
                 self.transport.abort()  # close() would wait for the client to read
 
+        def _should_upgrade(self) -> bool:
+            # The sandbox speaks HTTP/1.1 only (no WebSocket protocol, `ws="none"`), so it
+            # declines every offer to switch protocols by answering over HTTP/1.1, which
+            # RFC 9110 7.8 allows. Java's HttpClient offers `Upgrade: h2c` on every
+            # plain-HTTP request; uvicorn logged two warnings for each, one of them telling
+            # the user to install a WebSocket library.
+            return False
+
         def send_400_response(self, msg: str) -> None:
             self._refuse(400, f"Bad request: not a valid HTTP/1.1 request ({msg.rstrip('.')})")
 

@@ -28,6 +28,8 @@ def reference_id_in(text: str) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= MAX_REFERENCE_ID_DIGITS):
         return None
     return int(text)
+
+
 # The largest first id: JSON numbers past 2^53 lose precision in JavaScript clients.
 MAX_FIRST_REFERENCE_ID = 2**53 - 2**32
 

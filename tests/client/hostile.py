@@ -8,6 +8,7 @@ client in a separate process: `python -m tests.client.hostile MODE [INTERVAL]`.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import sys
 import threading
@@ -16,7 +17,7 @@ import zlib
 from collections.abc import Iterator
 
 MiB = 1024 * 1024
-MODES = ("big", "endless", "bomb", "drip-body", "drip-headers", "silent")
+MODES = ("big", "endless", "bomb", "byte-chunks", "drip-body", "drip-headers", "silent")
 
 
 def _bomb_segment() -> tuple[bytes, bytes]:
@@ -64,6 +65,15 @@ class HostileServer:
                 if not chunk:
                     return
                 request += chunk
+            # The body too: a socket closed with unread bytes resets the connection,
+            # which could cut the answer short before the client has read it.
+            head, _, body = request.partition(b"\r\n\r\n")
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            while length and len(body) < int(length[1]):
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                body += chunk
             for part in self._parts():
                 if self._stop.is_set():
                     return
@@ -91,6 +101,14 @@ class HostileServer:
             bomb = first + again * 1023
             self.sent += len(bomb)
             yield f"{len(bomb):x}\r\n".encode() + bomb + b"\r\n0\r\n\r\n"
+        elif self.mode == "byte-chunks":
+            # 1 MiB (a valid JSON string, so the answer can be read) in chunks of one
+            # byte each: every chunk reaches the client as a piece of its own.
+            yield ok + b"transfer-encoding: chunked\r\n\r\n"
+            text = b'"' + b"x" * (MiB - 2) + b'"'
+            block = b"".join(b"1\r\n" + text[i : i + 1] + b"\r\n" for i in range(len(text)))
+            self.sent += len(text)
+            yield block + b"0\r\n\r\n"
         elif self.mode == "drip-body":
             yield ok + b"content-length: 100000\r\n\r\n"
             while True:

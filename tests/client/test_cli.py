@@ -408,3 +408,14 @@ def test_what_a_server_says_is_printed_with_its_controls_escaped(
     assert "eko-digilocker: EkoInvalidParamsError: bad\\x1b[2J\\x1b]0;pwned\\x07\\r\\n" in line
     assert "\\x9b31m\\u2028\\u202e\\x00" in line
     assert "reference_id\\x1b[1m: " in line
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_a_reference_id_of_thousands_of_digits_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Before: a traceback (int() refuses over 4,300 digits).
+    assert main(["status", "--base-url", "http://127.0.0.1:9", "--reference-id", "9" * 5000]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("eko-digilocker: EkoValidationError: get_verification_status:")
+    assert err.count("\n") == 1

@@ -111,3 +111,29 @@ def test_a_bad_timeout_or_interval_is_refused_before_polling(
         eko.wait_for_consent(7, **{"timeout": 60, **options})
     assert f"wait_for_consent's {said}" in str(caught.value)
     assert server.requests == []
+
+
+def test_an_unknown_reference_stops_the_wait_in_the_eps_profile(sandbox: str) -> None:
+    # eps.eko.in answers an unknown reference as it answers a pending session (status 1,
+    # response_status_id -1); only Eko's message tells them apart. Before: polled until
+    # the wait's timeout (600 s by default).
+    from eko_digilocker import EkoClient
+    from tests.client.fakes import CREDENTIALS
+
+    eko = EkoClient(**CREDENTIALS, base_url=sandbox, timeout=10)
+    with eko, pytest.raises(EkoNotFoundError) as caught:
+        eko.wait_for_consent(987654321, timeout=5, interval=0.1)
+    assert (caught.value.status, caught.value.response_status_id) == (1, -1)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Invalid reference_id", "Invalid or expired reference_id", "invalid reference_id."],
+)
+def test_ekos_unknown_reference_message_is_not_found(
+    server: Server, sleeps: list, message: str
+) -> None:
+    server.answers = answers(envelope(1, -1, message), PENDING)
+    with make_client(server, sleeps) as eko, pytest.raises(EkoNotFoundError):
+        wait_for_consent(eko, 7, timeout=60, interval=1)
+    assert len(server.requests) == 1

@@ -53,6 +53,17 @@ def test_reads_stop_at_the_limit_and_memory_stays_flat(mode: str) -> None:
         assert server.sent < 20 * MiB
 
 
+def test_an_answer_in_one_byte_chunks_costs_its_size_not_a_hundred_times_it() -> None:
+    # Before: 1 MiB in 1-byte chunks raised peak RSS by ~150 MiB (each chunk kept as its
+    # own bytes object until the end).
+    with HostileServer("byte-chunks") as server:
+        cost = probe(server.url)
+    assert cost["error"] == "EkoResponseError", cost  # a JSON string, not an envelope
+    assert "not an Eko JSON envelope" in cost["message"]
+    grown_mib = (cost["after_kb"] - cost["before_kb"]) / 1024
+    assert grown_mib < 40, cost
+
+
 def test_the_limit_is_settable() -> None:
     with HostileServer("big") as server:
         cost = probe(server.url, "1000")

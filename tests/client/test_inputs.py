@@ -132,3 +132,34 @@ async def test_an_async_call_after_close_is_a_configuration_error(server: Server
     with pytest.raises(EkoConfigurationError, match="closed"):
         await eko.create_digilocker_url("https://a.example/cb")
     assert server.requests == []
+
+
+HUGE = "9" * 5000  # more digits than Python reads into an int (4,300)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda eko: eko.get_verification_status(HUGE),
+        lambda eko: eko.get_document(HUGE, "VER-1", ["AADHAAR"]),
+        lambda eko: eko.get_document(HUGE, "VER-1"),
+        lambda eko: eko.wait_for_consent(HUGE, timeout=1),
+        lambda eko: eko.get_verification_status("9" * 21),
+    ],
+    ids=["status", "document", "document-default", "wait", "21-digits"],
+)
+def test_a_reference_id_of_too_many_digits_is_a_typed_error(server: Server, call: Any) -> None:
+    # Before: a raw ValueError from int() for over 4,300 digits.
+    with client(server) as eko, pytest.raises(EkoValidationError) as caught:
+        call(eko)
+    assert caught.value.fields == ["reference_id"]
+    assert "digits" in str(caught.value)
+    assert server.requests == []
+
+
+def test_parse_redirect_refuses_a_reference_id_of_too_many_digits() -> None:
+    from eko_digilocker import parse_redirect
+
+    with pytest.raises(EkoValidationError) as caught:
+        parse_redirect(f"https://app.example/cb?reference_id={HUGE}&verification_id=V")
+    assert caught.value.fields == ["reference_id"]

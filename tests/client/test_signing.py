@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eko_digilocker import EkoAuth, sign_secret_key
+from tests.client.fakes import Server, make_client
 
 VECTORS = json.loads((Path(__file__).parent.parent / "vectors" / "signing.json").read_text())[
     "vectors"
@@ -157,10 +158,32 @@ def test_timestamps_never_run_further_ahead_of_the_clock_than_allowed(
 ) -> None:
     from eko_digilocker import signing
 
-    waits: list[float] = []
     monkeypatch.setattr(signing, "MAX_AHEAD_MS", 5)
-    monkeypatch.setattr(signing.time, "sleep", waits.append)
+    monkeypatch.setattr(signing.time, "sleep", lambda seconds: pytest.fail("EkoAuth slept"))
     auth = EkoAuth("dev", "key", clock=lambda: 1000)
-    stamps = [auth.timestamp() for _ in range(8)]
-    assert stamps == list(range(1000, 1008))
-    assert waits == [0.001, 0.002]  # the 7th and 8th waited for the clock to catch up
+    handed = [auth.timestamp_and_wait() for _ in range(8)]
+    assert [stamp for stamp, _ in handed] == list(range(1000, 1008))
+    # the 7th and 8th are to wait for the clock to catch up: the client waits, not EkoAuth
+    assert [wait for _, wait in handed] == [0, 0, 0, 0, 0, 0, 0.001, 0.002]
+
+
+def test_the_client_waits_for_the_clock_after_a_burst(
+    server: Server, sleeps: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eko_digilocker import signing
+
+    monkeypatch.setattr(signing, "MAX_AHEAD_MS", 5)
+    with make_client(server, sleeps) as eko:
+        eko.auth._clock = lambda: 1000
+        for _ in range(7):
+            eko.create_digilocker_url("https://a.example/cb")
+    assert sleeps == [0.001]  # the 7th create waited for the clock, through the client
+
+
+def test_a_clock_stepped_back_is_followed_not_waited_for() -> None:
+    ticks = iter([1_000_000, 1_000_000, 960_000, 960_000])
+    auth = EkoAuth("dev", "key", clock=lambda: next(ticks))
+    handed = [auth.timestamp_and_wait() for _ in range(4)]
+    # Eko judges the stamp by its own clock: after a 40 s step back the stamps follow
+    # the clock again, rather than staying 40 s ahead of it (or waiting 10 s for it).
+    assert handed == [(1_000_000, 0), (1_000_001, 0), (960_000, 0), (960_001, 0)]

@@ -202,7 +202,7 @@ EXAMPLES: dict[tuple[str, str], Any] = {
     ("getDigilockerVerificationStatus", "authenticated"): VerificationStatusPayload,
     ("getDigilockerVerificationStatus", "authenticated_legacy"): VerificationStatusPayload,
     ("getDigilockerVerificationStatus", "pending"): EkoApiError,
-    ("getDigilockerVerificationStatus", "invalid_reference"): EkoApiError,
+    ("getDigilockerVerificationStatus", "invalid_reference"): EkoNotFoundError,  # by message
     ("getDigilockerVerificationStatus", "pending_upstream"): EkoVerificationPendingError,
     ("getDigilockerVerificationStatus", "pending_327"): EkoVerificationPendingError,
     ("getDigilockerVerificationStatus", "not_found_463"): EkoNotFoundError,
