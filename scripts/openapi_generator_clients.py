@@ -14,11 +14,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from versions import spec_version
+from versions import go_module, spec_version
 
-# Where the repository is published: the Go module paths and the generated README derive
-# from it. A fork publishing elsewhere changes it here and in overlay/go/go.mod.
-GO_REPOSITORY = "github.com/eko-digilocker/eko-digilocker"
 GO_PACKAGE = "ekodigilocker"
 JAVA_PACKAGE = "eko.digilocker.client"
 JAVA_GROUP = "eko.digilocker"
@@ -100,7 +97,10 @@ def run_generator(spec_path: Path, out: Path, ignore: list[str], arguments: list
 
 def build_go(out: Path, spec_path: Path) -> None:
     """openapi-generator's go client, versioned as the spec (`info.version`)."""
-    owner, _, name = GO_REPOSITORY.removeprefix("github.com/").partition("/")
+    version = spec_version(spec_path)
+    owner, _, repo_id = (
+        go_module("generated/go", version).removeprefix("github.com/").partition("/")
+    )
     run_generator(
         spec_path,
         out,
@@ -112,14 +112,15 @@ def build_go(out: Path, spec_path: Path) -> None:
             "github.com",
             "--git-user-id",
             owner,
-            # the module lives in a folder of the repository: its path ends with it
+            # the module lives in a folder of the repository: its path ends with it (and
+            # with /vN from v2 on)
             "--git-repo-id",
-            f"{name}/generated/go",
+            repo_id,
             "--additional-properties",
             ",".join(
                 [
                     f"packageName={GO_PACKAGE}",
-                    f"packageVersion={spec_version(spec_path)}",
+                    f"packageVersion={version}",
                     # an unknown SessionState decodes (to a case of its own) instead of
                     # failing the whole answer
                     "enumUnknownDefaultCase=true",

@@ -3,8 +3,9 @@
 `make generate` (scripts/generate.py) writes it into the files below and
 `make check-generated` fails when one of them differs: the Python package's `_version.py`
 (which hatch reads for the wheel, and `__version__`, the CLI and the User-Agent use),
-the npm package's `package.json` / `package-lock.json`, and the go.mod files that require
-this repository's Go modules (their tags are the spec's version too; openapi-generator
+the npm package's `package.json` / `package-lock.json`, and the hand-written Go files
+that name this repository's Go modules (go.mod requirements carry the version, and from
+v2 on every module path ends in /vN; their tags are the spec's version too; openapi-generator
 writes the version into generated/go and generated/java itself).
 """
 
@@ -21,9 +22,23 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON_VERSION_FILE = ROOT / "overlay" / "eko_digilocker" / "_version.py"
 PACKAGE_JSON = ROOT / "package.json"
 PACKAGE_LOCK = ROOT / "package-lock.json"
-GO_MODS = [ROOT / "overlay" / "go" / "go.mod", ROOT / "tests" / "conformance" / "go" / "go.mod"]
-# a `require` of this repository's Go client (generated/go) or overlay (overlay/go)
-GO_REQUIRE = re.compile(r"^(\s*(?:require\s+)?\S+/(?:generated|overlay)/go) v\S+$", re.M)
+# Where the repository is published: the Go module paths derive from it. A fork publishing
+# elsewhere changes it here.
+GO_REPOSITORY = "github.com/eko-digilocker/eko-digilocker"
+# The hand-written Go files that name this repository's Go modules: their module paths
+# follow the major version (Go's rule: from v2 on a module path ends in /vN).
+GO_FILES = [
+    ROOT / "overlay" / "go" / "go.mod",
+    *sorted((ROOT / "overlay" / "go").glob("*.go")),
+    ROOT / "tests" / "conformance" / "go" / "go.mod",
+    *sorted((ROOT / "tests" / "conformance" / "go").glob("*.go")),
+]
+# this repository's Go client (generated/go) or overlay (overlay/go), any major version
+GO_MODULE = re.compile(re.escape(GO_REPOSITORY) + r"/(generated|overlay)/go(?:/v[0-9]+)?(?![\w/])")
+# a `require` of one of them
+GO_REQUIRE = re.compile(
+    r"^(\s*(?:require\s+)?\S+/(?:generated|overlay)/go(?:/v[0-9]+)?) v\S+$", re.M
+)
 
 VERSION_MODULE = '''\
 """The package version: written by `make generate` from the spec's info.version
@@ -41,6 +56,17 @@ def spec_version(spec_path: Path) -> str:
     return version
 
 
+def go_module(folder: str, version: str) -> str:
+    """The Go module path of `folder` ("generated/go" or "overlay/go") at `version`."""
+    major = int(version.split(".")[0])
+    return f"{GO_REPOSITORY}/{folder}" + (f"/v{major}" if major >= 2 else "")
+
+
+def _go_text(path: Path, version: str) -> str:
+    text = GO_MODULE.sub(lambda m: go_module(f"{m[1]}/go", version), path.read_text("utf-8"))
+    return GO_REQUIRE.sub(rf"\1 v{version}", text) if path.name == "go.mod" else text
+
+
 def _json_text(document: Any) -> str:
     # npm's own layout, so `npm install` leaves these files as written
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -53,15 +79,12 @@ def versioned_files(version: str) -> dict[Path, str]:
     lock = json.loads(PACKAGE_LOCK.read_text(encoding="utf-8"))
     lock["version"] = version
     lock["packages"][""]["version"] = version
-    go_mods = {
-        path: GO_REQUIRE.sub(rf"\1 v{version}", path.read_text(encoding="utf-8"))
-        for path in GO_MODS
-    }
+    go_files = {path: _go_text(path, version) for path in GO_FILES}
     return {
         PYTHON_VERSION_FILE: VERSION_MODULE.format(version=version),
         PACKAGE_JSON: _json_text(package),
         PACKAGE_LOCK: _json_text(lock),
-        **go_mods,
+        **go_files,
     }
 
 

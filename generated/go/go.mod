@@ -1,4 +1,4 @@
-module github.com/eko-digilocker/eko-digilocker/generated/go
+module github.com/eko-digilocker/eko-digilocker/generated/go/v2
 
 go 1.23
 

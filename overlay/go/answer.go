@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
 )
 
 // Outcome is what an answer means (docs/answer-rule.md).

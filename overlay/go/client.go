@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
 )
 
 // NewClient is the generated client talking to serverURL (e.g.

@@ -5,8 +5,8 @@ import (
 	"log"
 	"time"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
 )
 
 // The example of docs/other-languages.md (tests/conformance/test_docs_examples.py keeps the

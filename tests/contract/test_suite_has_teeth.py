@@ -69,11 +69,6 @@ def test_st_run_uses_the_same_settings_and_sanitizes_reports(sandbox: str, tmp_p
             "--max-examples",
             "5",
             "--generation-deterministic",
-            # The stateful phase runs in test_stateful.py. Here it draws a status call with
-            # a 20-digit reference_id, which the spec allows (no maximum) and the sandbox
-            # refuses (it reads at most 18 digits): a disagreement left to the spec's owner.
-            "--phases",
-            "examples,coverage,fuzzing",
             "--report",
             "har,junit",
             "--report-dir",

@@ -359,8 +359,8 @@ import (
 	"os"
 	"time"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go"
+	ekodigilocker "{generated}"
+	eko "{overlay}"
 )
 
 func main() {
@@ -401,7 +401,13 @@ def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
     assert f"v{artifacts.version}\n" in requirements
     go_mod = f"module example.com/kycapp\n\ngo 1.19\n\n{requirements}"
     (app / "go.mod").write_text(go_mod, encoding="utf-8")
-    (app / "main.go").write_text(GO_PROGRAM, encoding="utf-8")
+    # the import paths are the modules the README requires (from v2 on they end in /vN)
+    modules = dict(re.findall(r"^\t(\S+/(generated|overlay)/go(?:/v\d+)?) v", requirements, re.M))
+    program = GO_PROGRAM.replace(
+        "{generated}", next(m for m, f in modules.items() if f == "generated")
+    )
+    program = program.replace("{overlay}", next(m for m, f in modules.items() if f == "overlay"))
+    (app / "main.go").write_text(program, encoding="utf-8")
     go_env = {
         "GOFLAGS": "-mod=mod",
         "GOPROXY": "off",  # nothing but the two modules of this repository

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go"
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
 )
 
 // Eko's public UAT credentials (the sandbox's default pair) and test initiator.
