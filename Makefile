@@ -133,8 +133,10 @@ conformance: $(INSTALLED) ts-build
 	node $(TS_OUT)/tests/typescript/conformance.js
 	@$(MAKE) --no-print-directory conformance-go conformance-java
 
+# Everything but the contract suite (`make contract`, which also writes its coverage
+# report) and the install tests (`make install-test`).
 unit: $(INSTALLED) browser
-	$(BIN)/pytest --ignore=tests/install --junitxml=reports/junit.xml
+	$(BIN)/pytest --ignore=tests/install --ignore=tests/contract --junitxml=reports/junit.xml
 
 # The contract suite alone: against the embedded sandbox, or against the server named by
 # EKO_CONTRACT_BASE_URL with EKO_DEVELOPER_KEY / EKO_ACCESS_KEY (e.g. Eko's UAT). Writes
@@ -175,7 +177,7 @@ check-breaking: $(INSTALLED)
 install-test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
 
-test: check-generated lint typecheck generator-matrix ts-test conformance unit example install-test
+test: check-generated lint typecheck generator-matrix ts-test conformance unit contract example install-test
 
 # The demo needs the runtime dependencies only (about 50 MB, not the development
 # toolchain): a venv of its own, made once (scripts/runtime_venv.py).

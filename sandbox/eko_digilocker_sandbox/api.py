@@ -24,9 +24,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from starlette.types import Receive, Scope, Send
 
-from eko_digilocker.spec import Operation, resolve
+from eko_digilocker.spec import Operation
 from eko_digilocker_sandbox import answers, faults, jsonbody, scenarios
 from eko_digilocker_sandbox.auth import AuthFailure
+from eko_digilocker_sandbox.routing import integer_in, query_coercer
 from eko_digilocker_sandbox.sessions import (
     IdempotencyConflict,
     Session,
@@ -40,9 +41,6 @@ logger = logging.getLogger("eko_digilocker_sandbox")
 INTERNAL_ERROR = "Sandbox internal error; this is a sandbox bug, please report it."
 _JSON_TYPE = b"application/json"
 _MAX_MESSAGE = 300
-# Up to 19 digits: every 64-bit id (the spec's reference_id is `format: int64`).
-_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
-_NUMBER = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?([eE][+-]?[0-9]{1,3})?")
 _HOST = re.compile(rb"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 _VISIBLE_ASCII = re.compile(r"[\x21-\x7e]+")
 
@@ -85,18 +83,6 @@ class ClientGone(Exception):
 
 
 # --- helpers -----------------------------------------------------------------------
-
-
-def query_coercer(schema: dict[str, Any]) -> Callable[[str], Any]:
-    """Query values are strings; turn each into the type its schema declares, if it can be."""
-    kind = resolve(schema).get("type")
-    if kind == "integer":
-        return lambda value: int(value) if _INTEGER.fullmatch(value) else value
-    if kind == "number":
-        return lambda value: float(value) if _NUMBER.fullmatch(value) else value
-    if kind == "boolean":
-        return lambda value: {"true": True, "false": False}.get(value, value)
-    return lambda value: value
 
 
 def _short(message: str) -> str:
@@ -453,7 +439,7 @@ class ApiPath:
     def _document(self, request: Request) -> Answer:
         body = request.params
         text = body["reference_id"].strip()
-        reference_id = int(text) if _INTEGER.fullmatch(text) else None
+        reference_id = integer_in(text)
         session = self._session(request, reference_id)
         profile = self.state.profile
         if session is None:

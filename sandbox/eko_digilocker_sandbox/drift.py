@@ -31,9 +31,9 @@ from typing import Any
 
 from eko_digilocker.errors import EkoVerificationPendingError
 from eko_digilocker.responses import ERROR_CODES, error_class, error_code, session_state
-from eko_digilocker.spec import FieldError, Operation, SchemaValidator, operations
+from eko_digilocker.spec import FieldError, Operation, SchemaValidator
 from eko_digilocker_client.models import SessionState
-from eko_digilocker_sandbox.api import query_coercer
+from eko_digilocker_sandbox.routing import query_coercer
 
 CREATE = "createDigilockerUrl"
 STATUS = "getDigilockerVerificationStatus"
@@ -67,13 +67,6 @@ class Finding:
         why = self.why if len(self.why) <= _MAX_WHY else self.why[: _MAX_WHY - 3] + "..."
         line = f"violation: {self.operation_id} {self.pointer}: {why}"
         return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", line)
-
-
-def operation_for(method: str, path: str) -> Operation | None:
-    """The spec operation a request is, from its method and the end of its path (the
-    upstream's base path, e.g. `/ekoapi/v3`, comes before the spec's path)."""
-    found = [op for op in operations().values() if op.method == method and path.endswith(op.path)]
-    return max(found, key=lambda op: len(op.path), default=None)
 
 
 def _pointer(base: str, error: FieldError) -> str:

@@ -42,8 +42,9 @@ from eko_digilocker._version import __version__
 from eko_digilocker.spec import Operation
 from eko_digilocker_sandbox import answers
 from eko_digilocker_sandbox.connections import BACKLOG, ConnectionLimits, protocol_class
-from eko_digilocker_sandbox.drift import DriftChecker, Finding, operation_for
+from eko_digilocker_sandbox.drift import DriftChecker, Finding
 from eko_digilocker_sandbox.har import Exchange, HarWriter, Message
+from eko_digilocker_sandbox.routing import operation_for
 from eko_digilocker_sandbox.server import _Parser, _port, _positive, _Server, base_url, bind
 
 DEFAULT_PORT = 8081

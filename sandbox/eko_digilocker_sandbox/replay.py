@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import Scope
 
 from eko_digilocker.spec import Operation
-from eko_digilocker_sandbox.drift import operation_for
 from eko_digilocker_sandbox.har import HarError, Recorded, read_har
+from eko_digilocker_sandbox.routing import operation_for
 
 _IGNORED = "client_ref_id"
 _REFERENCE = re.compile(r"\s*([0-9]{1,18})\s*")

@@ -131,6 +131,17 @@ def eko_negative_data_rejection(ctx: Any, response: Any, case: Any) -> bool | No
 
 
 @schemathesis.check
+def eko_status_is_an_integer(ctx: Any, response: Any, case: Any) -> bool | None:
+    """`status` is an integer in every Eko answer. The spec types it `[integer, "null"]`
+    only so that generated decoders keep a null apart from 0 (docs/answer-rule.md), so
+    the schema alone lets a null through."""
+    body = _envelope(response)
+    if body is not None and type(body["status"]) is not int:  # bool is an int subclass
+        raise AssertionError(f"not an Eko answer: status is {body['status']!r}")
+    return None
+
+
+@schemathesis.check
 def eko_success_carries_its_data(ctx: Any, response: Any, case: Any) -> bool | None:
     """A `status` 0 answer carries what the operation's `x-eko-success-data` schema
     requires (e.g. `reference_id` and `url` from Create): the answer schemas themselves

@@ -109,6 +109,19 @@ def test_a_success_without_its_data_fails_the_eko_check() -> None:
     assert eko_success_carries_its_data(None, answer({"status": 463, "data": {}}), create) is None
 
 
+def test_a_status_that_is_not_an_integer_fails_the_eko_check() -> None:
+    from tests.contract.hooks import eko_status_is_an_integer
+
+    def answer(body: Any) -> Any:
+        return SimpleNamespace(status_code=200, json=lambda: body)
+
+    for status in (None, "0", True, False, 1.0):
+        with pytest.raises(AssertionError, match="not an Eko answer"):
+            eko_status_is_an_integer(None, answer({"status": status}), None)
+    assert eko_status_is_an_integer(None, answer({"status": 463}), None) is None
+    assert eko_status_is_an_integer(None, answer({"status": 0, "data": {}}), None) is None
+
+
 # --- the suite against broken and harmless servers (tests/contract/variants.py) -------
 
 # The suite as the variants meet it: every journey property, the stateful phase, and

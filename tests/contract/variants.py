@@ -83,6 +83,12 @@ def reports_errors_as_success(exchange: Exchange) -> None:
         exchange.answer["response_status_id"] = 0
 
 
+def sends_status_null(exchange: Exchange) -> None:
+    """Errors with `status: null` (the spec's type allows null only for decoders' sake)."""
+    if exchange.path in API_PATHS and isinstance(exchange.answer, dict) and not _success(exchange):
+        exchange.answer["status"] = None
+
+
 def answers_html(exchange: Exchange) -> None:
     if exchange.path in API_PATHS:
         exchange.status = 200
@@ -154,6 +160,7 @@ BROKEN: dict[str, Mutation] = {
     "changes a field's type": changes_a_field_type,
     "stops checking signatures": stops_checking_signatures,
     "reports errors as success": reports_errors_as_success,
+    "sends status null": sends_status_null,
     "answers HTML": answers_html,
     "reports authenticated before consent": authenticated_before_consent,
     "hands out documents before consent": documents_before_consent,
