@@ -218,9 +218,9 @@ def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
             f"{ours_ms:.0f} ms",
             f"{base_ms:.0f} ms",
             ours_ms / base_ms,
-            "<= 1.25x",
-            ours_ms / base_ms <= 1.25,
-            1.25,
+            "<= 1.15x",
+            ours_ms / base_ms <= 1.15,
+            1.15,
         )
     )
     cli_ms, base_ms = startup.cli_time_ms(effort.startup_runs, python)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .client import EkoClient, wait_for_consent
-from .document_consent import DocumentConsent, document_consents
 from .errors import (
     EkoApiError,
     EkoAuthenticationError,
@@ -32,15 +31,21 @@ from .spec import FieldError
 if TYPE_CHECKING:
     from .async_client import AsyncEkoClient
     from .consent import ConsentResult, ConsentState
+    from .document_consent import DocumentConsent, document_consents
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded when first asked for: the consent outcome needs the generated models, and
-    # only async users need the async client.
+    # Loaded when first asked for (each costs import time): the consent outcome needs the
+    # generated models, only some users read consent items, and only async users need
+    # the async client.
     if name in ("ConsentResult", "ConsentState"):
         from . import consent
 
         return getattr(consent, name)
+    if name in ("DocumentConsent", "document_consents"):
+        from . import document_consent
+
+        return getattr(document_consent, name)
     if name == "AsyncEkoClient":
         from .async_client import AsyncEkoClient
 
