@@ -114,6 +114,9 @@ LIMITS: dict[str, Literal["max", "min"]] = {
 OPAQUE_LIMITS = ("pattern", "multipleOf", "uniqueItems")
 #: format pairs where the second accepts every value of the first
 WIDER_FORMAT = {("int32", "int64"), ("float", "double")}
+# What a successful answer's `data` must match (docs/answer-rule.md): clients hold answers
+# to it, and its schema is reached through this extension only, not through `content`.
+SUCCESS_DATA = "x-eko-success-data"
 DOCUMENTATION = ("description", "summary", "title", "example", "examples", "externalDocs")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ORDER: dict[Level, int] = {"major": 3, "minor": 2, "patch": 1}
@@ -290,6 +293,12 @@ class Comparison:
             self.documentation(here, old_answer, new_answer)
             self.content(
                 "response", here, old_answer.get("content", {}), new_answer.get("content", {})
+            )
+            self.schema(
+                "response",
+                f"{here} {SUCCESS_DATA}",
+                old_answer.get(SUCCESS_DATA, {}),
+                new_answer.get(SUCCESS_DATA, {}),
             )
         for status in sorted(new.keys() - old.keys()):
             self.add("response-added", f"{where} answer {status}", "added")

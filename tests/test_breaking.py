@@ -4,6 +4,7 @@ its table, the exit statuses, and the repository's spec against its last release
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "check_breaking.py"
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from check_breaking import RULES, compare, last_release, needed_bump  # noqa: E402
+from check_breaking import RULES, compare, last_release, needed_bump, version_tuple  # noqa: E402
 
 Spec = dict[str, Any]
 
@@ -343,6 +344,31 @@ def test_a_renamed_recursive_schema_is_compared_once() -> None:
     assert sorted(rules) == ["schema-added", "schema-removed"]
 
 
+def test_what_a_success_must_carry_is_compared_as_an_answer() -> None:
+    # x-eko-success-data names a schema no `content` reaches; clients reject a success
+    # without its required fields, so making one optional breaks them
+    def success_data(required: list[str]) -> Edit:
+        def edit(spec: Spec) -> None:
+            item = spec["components"]["schemas"]["Item"]
+            spec["components"]["schemas"]["ItemSuccess"] = {**item, "required": required}
+            ref = {"$ref": "#/components/schemas/ItemSuccess"}
+            op(spec)["responses"]["200"]["x-eko-success-data"] = ref
+
+        return edit
+
+    old, new = edited(success_data(["id", "label"])), edited(success_data(["id"]))
+    [change] = compare(old, new)
+    assert change.rule == "response-field-made-optional"
+    assert change.where == "POST /items answer 200 x-eko-success-data [ItemSuccess].label"
+
+
+def test_the_spec_s_success_requirements_are_guarded() -> None:
+    spec = yaml.safe_load((ROOT / "openapi" / "eko-digilocker.yaml").read_text(encoding="utf-8"))
+    edited_spec = copy.deepcopy(spec)
+    edited_spec["components"]["schemas"]["DigilockerUrlSuccess"]["required"] = ["reference_id"]
+    assert needed_bump(compare(spec, edited_spec)) == "major"
+
+
 def test_the_same_spec_has_no_change() -> None:
     assert compare(copy.deepcopy(BASE), copy.deepcopy(BASE)) == []
     assert needed_bump([]) is None
@@ -426,3 +452,12 @@ def test_the_last_release_is_kept_as_released() -> None:
     release = last_release()
     spec = yaml.safe_load(release.read_text(encoding="utf-8"))
     assert spec["info"]["version"] == release.stem
+
+
+def test_every_version_the_changelog_dates_is_kept_as_released() -> None:
+    # Without the released spec the gate compares with an older release, and a breaking
+    # edit after this version passes `make test` because the major already moved.
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    dated = re.findall(r"^## (\d+\.\d+\.\d+) \(\d{4}-\d{2}-\d{2}\)$", changelog, re.MULTILINE)
+    newest = max(dated, key=version_tuple)
+    assert last_release().stem == newest

@@ -1,12 +1,15 @@
 """Evidence from another generator: the client openapi-generator's `python` target writes
 from the spec (pydantic models) decodes every documented answer, keeps fields it has never
-seen at every level, reads a reference_id past 2^31, and keeps `status: null` apart from 0."""
+seen at every level, reads a reference_id past 2^31, and keeps `status: null` apart from 0,
+from fixtures and from live servers (the local sandbox issuing ids from 3,000,000,001, and
+`future_eko`, which adds fields at every level)."""
 
 from __future__ import annotations
 
 import importlib
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -14,9 +17,14 @@ from typing import Any
 
 import pytest
 
+from eko_digilocker.signing import sign_secret_key
 from eko_digilocker.spec import example_values, load_spec
+from eko_digilocker_sandbox import UAT_TEST_ACCOUNT, SandboxConfig, running_sandbox
+
+from .conformance.future_eko import future_eko
 
 ROOT = Path(__file__).resolve().parent.parent
+PAST_2_31 = 3_000_000_001
 ANSWER_MODEL = {
     "createDigilockerUrl": "DigilockerUrlEnvelope",
     "getDigilockerVerificationStatus": "VerificationStatusEnvelope",
@@ -117,3 +125,57 @@ def test_unknown_fields_at_every_level_and_a_reference_id_past_2_31(models: Modu
 def test_status_null_is_not_read_as_0(models: ModuleType) -> None:
     decoded = models.Envelope.from_dict({"status": None, "message": "?"})
     assert decoded.status is None
+
+
+def signed() -> dict[str, str]:
+    """The three headers Eko checks, for one call (openapi-generator's python client has
+    no hook that signs each request)."""
+    timestamp = str(int(time.time() * 1000))
+    return {
+        "developer_key": UAT_TEST_ACCOUNT["developer_key"],
+        "secret-key-timestamp": timestamp,
+        "secret-key": sign_secret_key(UAT_TEST_ACCOUNT["access_key"], timestamp),
+    }
+
+
+def digilocker(url: str) -> Any:
+    package = importlib.import_module("openapi_client")
+    return package.DigilockerApi(package.ApiClient(package.Configuration(host=url)))
+
+
+def create(models: ModuleType, url: str) -> Any:
+    request = models.CreateDigilockerUrlRequest(
+        initiator_id=UAT_TEST_ACCOUNT["initiator_id"],
+        document_requested=[models.DocumentType.AADHAAR],
+        redirect_url="https://yourapp.example/kyc/callback",
+    )
+    return digilocker(url).create_digilocker_url(request, _headers=signed())
+
+
+@pytest.mark.timeout(300)
+def test_a_live_sandbox_id_past_2_31_decodes(models: ModuleType) -> None:
+    config = SandboxConfig(first_reference_id=PAST_2_31)
+    with running_sandbox(config) as url:
+        answer = create(models, url)
+    assert answer.status == 0
+    assert answer.data.reference_id == PAST_2_31
+
+
+@pytest.mark.timeout(300)
+def test_a_live_answer_with_unknown_fields_at_every_level_decodes(models: ModuleType) -> None:
+    with future_eko() as url:
+        created = create(models, url)
+        request = models.GetDigilockerDocumentRequest(
+            initiator_id=UAT_TEST_ACCOUNT["initiator_id"],
+            document_type=[models.DocumentType.AADHAAR],
+            verification_id="VER-1",
+            reference_id=str(created.data.reference_id),
+        )
+        document = digilocker(url).get_digilocker_document(request, _headers=signed())
+    assert created.data.reference_id == PAST_2_31
+    assert created.additional_properties["trace_id"] == "future-1"
+    assert created.data.additional_properties["expires_in"] == 600
+    assert document.data.additional_properties["fetched_from"] == "x"
+    item = document.data.documents[0]
+    assert item.additional_properties["qr_signature"] == "c2ln"
+    assert item.address.additional_properties["geo"] == {"lat": 1.5}

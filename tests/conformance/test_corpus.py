@@ -8,6 +8,7 @@ import pytest
 
 from eko_digilocker.spec import load_spec, resolve
 
+from .eko_published import PUBLISHED
 from .python_runner import load_cases, mismatches
 from .sandbox_answers import sandbox_answers
 
@@ -76,4 +77,10 @@ def test_a_wrong_expectation_fails() -> None:
 def test_every_answer_the_sandbox_sends_is_a_case() -> None:
     held = [(c["operation"], c["http_status"], c["body"]) for c in CASES]
     missing = [what for what, op, http, body in sandbox_answers() if (op, http, body) not in held]
+    assert not missing, missing
+
+
+def test_every_answer_eko_publishes_is_a_case() -> None:
+    held = [(c["operation"], c["http_status"], c["body"]) for c in CASES]
+    missing = [source for source, op, http, body in PUBLISHED if (op, http, body) not in held]
     assert not missing, missing

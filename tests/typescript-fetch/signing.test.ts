@@ -1,6 +1,7 @@
 // docs/other-languages.md's workaround for typescript-fetch's signing limit (it asks for `secret-key`
 // before `secret-key-timestamp`): a `pre` middleware that reads the clock once and sets
-// the three headers, against a real sandbox process.
+// the three headers, against a real sandbox process. The sandbox issues ids from
+// 3,000,000,001, so the generated model reads a reference_id past 2^31 from a live server.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
@@ -25,10 +26,11 @@ function ekoSigning(developerKey: string, accessKey: string): Middleware {
   };
 }
 
+const PAST_2_31 = 3000000001;
 let sandbox: Sandbox;
 
 before(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox(["--first-reference-id", String(PAST_2_31)]);
 });
 
 after(async () => {
@@ -52,7 +54,7 @@ test("typescript-fetch, signed by a pre middleware, creates a session", async ()
     createDigilockerUrlRequest,
   });
   assert.equal(answer.status, 0, JSON.stringify(answer));
-  assert.ok((answer.data?.referenceId ?? 0) > 0);
+  assert.equal(answer.data?.referenceId, PAST_2_31);
   assert.match(answer.data?.url ?? "", /^https?:\/\//);
 });
 
