@@ -337,8 +337,11 @@ def get_verification_status(
     reference_id: int | str,
     client_ref_id: str | None,
     user_code: str | None,
+    name: str | None = None,
 ) -> Call[VerificationStatusPayload]:
-    name, op = "get_verification_status", operation("getDigilockerVerificationStatus")
+    """`name`: the public call its errors name, if not this one (get_document, when it
+    asks which documents a session requested)."""
+    name, op = name or "get_verification_status", operation("getDigilockerVerificationStatus")
     params = _present(
         {
             "initiator_id": settings.initiator_id,
