@@ -172,12 +172,42 @@ def har_entry(exchange: Exchange) -> dict[str, Any]:
 
 def _scrub(entry: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
     """Every other occurrence of a redacted value (in URLs, bodies, comments) redacted too."""
-    text = json.dumps(entry, ensure_ascii=False)
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= _MIN_SCRUBBED and secret != REDACTED:
-            text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
+    searched = [
+        secret
+        for secret in sorted(secrets, key=len, reverse=True)
+        if len(secret) >= _MIN_SCRUBBED and secret != REDACTED
+    ]
+    text = _replaced(json.dumps(entry, ensure_ascii=False), searched)
     scrubbed: dict[str, Any] = json.loads(text)
+    for body in (scrubbed["request"].get("postData"), scrubbed["response"]["content"]):
+        if body is not None:
+            _scrub_body(body, searched)
     return scrubbed
+
+
+def _replaced(text: str, secrets: list[str]) -> str:
+    """`text` (JSON) with each secret, as JSON writes it in a string, made REDACTED."""
+    for secret in secrets:
+        text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
+    return text
+
+
+def _scrub_body(body: dict[str, Any], secrets: list[str]) -> None:
+    """The echoes a search of the entry's text cannot see: in a body kept in base64, or
+    written with JSON escapes (`\\u0064eveloper...`), which a reader decodes."""
+    if body.get("encoding") == "base64":
+        raw = base64.b64decode(body["text"])
+        for secret in secrets:
+            raw = raw.replace(secret.encode(), REDACTED.encode())
+        body["text"] = base64.b64encode(raw).decode()
+        return
+    try:
+        decoded = json.dumps(json.loads(body["text"]), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return
+    redacted = _replaced(decoded, secrets)
+    if redacted != decoded:
+        body["text"] = redacted
 
 
 class HarWriter:
