@@ -192,10 +192,10 @@ class DriftChecker:
 
     def _envelope(self, op: Operation, status: int, envelope: dict[str, Any]) -> list[Finding]:
         name = op.operation_id
-        status_id = envelope["response_status_id"]
+        status_id = envelope.get("response_status_id")  # the spec lets it be left out
         if envelope["status"] == 0:
             found = _violations(name, "/response/body/data", op.success_data, envelope.get("data"))
-            if status_id not in SUCCESS_STATUS_IDS:
+            if status_id is not None and status_id not in SUCCESS_STATUS_IDS:
                 why = f"{status_id} on a success (`status` 0); a success has -1 or 0"
                 found.append(Finding(name, "/response/body/response_status_id", why))
             return found

@@ -44,3 +44,20 @@ def test_an_answer_nested_too_deep_to_validate_is_a_finding_not_a_crash() -> Non
         "violation: createDigilockerUrl /response/body: could not be validated "
         "(Recursion limit reached)"
     ]
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"status": 1, "message": "bad key"},
+        {"status": 0, "message": "", "data": {"reference_id": 7, "url": "https://x.example"}},
+        {"response_status_id": 1, "message": "bad key"},
+    ],
+    ids=["error-without-response_status_id", "success-without-it", "without-status"],
+)
+def test_an_envelope_missing_a_code_field_is_judged_not_a_crash(envelope: dict) -> None:
+    # Before: KeyError('response_status_id'), which the proxy reported as its own bug.
+    op = operations()["createDigilockerUrl"]
+    body = json.dumps(envelope).encode()
+    found = DriftChecker().answer(op, {}, "dev", 200, "application/json", body)
+    assert all(isinstance(f, Finding) for f in found)
