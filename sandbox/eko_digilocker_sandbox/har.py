@@ -98,7 +98,7 @@ def _content(message: Message, secrets: set[str]) -> dict[str, Any]:
         }
     try:
         parsed = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # kept as it came
         return {"mimeType": mime, "text": text}
     kept: set[str] = set()
     redacted = _redact_json(parsed, kept)

@@ -100,3 +100,10 @@ def test_an_echo_written_with_json_escapes_is_redacted_too() -> None:
     text = har_entry(_echoing(body))["response"]["content"]["text"]
     assert DEVELOPER_KEY not in json.loads(text)["message"]
     assert json.loads(text)["message"] == "unknown key REDACTED"
+
+
+def test_an_answer_nested_too_deep_for_json_is_kept_as_text() -> None:
+    # Before: RecursionError, so the proxy logged a traceback and recorded nothing.
+    deep = b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    content = har_entry(_echoing(deep))["response"]["content"]
+    assert content["text"].encode() == deep
