@@ -262,6 +262,8 @@ class Recorded:
     answer: bytes
 
 
+#: Answers HTTP forbids a body (RFC 9110 6.4.1).
+_NO_BODY = frozenset({204, 304})
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "an integer"}
 
 
@@ -289,9 +291,12 @@ def _recorded(entry: Any, where: str) -> Recorded:
     method = _field(request, "method", str, f"{where}.request")
     url = _field(request, "url", str, f"{where}.request")
     status = _field(response, "status", int, f"{where}.response")
-    if not 100 <= status <= 599:
-        raise HarError(f"{where}.response.status: {status} is not an HTTP status (100-599)")
+    if not 200 <= status <= 599:  # a 1xx is never a whole answer, and cannot be replayed
+        raise HarError(f"{where}.response.status: {status} is not a final HTTP status (200-599)")
     content = _field(response, "content", dict, f"{where}.response")
+    answer = _body(content, "text", f"{where}.response.content")
+    if answer and status in _NO_BODY:
+        raise HarError(f"{where}.response.content.text: an HTTP {status} answer carries no body")
     post = request.get("postData")
     return Recorded(
         method=method.upper(),
@@ -300,7 +305,7 @@ def _recorded(entry: Any, where: str) -> Recorded:
         body=_body(post, "text", f"{where}.request.postData") if post else b"",
         status=status,
         content_type=content.get("mimeType") or "application/json",
-        answer=_body(content, "text", f"{where}.response.content"),
+        answer=answer,
     )
 
 

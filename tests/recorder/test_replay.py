@@ -98,7 +98,19 @@ def test_a_request_recorded_several_times_gets_its_answers_in_order(tmp_path: Pa
         (
             '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
             '"response": {"status": 42, "content": {}}}]}}',
-            "log.entries[0].response.status: 42 is not an HTTP status",
+            "log.entries[0].response.status: 42 is not a final HTTP status",
+        ),
+        # Before: accepted, and replaying them was an internal error (h11 refuses a 1xx
+        # final answer, and a body on 204 or 304) that dropped the connection.
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
+            '"response": {"status": 101, "content": {}}}]}}',
+            "log.entries[0].response.status: 101 is not a final HTTP status (200-599)",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
+            '"response": {"status": 304, "content": {"text": "{}"}}}]}}',
+            "log.entries[0].response.content.text: an HTTP 304 answer carries no body",
         ),
         (
             '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/other"}, '
