@@ -273,6 +273,14 @@ def _field(node: Any, name: str, kind: type, where: str) -> Any:
     return node[name]
 
 
+def _optional(node: dict[str, Any], name: str, kind: type, where: str) -> Any:
+    """`node[name]`, None when it is absent; HarError when it is there as another kind."""
+    value = node.get(name)
+    if value is not None and not isinstance(value, kind):
+        raise HarError(f"{where}.{name}: missing or not {_JSON_TYPES[kind]}")
+    return value
+
+
 def _body(content: Any, text_field: str, where: str) -> bytes:
     text = content.get(text_field, "") if isinstance(content, dict) else ""
     if not isinstance(text, str):
@@ -297,14 +305,19 @@ def _recorded(entry: Any, where: str) -> Recorded:
     answer = _body(content, "text", f"{where}.response.content")
     if answer and status in _NO_BODY:
         raise HarError(f"{where}.response.content.text: an HTTP {status} answer carries no body")
-    post = request.get("postData")
+    mime = _optional(content, "mimeType", str, f"{where}.response.content")
+    post = _optional(request, "postData", dict, f"{where}.request")
+    try:
+        query = urlsplit(url).query
+    except ValueError as exc:
+        raise HarError(f"{where}.request.url: not a URL ({exc})") from None
     return Recorded(
         method=method.upper(),
         url=url,
-        query=parse_qsl(urlsplit(url).query, keep_blank_values=True),
+        query=parse_qsl(query, keep_blank_values=True),
         body=_body(post, "text", f"{where}.request.postData") if post else b"",
         status=status,
-        content_type=content.get("mimeType") or "application/json",
+        content_type=mime or "application/json",
         answer=answer,
     )
 

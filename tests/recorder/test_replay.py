@@ -112,6 +112,22 @@ def test_a_request_recorded_several_times_gets_its_answers_in_order(tmp_path: Pa
             '"response": {"status": 304, "content": {"text": "{}"}}}]}}',
             "log.entries[0].response.content.text: an HTTP 304 answer carries no body",
         ),
+        # Before: a traceback (AttributeError), or a line that named neither file nor place.
+        (
+            '{"log": {"entries": [{"request": {"method": "POST", "url": "http://x/", '
+            '"postData": "{}"}, "response": {"status": 200, "content": {}}}]}}',
+            "log.entries[0].request.postData: missing or not an object",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
+            '"response": {"status": 200, "content": {"mimeType": 5}}}]}}',
+            "log.entries[0].response.content.mimeType: missing or not a string",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://[::1/x"}, '
+            '"response": {"status": 200, "content": {}}}]}}',
+            "log.entries[0].request.url: not a URL (Invalid IPv6 URL)",
+        ),
         (
             '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/other"}, '
             '"response": {"status": 200, "content": {"text": "{}"}}}]}}',
