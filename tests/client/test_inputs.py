@@ -175,3 +175,11 @@ def test_get_documents_status_step_names_get_document_for_a_bad_reference_id(
         eko.get_document(reference_id, "VER-1")
     assert str(caught.value).startswith("get_document: reference_id ")
     assert server.requests == []
+
+
+def test_wait_for_consents_errors_name_wait_for_consent(server: Server) -> None:
+    # Before: "get_verification_status: ..." for a call of wait_for_consent.
+    with client(server) as eko, pytest.raises(EkoValidationError) as caught:
+        eko.wait_for_consent(HUGE, timeout=1)
+    assert str(caught.value).startswith("wait_for_consent: reference_id has 5000 digits")
+    assert server.requests == []
