@@ -28,6 +28,9 @@ NOT_SECRET = frozenset({"secret-key-timestamp"})
 #: Values shorter than this are not searched for elsewhere in the entry (too likely to
 #: match something innocent, and too short to be a key).
 _MIN_SCRUBBED = 6
+MIB = 1024 * 1024
+#: The largest HAR file replay reads (`--max-har-mb`).
+MAX_HAR_BYTES = 64 * MIB
 #: Marks an answer the proxy made itself (upstream down, slow, too large): replay skips it.
 PROXY_ANSWER_FIELD = "_eko_proxy_answer"
 
@@ -322,13 +325,19 @@ def _recorded(entry: Any, where: str) -> Recorded:
     )
 
 
-def read_har(path: Path) -> list[Recorded]:
+def read_har(path: Path, max_bytes: int = MAX_HAR_BYTES) -> list[Recorded]:
     """The exchanges of a HAR file, except those the proxy answered itself; HarError
-    (one line naming the file and the place) for anything that is not HAR."""
+    (one line naming the file and the place) for anything that is not HAR, or a file
+    over `max_bytes` (parsed, a HAR takes about five times its size in memory)."""
     try:
-        document = json.loads(path.read_bytes())
+        with path.open("rb") as file:
+            text = file.read(max_bytes + 1)  # bounded: a device or a growing file too
     except OSError as exc:
         raise HarError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(text) > max_bytes:
+        raise HarError(f"{path}: more than {max_bytes / MIB:g} MiB (--max-har-mb)")
+    try:
+        document = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise HarError(f"{path}: not JSON ({str(exc).splitlines()[0][:120]})") from None
     try:

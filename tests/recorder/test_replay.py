@@ -148,3 +148,15 @@ def test_a_bad_har_file_is_one_line_at_start(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"eko-digilocker sandbox: error: {har}: ")
     assert says in lines[0]
+
+
+def test_a_har_file_over_the_size_limit_is_one_line_at_start(tmp_path: Path) -> None:
+    # Before: read whole, whatever its size (a 300 MB file took 1.6 GB; /dev/zero, all).
+    har = tmp_path / "huge.har"
+    har.write_bytes(b" " * (1024 * 1024 + 1))
+    result = run_cli("sandbox", "--port", "0", "--replay", str(har), "--max-har-mb", "1")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"eko-digilocker sandbox: error: {har}: more than 1 MiB (--max-har-mb) (see --help)"
+    ]
