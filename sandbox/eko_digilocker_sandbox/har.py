@@ -131,6 +131,15 @@ def _url_and_query(url: str, secrets: set[str]) -> tuple[str, list[dict[str, str
     return url, [{"name": name, "value": value} for name, value in kept]
 
 
+def without_secrets(text: str, headers: list[tuple[str, str]]) -> str:
+    """`text` (a line the proxy prints, which may quote what the upstream sent) with the
+    value of every secret header among `headers` written as REDACTED."""
+    for name, value in headers:
+        if is_secret_name(name) and len(value) >= _MIN_SCRUBBED:
+            text = text.replace(value, REDACTED)
+    return text
+
+
 def har_entry(exchange: Exchange) -> dict[str, Any]:
     """The HAR 1.2 entry of one exchange, with every secret redacted."""
     secrets: set[str] = set()
