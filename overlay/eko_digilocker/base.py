@@ -183,13 +183,18 @@ class ClientBase:
         )
 
     def status_call(
-        self, reference_id: int | str, client_ref_id: str | None, user_code: str | None
+        self,
+        reference_id: int | str,
+        client_ref_id: str | None,
+        user_code: str | None,
+        name: str | None = None,
     ) -> calls.Call[VerificationStatusPayload]:
         return calls.get_verification_status(
             self.settings,
             reference_id=reference_id,
             client_ref_id=client_ref_id,
             user_code=user_code,
+            name=name,
         )
 
     def document_call(

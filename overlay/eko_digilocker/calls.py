@@ -258,11 +258,12 @@ def as_reference_id(name: str, value: Any) -> Any:
     has is refused here: Python will not even read one of over 4,300 digits."""
     if isinstance(value, float) and value.is_integer():
         return int(value)  # JSON Schema counts 5.0 as an integer; the wire needs 5
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        digits = len(value.strip())
-        if digits > max_reference_digits():
-            raise EkoValidationError(name, [too_many_digits(digits)])
-        return int(value)
+    text = value.strip() if isinstance(value, str) else ""
+    digits = text.removeprefix("-")  # "-5" is read, to be told it must be at least 1
+    if digits.isascii() and digits.isdigit():
+        if len(digits) > max_reference_digits():
+            raise EkoValidationError(name, [too_many_digits(len(digits))])
+        return int(text)
     return value
 
 
@@ -337,8 +338,11 @@ def get_verification_status(
     reference_id: int | str,
     client_ref_id: str | None,
     user_code: str | None,
+    name: str | None = None,
 ) -> Call[VerificationStatusPayload]:
-    name, op = "get_verification_status", operation("getDigilockerVerificationStatus")
+    """`name`: the public call its errors name, if not this one (get_document, when it
+    asks which documents a session requested)."""
+    name, op = name or "get_verification_status", operation("getDigilockerVerificationStatus")
     params = _present(
         {
             "initiator_id": settings.initiator_id,

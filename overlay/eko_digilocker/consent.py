@@ -87,7 +87,8 @@ def wait(
     `timeout`, but at least MIN_POLL_DEADLINE."""
     waited, interval = options.wait_limits(timeout, interval)
     until = time.monotonic() + waited
-    call = eko.status_call(reference_id, client_ref_id, user_code)  # validated once
+    # validated once, its errors named after the public call
+    call = eko.status_call(reference_id, client_ref_id, user_code, name="wait_for_consent")
     answer: VerificationStatusPayload | EkoApiError | None = None
     while True:
         poll_until = max(until, time.monotonic() + MIN_POLL_DEADLINE)

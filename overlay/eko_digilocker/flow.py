@@ -154,7 +154,7 @@ def document(
     call = eko.document_call(reference_id, verification_id, documents, client_ref_id, user_code)
     policy, until = start(eko, call.name, timeout, max_retries)
     if document_type is None:  # the input is valid: ask which documents it requested
-        status = eko.status_call(reference_id, None, user_code)._replace(name=call.name)
+        status = eko.status_call(reference_id, None, user_code, name=call.name)
         try:
             answer = yield from send(eko, status, policy, until)
         except (EkoApiError, EkoResponseError):

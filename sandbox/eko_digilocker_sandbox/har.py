@@ -28,6 +28,9 @@ NOT_SECRET = frozenset({"secret-key-timestamp"})
 #: Values shorter than this are not searched for elsewhere in the entry (too likely to
 #: match something innocent, and too short to be a key).
 _MIN_SCRUBBED = 6
+MIB = 1024 * 1024
+#: The largest HAR file replay reads (`--max-har-mb`).
+MAX_HAR_BYTES = 64 * MIB
 #: Marks an answer the proxy made itself (upstream down, slow, too large): replay skips it.
 PROXY_ANSWER_FIELD = "_eko_proxy_answer"
 
@@ -98,7 +101,7 @@ def _content(message: Message, secrets: set[str]) -> dict[str, Any]:
         }
     try:
         parsed = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # kept as it came
         return {"mimeType": mime, "text": text}
     kept: set[str] = set()
     redacted = _redact_json(parsed, kept)
@@ -126,6 +129,15 @@ def _url_and_query(url: str, secrets: set[str]) -> tuple[str, list[dict[str, str
         secrets.update(value for name, value in query if is_secret_name(name))
         url = urlunsplit(parts._replace(query=urlencode(kept)))
     return url, [{"name": name, "value": value} for name, value in kept]
+
+
+def without_secrets(text: str, headers: list[tuple[str, str]]) -> str:
+    """`text` (a line the proxy prints, which may quote what the upstream sent) with the
+    value of every secret header among `headers` written as REDACTED."""
+    for name, value in headers:
+        if is_secret_name(name) and len(value) >= _MIN_SCRUBBED:
+            text = text.replace(value, REDACTED)
+    return text
 
 
 def har_entry(exchange: Exchange) -> dict[str, Any]:
@@ -172,12 +184,42 @@ def har_entry(exchange: Exchange) -> dict[str, Any]:
 
 def _scrub(entry: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
     """Every other occurrence of a redacted value (in URLs, bodies, comments) redacted too."""
-    text = json.dumps(entry, ensure_ascii=False)
-    for secret in sorted(secrets, key=len, reverse=True):
-        if len(secret) >= _MIN_SCRUBBED and secret != REDACTED:
-            text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
+    searched = [
+        secret
+        for secret in sorted(secrets, key=len, reverse=True)
+        if len(secret) >= _MIN_SCRUBBED and secret != REDACTED
+    ]
+    text = _replaced(json.dumps(entry, ensure_ascii=False), searched)
     scrubbed: dict[str, Any] = json.loads(text)
+    for body in (scrubbed["request"].get("postData"), scrubbed["response"]["content"]):
+        if body is not None:
+            _scrub_body(body, searched)
     return scrubbed
+
+
+def _replaced(text: str, secrets: list[str]) -> str:
+    """`text` (JSON) with each secret, as JSON writes it in a string, made REDACTED."""
+    for secret in secrets:
+        text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
+    return text
+
+
+def _scrub_body(body: dict[str, Any], secrets: list[str]) -> None:
+    """The echoes a search of the entry's text cannot see: in a body kept in base64, or
+    written with JSON escapes (`\\u0064eveloper...`), which a reader decodes."""
+    if body.get("encoding") == "base64":
+        raw = base64.b64decode(body["text"])
+        for secret in secrets:
+            raw = raw.replace(secret.encode(), REDACTED.encode())
+        body["text"] = base64.b64encode(raw).decode()
+        return
+    try:
+        decoded = json.dumps(json.loads(body["text"]), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return
+    redacted = _replaced(decoded, secrets)
+    if redacted != decoded:
+        body["text"] = redacted
 
 
 class HarWriter:
@@ -232,6 +274,8 @@ class Recorded:
     answer: bytes
 
 
+#: Answers HTTP forbids a body (RFC 9110 6.4.1).
+_NO_BODY = frozenset({204, 304})
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "an integer"}
 
 
@@ -239,6 +283,14 @@ def _field(node: Any, name: str, kind: type, where: str) -> Any:
     if not isinstance(node, dict) or not isinstance(node.get(name), kind):
         raise HarError(f"{where}.{name}: missing or not {_JSON_TYPES[kind]}")
     return node[name]
+
+
+def _optional(node: dict[str, Any], name: str, kind: type, where: str) -> Any:
+    """`node[name]`, None when it is absent; HarError when it is there as another kind."""
+    value = node.get(name)
+    if value is not None and not isinstance(value, kind):
+        raise HarError(f"{where}.{name}: missing or not {_JSON_TYPES[kind]}")
+    return value
 
 
 def _body(content: Any, text_field: str, where: str) -> bytes:
@@ -259,28 +311,42 @@ def _recorded(entry: Any, where: str) -> Recorded:
     method = _field(request, "method", str, f"{where}.request")
     url = _field(request, "url", str, f"{where}.request")
     status = _field(response, "status", int, f"{where}.response")
-    if not 100 <= status <= 599:
-        raise HarError(f"{where}.response.status: {status} is not an HTTP status (100-599)")
+    if not 200 <= status <= 599:  # a 1xx is never a whole answer, and cannot be replayed
+        raise HarError(f"{where}.response.status: {status} is not a final HTTP status (200-599)")
     content = _field(response, "content", dict, f"{where}.response")
-    post = request.get("postData")
+    answer = _body(content, "text", f"{where}.response.content")
+    if answer and status in _NO_BODY:
+        raise HarError(f"{where}.response.content.text: an HTTP {status} answer carries no body")
+    mime = _optional(content, "mimeType", str, f"{where}.response.content")
+    post = _optional(request, "postData", dict, f"{where}.request")
+    try:
+        query = urlsplit(url).query
+    except ValueError as exc:
+        raise HarError(f"{where}.request.url: not a URL ({exc})") from None
     return Recorded(
         method=method.upper(),
         url=url,
-        query=parse_qsl(urlsplit(url).query, keep_blank_values=True),
+        query=parse_qsl(query, keep_blank_values=True),
         body=_body(post, "text", f"{where}.request.postData") if post else b"",
         status=status,
-        content_type=content.get("mimeType") or "application/json",
-        answer=_body(content, "text", f"{where}.response.content"),
+        content_type=mime or "application/json",
+        answer=answer,
     )
 
 
-def read_har(path: Path) -> list[Recorded]:
+def read_har(path: Path, max_bytes: int = MAX_HAR_BYTES) -> list[Recorded]:
     """The exchanges of a HAR file, except those the proxy answered itself; HarError
-    (one line naming the file and the place) for anything that is not HAR."""
+    (one line naming the file and the place) for anything that is not HAR, or a file
+    over `max_bytes` (parsed, a HAR takes about five times its size in memory)."""
     try:
-        document = json.loads(path.read_bytes())
+        with path.open("rb") as file:
+            text = file.read(max_bytes + 1)  # bounded: a device or a growing file too
     except OSError as exc:
         raise HarError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(text) > max_bytes:
+        raise HarError(f"{path}: more than {max_bytes / MIB:g} MiB (--max-har-mb)")
+    try:
+        document = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise HarError(f"{path}: not JSON ({str(exc).splitlines()[0][:120]})") from None
     try:

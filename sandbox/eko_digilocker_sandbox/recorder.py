@@ -43,7 +43,7 @@ from eko_digilocker.spec import Operation
 from eko_digilocker_sandbox import answers
 from eko_digilocker_sandbox.connections import BACKLOG, ConnectionLimits, protocol_class
 from eko_digilocker_sandbox.drift import DriftChecker, Finding
-from eko_digilocker_sandbox.har import Exchange, HarWriter, Message
+from eko_digilocker_sandbox.har import Exchange, HarWriter, Message, without_secrets
 from eko_digilocker_sandbox.routing import operation_for
 from eko_digilocker_sandbox.server import _Parser, _port, _positive, _Server, base_url, bind
 
@@ -197,7 +197,7 @@ class RecorderApp:
             name = op.operation_id if op is not None else OUTSIDE_SPEC
             findings.append(Finding(name, "/response", failed.why))
         await self._send(send, status, answer_headers, answer)
-        lines = [str(finding) for finding in findings]
+        lines = [without_secrets(str(finding), headers) for finding in findings]
         for line in lines:
             self.report(line)
         self._record(

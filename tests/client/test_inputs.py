@@ -163,3 +163,23 @@ def test_parse_redirect_refuses_a_reference_id_of_too_many_digits() -> None:
     with pytest.raises(EkoValidationError) as caught:
         parse_redirect(f"https://app.example/cb?reference_id={HUGE}&verification_id=V")
     assert caught.value.fields == ["reference_id"]
+
+
+@pytest.mark.parametrize("reference_id", [10**20 - 1, str(10**20 - 1)], ids=["int", "str"])
+def test_get_documents_status_step_names_get_document_for_a_bad_reference_id(
+    server: Server, reference_id: int | str
+) -> None:
+    # 20 digits fit the document call's reference_id but not the status call's int64:
+    # without document_type the status step refused it as "get_verification_status: ...".
+    with client(server) as eko, pytest.raises(EkoValidationError) as caught:
+        eko.get_document(reference_id, "VER-1")
+    assert str(caught.value).startswith("get_document: reference_id ")
+    assert server.requests == []
+
+
+def test_wait_for_consents_errors_name_wait_for_consent(server: Server) -> None:
+    # Before: "get_verification_status: ..." for a call of wait_for_consent.
+    with client(server) as eko, pytest.raises(EkoValidationError) as caught:
+        eko.wait_for_consent(HUGE, timeout=1)
+    assert str(caught.value).startswith("wait_for_consent: reference_id has 5000 digits")
+    assert server.requests == []

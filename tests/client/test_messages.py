@@ -88,3 +88,14 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("reference_id", ["-5", " -5 ", "0", -5])
+def test_a_reference_id_below_one_says_so_however_it_is_given(
+    server: Server, sleeps: list, reference_id: int | str
+) -> None:
+    # Before: the string "-5" (read from a URL or a form) got "must be of type integer".
+    with make_client(server, sleeps) as eko, pytest.raises(EkoValidationError) as caught:
+        eko.get_verification_status(reference_id)
+    assert str(caught.value) == "get_verification_status: reference_id must be at least 1"
+    assert server.requests == []

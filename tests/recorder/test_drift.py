@@ -44,3 +44,36 @@ def test_an_answer_nested_too_deep_to_validate_is_a_finding_not_a_crash() -> Non
         "violation: createDigilockerUrl /response/body: could not be validated "
         "(Recursion limit reached)"
     ]
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"status": 1, "message": "bad key"},
+        {"status": 0, "message": "", "data": {"reference_id": 7, "url": "https://x.example"}},
+        {"response_status_id": 1, "message": "bad key"},
+    ],
+    ids=["error-without-response_status_id", "success-without-it", "without-status"],
+)
+def test_an_envelope_missing_a_code_field_is_judged_not_a_crash(envelope: dict) -> None:
+    # Before: KeyError('response_status_id'), which the proxy reported as its own bug.
+    op = operations()["createDigilockerUrl"]
+    body = json.dumps(envelope).encode()
+    found = DriftChecker().answer(op, {}, "dev", 200, "application/json", body)
+    assert all(isinstance(f, Finding) for f in found)
+
+
+@pytest.mark.parametrize(
+    "operation_id", ["getDigilockerVerificationStatus", "getDigilockerDocument"]
+)
+def test_a_reference_id_of_4301_digits_is_judged_not_a_crash(operation_id: str) -> None:
+    # Before: int() of it raised ValueError, reported as the proxy's internal error.
+    op = operations()[operation_id]
+    huge = "9" * 4301
+    query = {"initiator_id": "9962981729", "reference_id": huge}
+    body = json.dumps({"verification_id": "V", "reference_id": huge}).encode()
+    found, params = DriftChecker().request(op, {}, query, body)
+    assert any(f.pointer.endswith("/reference_id") for f in found)
+    pending = {"status": 1, "message": "Invalid parameters", "response_status_id": 1, "data": {}}
+    answer = json.dumps(pending).encode()
+    assert isinstance(DriftChecker().answer(op, params, "d", 200, "application/json", answer), list)

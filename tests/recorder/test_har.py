@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 
@@ -65,3 +66,44 @@ def test_a_body_that_is_not_utf8_is_kept_in_base64() -> None:
     )
     content = har_entry(exchange)["response"]["content"]
     assert (content["encoding"], content["text"], content["size"]) == ("base64", "//4A", 3)
+
+
+def _echoing(answer: bytes, content_type: str = "application/json") -> Exchange:
+    return Exchange(
+        started=datetime.now(UTC),
+        elapsed_ms=0,
+        method="GET",
+        url="http://127.0.0.1:1/x",
+        request=Message([("developer_key", DEVELOPER_KEY), ("secret-key", SIGNATURE)], b""),
+        status=500,
+        answer=Message([("content-type", content_type)], answer),
+        findings=[],
+    )
+
+
+def test_an_echo_in_a_body_that_is_not_utf8_is_redacted_too() -> None:
+    # An error page in Latin-1 echoing the request headers: kept in base64, where the
+    # text search for echoes did not look.
+    page = f"<pre>caf\xe9: developer_key: {DEVELOPER_KEY}\nsecret-key: {SIGNATURE}</pre>"
+    content = har_entry(_echoing(page.encode("latin-1"), "text/html"))["response"]["content"]
+    assert content["encoding"] == "base64"
+    decoded = base64.b64decode(content["text"])
+    assert DEVELOPER_KEY.encode() not in decoded
+    assert SIGNATURE.encode() not in decoded
+    assert b"developer_key: REDACTED" in decoded
+
+
+def test_an_echo_written_with_json_escapes_is_redacted_too() -> None:
+    # "\u0064ev-key..." is the key to anyone who parses the recorded body.
+    escaped = "".join(f"\\u{ord(c):04x}" for c in DEVELOPER_KEY)
+    body = b'{"status": 1, "message": "unknown key ' + escaped.encode() + b'"}'
+    text = har_entry(_echoing(body))["response"]["content"]["text"]
+    assert DEVELOPER_KEY not in json.loads(text)["message"]
+    assert json.loads(text)["message"] == "unknown key REDACTED"
+
+
+def test_an_answer_nested_too_deep_for_json_is_kept_as_text() -> None:
+    # Before: RecursionError, so the proxy logged a traceback and recorded nothing.
+    deep = b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    content = har_entry(_echoing(deep))["response"]["content"]
+    assert content["text"].encode() == deep

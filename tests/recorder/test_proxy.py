@@ -349,3 +349,18 @@ def test_a_bug_in_a_check_is_one_line_and_the_exchange_goes_on() -> None:
     assert reported == [
         "proxy: internal error checking createDigilockerUrl, please report it: KeyError('data')"
     ]
+
+
+def test_a_key_the_upstream_echoes_into_a_violation_is_not_printed() -> None:
+    # Before: the finding quoted the value, so the developer_key reached stderr (CI logs),
+    # though the HAR comment holding the same line was redacted.
+    echoed = created(5001)
+    echoed["data"]["reference_id"] = UAT_DEVELOPER_KEY
+    with scripted_upstream({CREATE: [Scripted(echoed)]}) as upstream, proxy(upstream.url) as rec:
+        assert post(rec.url, CREATE, create_body()).status_code == 200
+        stderr = rec.stop()
+    assert UAT_DEVELOPER_KEY not in stderr
+    assert rec.violations() == [
+        'violation: createDigilockerUrl /response/body/data/reference_id: "REDACTED" '
+        'is not of type "integer"'
+    ], stderr

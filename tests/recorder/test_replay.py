@@ -98,7 +98,35 @@ def test_a_request_recorded_several_times_gets_its_answers_in_order(tmp_path: Pa
         (
             '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
             '"response": {"status": 42, "content": {}}}]}}',
-            "log.entries[0].response.status: 42 is not an HTTP status",
+            "log.entries[0].response.status: 42 is not a final HTTP status",
+        ),
+        # Before: accepted, and replaying them was an internal error (h11 refuses a 1xx
+        # final answer, and a body on 204 or 304) that dropped the connection.
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
+            '"response": {"status": 101, "content": {}}}]}}',
+            "log.entries[0].response.status: 101 is not a final HTTP status (200-599)",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
+            '"response": {"status": 304, "content": {"text": "{}"}}}]}}',
+            "log.entries[0].response.content.text: an HTTP 304 answer carries no body",
+        ),
+        # Before: a traceback (AttributeError), or a line that named neither file nor place.
+        (
+            '{"log": {"entries": [{"request": {"method": "POST", "url": "http://x/", '
+            '"postData": "{}"}, "response": {"status": 200, "content": {}}}]}}',
+            "log.entries[0].request.postData: missing or not an object",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/"}, '
+            '"response": {"status": 200, "content": {"mimeType": 5}}}]}}',
+            "log.entries[0].response.content.mimeType: missing or not a string",
+        ),
+        (
+            '{"log": {"entries": [{"request": {"method": "GET", "url": "http://[::1/x"}, '
+            '"response": {"status": 200, "content": {}}}]}}',
+            "log.entries[0].request.url: not a URL (Invalid IPv6 URL)",
         ),
         (
             '{"log": {"entries": [{"request": {"method": "GET", "url": "http://x/other"}, '
@@ -120,3 +148,15 @@ def test_a_bad_har_file_is_one_line_at_start(
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"eko-digilocker sandbox: error: {har}: ")
     assert says in lines[0]
+
+
+def test_a_har_file_over_the_size_limit_is_one_line_at_start(tmp_path: Path) -> None:
+    # Before: read whole, whatever its size (a 300 MB file took 1.6 GB; /dev/zero, all).
+    har = tmp_path / "huge.har"
+    har.write_bytes(b" " * (1024 * 1024 + 1))
+    result = run_cli("sandbox", "--port", "0", "--replay", str(har), "--max-har-mb", "1")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"eko-digilocker sandbox: error: {har}: more than 1 MiB (--max-har-mb) (see --help)"
+    ]
