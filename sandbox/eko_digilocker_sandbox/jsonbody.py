@@ -34,6 +34,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# Longer integers are refused by name instead of reaching int()'s own limit, whose message
+# speaks of Python internals (sys.set_int_max_str_digits).
+MAX_INTEGER_DIGITS = 4300
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"a number of {len(text):,} digits is too long")
+    return int(text)
+
+
 def _finite_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
@@ -42,7 +53,9 @@ def _finite_float(text: str) -> float:
 
 
 # Built once: json.loads(..., parse_constant=...) would build a decoder per call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+_DECODER = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_bounded_int
+)
 
 
 def parse(body: bytes, *, empty: Any = None) -> Any:

@@ -300,6 +300,7 @@ def post_raw(api: Api, path: str, content: bytes) -> Any:
         (b'{"initiator_id": Infinity}', "Infinity is not valid JSON"),
         (b'{"extra": 1e999}', "1e999 is out of range"),  # Python's json would make it inf
         (b'{"extra": [-2E+400]}', "-2E+400 is out of range"),
+        (b'{"extra": ' + b"9" * 5000 + b"}", "a number of 5,000 digits is too long"),
         (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
         (b"{'single': 'quotes'}", "malformed JSON"),
         (b'{"a": 1}{"b": 2}', "malformed JSON"),
