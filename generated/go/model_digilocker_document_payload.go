@@ -19,7 +19,7 @@ var _ MappedNullable = &DigilockerDocumentPayload{}
 
 // DigilockerDocumentPayload The `data` of a document answer (eps.eko.in).
 type DigilockerDocumentPayload struct {
-	// SUCCESS or PENDING.
+	// SUCCESS or PENDING (eps.eko.in). With PENDING verification is not done and `documents` may be empty or partial: clients read such an answer as pending, not as a success; another value leaves it a success, the value kept (docs/answer-rule.md, step 4).
 	VerificationStatus *string `json:"verification_status,omitempty"`
 	Documents []DigilockerDocument `json:"documents,omitempty"`
 	AdditionalProperties map[string]interface{}

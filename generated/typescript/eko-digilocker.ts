@@ -472,7 +472,7 @@ export interface components {
         };
         /** @description The `data` of a document answer (eps.eko.in). */
         DigilockerDocumentPayload: {
-            /** @description SUCCESS or PENDING. */
+            /** @description SUCCESS or PENDING (eps.eko.in). With PENDING verification is not done and `documents` may be empty or partial: clients read such an answer as pending, not as a success; another value leaves it a success, the value kept (docs/answer-rule.md, step 4). */
             verification_status?: string;
             documents?: components["schemas"]["DigilockerDocument"][];
         } & {

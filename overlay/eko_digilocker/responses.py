@@ -62,6 +62,20 @@ ERROR_CODES: dict[int, ErrorCode] = {
 # until its timeout.
 UNKNOWN_REFERENCE_MESSAGES = frozenset({"invalid reference_id", "invalid or expired reference_id"})
 
+# Eko's document answer says in `data.verification_status` whether verification is done:
+# SUCCESS or PENDING (eps.eko.in, api-specs.ts `digilocker-get-document`). With PENDING
+# its documents are empty or partial, so it is not a success (docs/answer-rule.md, step 4).
+DOCUMENT_OPERATION = "getDigilockerDocument"
+DOCUMENT_PENDING = "PENDING"
+
+
+def documents_pending(operation: Operation, data: Any) -> bool:
+    return (
+        operation.operation_id == DOCUMENT_OPERATION
+        and isinstance(data, dict)
+        and data.get("verification_status") == DOCUMENT_PENDING
+    )
+
 
 def names_unknown_reference(body: dict[str, Any]) -> bool:
     message = body.get("message")
@@ -163,6 +177,8 @@ def read_success(operation: Operation, response: httpx.Response) -> dict[str, An
         # A success envelope that says the session is not (yet) authenticated, as the
         # upstream provider answers a pending session: not a success for the caller.
         raise api_error(error_class(operation, body), response, body)
+    if documents_pending(operation, data):
+        raise api_error(EkoVerificationPendingError, response, body)
     result: dict[str, Any] = body
     return result
 

@@ -128,6 +128,8 @@ func ReadAnswer[D any, E envelopeData[D]](operationID string, env E, resp *http.
 	switch {
 	case state == ekodigilocker.PENDING:
 		answer.Outcome = Pending // the upstream provider's pending session
+	case documentsPending(operationID, sent.Data):
+		answer.Outcome = Pending
 	case state != "" && state != ekodigilocker.AUTHENTICATED:
 		answer.Outcome = BusinessError
 	default:
@@ -135,6 +137,23 @@ func ReadAnswer[D any, E envelopeData[D]](operationID string, env E, resp *http.
 		answer.Data = data
 	}
 	return answer, nil
+}
+
+// Eko's document answer says in `data.verification_status` whether verification is done:
+// SUCCESS or PENDING (eps.eko.in, api-specs.ts `digilocker-get-document`). With PENDING
+// its documents are empty or partial, so it is not a success (docs/answer-rule.md, step 4).
+const (
+	documentOperation = "getDigilockerDocument"
+	documentPending   = "PENDING"
+)
+
+func documentsPending(operationID string, data json.RawMessage) bool {
+	var fields struct {
+		VerificationStatus json.RawMessage `json:"verification_status"`
+	}
+	var value string
+	return operationID == documentOperation && json.Unmarshal(data, &fields) == nil &&
+		json.Unmarshal(fields.VerificationStatus, &value) == nil && value == documentPending
 }
 
 // ekoCodes are the codes Eko documents, and what each means.

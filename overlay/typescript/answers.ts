@@ -20,7 +20,8 @@ export type AnswerBody = Pick<
 export type Answer<Body extends AnswerBody> =
   | { kind: "success"; data: NonNullable<Body["data"]>; body: Body }
   | {
-      /** the customer has not consented yet: poll again (code 327, or a PENDING state) */
+      /** the customer has not consented yet: poll again (code 327, a PENDING state, or a
+       * document answer whose verification_status is PENDING) */
       kind: "pending";
       code: number | null;
       message: string;
@@ -91,6 +92,12 @@ const CODE_KINDS = new Map<number, "pending" | "validation_error" | "business_er
 /** An operation of the spec, by its operationId. */
 export type OperationId = keyof operations;
 
+// Eko's document answer says in `data.verification_status` whether verification is done:
+// SUCCESS or PENDING (eps.eko.in, api-specs.ts `digilocker-get-document`). With PENDING
+// its documents are empty or partial, so it is not a success (docs/answer-rule.md, step 4).
+const DOCUMENT_OPERATION: OperationId = "getDigilockerDocument";
+const DOCUMENT_PENDING = "PENDING";
+
 function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -155,9 +162,17 @@ export function readAnswer<Body extends AnswerBody>(
   const data = answer.data;
   const state = sessionState(data);
   if (answer.status === 0) {
-    const problem = successProblem(answer, data, operation ?? operationOfUrl(result.response.url));
+    const answered = operation ?? operationOfUrl(result.response.url);
+    const problem = successProblem(answer, data, answered);
     if (problem !== null) {
       return { kind: "malformed", httpStatus, message: problem };
+    }
+    if (
+      answered === DOCUMENT_OPERATION &&
+      isObject(data) &&
+      Reflect.get(data, "verification_status") === DOCUMENT_PENDING
+    ) {
+      return { kind: "pending", code: null, message, state, body: answer };
     }
     if (state === null || state === "AUTHENTICATED") {
       return { kind: "success", data: data as NonNullable<Body["data"]>, body: answer };

@@ -103,3 +103,15 @@ def test_every_error_is_an_eko_error() -> None:
     ):
         assert issubclass(cls, EkoError)
     assert issubclass(EkoTimeoutError, EkoConnectionError)
+
+
+def test_document_whose_verification_is_pending_is_no_success(
+    client: EkoClient, server: Server
+) -> None:
+    # Eko documents verification_status as SUCCESS or PENDING; with PENDING the documents
+    # are empty or partial, so handing them over as a success would be a false KYC pass.
+    data = {"verification_status": "PENDING", "documents": []}
+    server.answers = [httpx.Response(200, json={"status": 0, "message": "ok", "data": data})]
+    with pytest.raises(EkoVerificationPendingError) as caught:
+        client.get_document(1, "VER-1", ["AADHAAR"], max_retries=0)
+    assert (caught.value.code, caught.value.status, caught.value.data) == (None, 0, data)

@@ -20,7 +20,9 @@ class DigilockerDocumentPayload:
     """The `data` of a document answer (eps.eko.in).
 
     Attributes:
-        verification_status (str | Unset): SUCCESS or PENDING.
+        verification_status (str | Unset): SUCCESS or PENDING (eps.eko.in). With PENDING verification is not done and
+            `documents` may be empty or partial: clients read such an answer as pending, not as a success; another value
+            leaves it a success, the value kept (docs/answer-rule.md, step 4).
         documents (list[DigilockerDocument] | Unset):
     """
 

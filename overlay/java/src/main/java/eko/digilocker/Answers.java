@@ -44,6 +44,10 @@ public final class Answers {
           461L, Outcome.BUSINESS_ERROR, // invalid parameters
           463L, Outcome.BUSINESS_ERROR); // invalid reference
   private static final String UNKNOWN_STATE = SessionState.UNKNOWN_DEFAULT_OPEN_API.getValue();
+  // Eko's document answer says in data.verification_status whether verification is done:
+  // SUCCESS or PENDING (eps.eko.in, api-specs.ts digilocker-get-document). With PENDING its
+  // documents are empty or partial, so it is not a success (docs/answer-rule.md, step 4).
+  private static final String DOCUMENT_PENDING = "PENDING";
 
   private Answers() {}
 
@@ -65,7 +69,20 @@ public final class Answers {
 
   public static Answer<DigilockerDocumentPayload> document(Call<DigilockerDocumentEnvelope> call)
       throws ApiException {
-    return read(call, DigilockerDocumentEnvelope::getData, DigilockerDocumentPayload.class);
+    Answer<DigilockerDocumentPayload> answer =
+        read(call, DigilockerDocumentEnvelope::getData, DigilockerDocumentPayload.class);
+    if (answer.outcome() == Outcome.SUCCESS
+        && DOCUMENT_PENDING.equals(answer.data().getVerificationStatus())) {
+      return new Answer<>(
+          Outcome.PENDING,
+          null,
+          answer.message(),
+          answer.httpStatus(),
+          null,
+          answer.invalidParams(),
+          answer.state());
+    }
+    return answer;
   }
 
   /**

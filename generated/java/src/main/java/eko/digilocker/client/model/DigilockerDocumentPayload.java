@@ -62,7 +62,7 @@ public class DigilockerDocumentPayload {
   }
 
   /**
-   * SUCCESS or PENDING.
+   * SUCCESS or PENDING (eps.eko.in). With PENDING verification is not done and &#x60;documents&#x60; may be empty or partial: clients read such an answer as pending, not as a success; another value leaves it a success, the value kept (docs/answer-rule.md, step 4).
    * @return verificationStatus
    */
   @javax.annotation.Nullable
