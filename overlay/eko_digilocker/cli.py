@@ -1,7 +1,8 @@
 """`eko-digilocker`: the client's calls, request signing and the local sandbox from a shell.
 
-Exit codes: 0 done, 1 an error (one line on stderr), 2 bad usage, 3 `status` of a
-session still pending (the customer has not consented yet; printed on stdout).
+Exit codes: 0 done, 1 an error (one line on stderr), 2 bad usage, 3 `status` or
+`document` of a session still pending (the customer has not consented yet, or Eko's
+documents are not ready; printed on stdout).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ CREDENTIALS_HELP = (
     "Credentials come from EKO_DEVELOPER_KEY, EKO_ACCESS_KEY, EKO_INITIATOR_ID and "
     "EKO_USER_CODE; the target from --base-url / EKO_BASE_URL or --environment / "
     "EKO_ENVIRONMENT (uat by default). Exit codes: 0 done, 1 error, 2 bad usage, "
-    f"{PENDING_EXIT} status of a session still pending."
+    f"{PENDING_EXIT} status or document of a session still pending."
 )
 
 
@@ -161,24 +162,25 @@ def _run(args: argparse.Namespace) -> tuple[int, Any]:
             data: Any = eko.create_digilocker_url(
                 args.redirect_url, documents, args.client_ref_id, args.user_code
             )
-        elif args.command == "status":
-            try:
+            return 0, data.to_dict()
+        try:
+            if args.command == "status":
                 data = eko.get_verification_status(
                     args.reference_id, args.client_ref_id, args.user_code
                 )
-            except EkoVerificationPendingError as pending:
-                from eko_digilocker_client.models import SessionState
+            else:
+                data = eko.get_document(
+                    args.reference_id,
+                    args.verification_id,
+                    documents,
+                    args.client_ref_id,
+                    args.user_code,
+                )
+        except EkoVerificationPendingError as pending:
+            from eko_digilocker_client.models import SessionState
 
-                state = SessionState.PENDING.value
-                return PENDING_EXIT, {"session_status": state, "message": pending.message}
-        else:
-            data = eko.get_document(
-                args.reference_id,
-                args.verification_id,
-                documents,
-                args.client_ref_id,
-                args.user_code,
-            )
+            state = SessionState.PENDING.value
+            return PENDING_EXIT, {"session_status": state, "message": pending.message}
     return 0, data.to_dict()
 
 

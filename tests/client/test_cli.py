@@ -51,6 +51,13 @@ def test_the_journey_from_the_command_line(
     assert json.loads(pending.out)["session_status"] == "PENDING"
     assert pending.err == ""
 
+    # The document call before consent too (Eko's 327).
+    too_early = ["document", "--base-url", sandbox, "--reference-id", str(reference_id)]
+    assert main([*too_early, "--verification-id", "VER-x"]) == 3
+    pending = capsys.readouterr()
+    assert json.loads(pending.out)["session_status"] == "PENDING"
+    assert pending.err == ""
+
     decision = httpx.post(f"{sandbox}/_sandbox/sessions/{reference_id}/approve").json()
     assert main(["status", "--base-url", sandbox, "--reference-id", str(reference_id)]) == 0
     assert json.loads(capsys.readouterr().out)["session_status"] == "AUTHENTICATED"
