@@ -38,8 +38,9 @@ EXCLUDED: dict[tuple[str | None, str, int | None, str | None], str] = {
         "a 404 answers a URL that is no operation's, so no operation can be reached with it"
     ),
     (None, "500", None, None): (
-        "the sandbox never sends 500 (the spec's ServerError says so); its injected 5xx "
-        "faults are 502 and 503 without an envelope"
+        "the sandbox answers no 500 of its own (the spec's ServerError says so), and the 5xx "
+        "it injects (fault draws: 502/503; fail-next: any 5xx) are a gateway's plain text, "
+        "not Eko's envelope"
     ),
     (STATUS, "200", -1, "legacy"): (
         "the legacy profile answers a pending or unknown session with 327 or 463, as the "
