@@ -52,6 +52,9 @@ api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
 `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
 api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
+A `client_ref_id` reused with a different body: Eko publishes nothing. The local
+sandbox answers `status` 1, `response_status_id` 1 (sandbox's own).
+
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().
  @return ApiCreateDigilockerUrlRequest
@@ -279,6 +282,10 @@ Eko's UAT serves, and this document models only the eps call.
 Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
 the customer has not consented yet, 463 for an invalid reference (code in
 `status` or `response_status_id`, see the envelope).
+
+Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+them as on the status call: `status` 1, `response_status_id` 1 with
+`data.session_status` `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
 
 
  @param ctx context.Context - for authentication, logging, cancellation, deadlines, tracing, etc. Passed from http.Request or context.Background().

@@ -26,6 +26,9 @@ export interface paths {
          *     api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
          *     `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
          *     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
+         *
+         *     A `client_ref_id` reused with a different body: Eko publishes nothing. The local
+         *     sandbox answers `status` 1, `response_status_id` 1 (sandbox's own).
          */
         post: operations["createDigilockerUrl"];
         delete?: never;
@@ -100,6 +103,10 @@ export interface paths {
          *     Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
          *     the customer has not consented yet, 463 for an invalid reference (code in
          *     `status` or `response_status_id`, see the envelope).
+         *
+         *     Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+         *     them as on the status call: `status` 1, `response_status_id` 1 with
+         *     `data.session_status` `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
          */
         post: operations["getDigilockerDocument"];
         delete?: never;

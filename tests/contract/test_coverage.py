@@ -31,7 +31,8 @@ def test_answers_count_for_their_target_s_profile_only() -> None:
     pending = example(DOCUMENT, "pending", status="200")
     cov.record_answer(DOCUMENT, 200, pending, "http://127.0.0.1:1/tools/kyc/digilocker/document")
     cov.record_answer(DOCUMENT, 200, pending, "http://127.0.0.1:2/tools/kyc/digilocker/document")
-    cov.record_answer(DOCUMENT, 200, {"status": 1, "response_status_id": 1}, "http://127.0.0.1:1/")
+    # response_status_id 2 ("initiated", legacy README section 4): no DigiLocker answer has it
+    cov.record_answer(DOCUMENT, 200, {"status": 1, "response_status_id": 2}, "http://127.0.0.1:1/")
     report = cov.report()
     covered = [c for c in report["cells"] if c["covered"]]
     assert covered == [
@@ -46,7 +47,7 @@ def test_answers_count_for_their_target_s_profile_only() -> None:
     ]
     assert report["covered"] == 1
     assert report["total"] == len(cov.missed()) + 1
-    assert report["undocumented"] == [Answer(DOCUMENT, "200", 1, "eps").to_json()]
+    assert report["undocumented"] == [Answer(DOCUMENT, "200", 2, "eps").to_json()]
 
 
 def test_excluded_cells_carry_their_reason_and_do_not_count() -> None:

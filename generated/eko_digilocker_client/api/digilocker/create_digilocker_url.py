@@ -104,6 +104,9 @@ def sync_detailed(
     `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
+    A `client_ref_id` reused with a different body: Eko publishes nothing. The local
+    sandbox answers `status` 1, `response_status_id` 1 (sandbox's own).
+
     Args:
         body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits
             here, on the schema: an
@@ -147,6 +150,9 @@ def sync(
     `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
 
+    A `client_ref_id` reused with a different body: Eko publishes nothing. The local
+    sandbox answers `status` 1, `response_status_id` 1 (sandbox's own).
+
     Args:
         body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits
             here, on the schema: an
@@ -184,6 +190,9 @@ async def asyncio_detailed(
     api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
     `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
+
+    A `client_ref_id` reused with a different body: Eko publishes nothing. The local
+    sandbox answers `status` 1, `response_status_id` 1 (sandbox's own).
 
     Args:
         body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits
@@ -225,6 +234,9 @@ async def asyncio(
     api-specs.ts, `digilocker-create-url`), 346 user not onboarded or wrong
     `user_code` and 319 invalid initiator ("Invalid Sender/Initiator", the corrected
     api-specs.ts entries of other calls); validation errors carry `invalid_params`.
+
+    A `client_ref_id` reused with a different body: Eko publishes nothing. The local
+    sandbox answers `status` 1, `response_status_id` 1 (sandbox's own).
 
     Args:
         body (CreateDigilockerUrlRequest): The body of Create DigiLocker URL. (Its example sits

@@ -104,6 +104,10 @@ def sync_detailed(
     the customer has not consented yet, 463 for an invalid reference (code in
     `status` or `response_status_id`, see the envelope).
 
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them as on the status call: `status` 1, `response_status_id` 1 with
+    `data.session_status` `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
+
     Args:
         body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
 
@@ -145,6 +149,10 @@ def sync(
     the customer has not consented yet, 463 for an invalid reference (code in
     `status` or `response_status_id`, see the envelope).
 
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them as on the status call: `status` 1, `response_status_id` 1 with
+    `data.session_status` `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
+
     Args:
         body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
 
@@ -180,6 +188,10 @@ async def asyncio_detailed(
     Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
     the customer has not consented yet, 463 for an invalid reference (code in
     `status` or `response_status_id`, see the envelope).
+
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them as on the status call: `status` 1, `response_status_id` 1 with
+    `data.session_status` `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
 
     Args:
         body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
@@ -219,6 +231,10 @@ async def asyncio(
     Documented business errors (api-specs.ts, `digilocker-get-document`): 327 when
     the customer has not consented yet, 463 for an invalid reference (code in
     `status` or `response_status_id`, see the envelope).
+
+    Denied and expired sessions: Eko publishes nothing. The local sandbox answers
+    them as on the status call: `status` 1, `response_status_id` 1 with
+    `data.session_status` `CONSENT_DENIED` or `EXPIRED` (sandbox's own).
 
     Args:
         body (GetDigilockerDocumentRequest): The body of Get DigiLocker Document.
