@@ -198,6 +198,7 @@ EXAMPLES: dict[tuple[str, str], Any] = {
     ("createDigilockerUrl", "invalid_redirect_url_legacy"): EkoApiError,
     ("createDigilockerUrl", "user_not_onboarded"): EkoApiError,
     ("createDigilockerUrl", "invalid_initiator"): EkoApiError,
+    ("createDigilockerUrl", "client_ref_id_reused"): EkoApiError,
     ("createDigilockerUrl", "validation_error"): EkoInvalidParamsError,
     ("getDigilockerVerificationStatus", "authenticated"): VerificationStatusPayload,
     ("getDigilockerVerificationStatus", "authenticated_legacy"): VerificationStatusPayload,
@@ -214,6 +215,8 @@ EXAMPLES: dict[tuple[str, str], Any] = {
     ("getDigilockerDocument", "pending_legacy"): EkoVerificationPendingError,
     ("getDigilockerDocument", "not_found"): EkoNotFoundError,
     ("getDigilockerDocument", "not_found_legacy"): EkoNotFoundError,
+    ("getDigilockerDocument", "consent_denied"): EkoApiError,
+    ("getDigilockerDocument", "expired"): EkoApiError,
     ("getDigilockerDocument", "validation_error"): EkoInvalidParamsError,
 }
 
