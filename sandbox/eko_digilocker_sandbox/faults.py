@@ -13,13 +13,14 @@ operation runs, whatever the probabilities; they take no draw from the RNG.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import random
 import threading
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 from starlette.types import Send
+
+from eko_digilocker_sandbox.countdown import CountdownQueue
 
 FaultKind = Literal["http_5xx", "drop", "truncate", "html"]
 Timing = Literal["before", "after", "either"]
@@ -146,42 +147,19 @@ class ScheduledFailure:
         return asdict(self)
 
 
-class ScheduledFailures:
+class ScheduledFailures(CountdownQueue[ScheduledFailure]):
     """Failures queued by `fail_next`; the oldest entry that matches a request is used."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[ScheduledFailure] = []
-        self._ids = itertools.count(1)
+        super().__init__(MAX_SCHEDULED, "scheduled failures", "fail")
 
     def add(self, count: int, http_status: int, operation: str | None) -> ScheduledFailure:
-        with self._lock:
-            if len(self._entries) >= MAX_SCHEDULED:
-                raise ValueError(f"at most {MAX_SCHEDULED} scheduled failures can be queued")
-            entry = ScheduledFailure(f"fail-{next(self._ids)}", http_status, operation, count)
-            self._entries.append(entry)
-            return entry
+        return self.push(lambda id: ScheduledFailure(id, http_status, operation, count))
 
     def take(self, operation: str | None) -> int | None:
         """The HTTP status this request must fail with, counting it; None if none is due."""
-        if not self._entries:  # the common case, without the lock
-            return None
-        with self._lock:
-            for index, entry in enumerate(self._entries):
-                if entry.operation is None or entry.operation == operation:
-                    entry.remaining -= 1
-                    if entry.remaining == 0:
-                        del self._entries[index]
-                    return entry.http_status
-        return None
-
-    def entries(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [entry.to_json() for entry in self._entries]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        entry = self.pop_match(lambda entry: entry.operation in (None, operation))
+        return None if entry is None else entry.http_status
 
 
 class FaultInjector:

@@ -8,18 +8,14 @@ next `times` signed, schema-valid API requests that match its operation and/or
 
 from __future__ import annotations
 
-import itertools
-import threading
 from dataclasses import dataclass
 from typing import Any
+
+from eko_digilocker_sandbox.countdown import CountdownQueue
 
 MAX_ENTRIES = 1000
 MAX_TIMES = 1_000_000
 MAX_CLIENT_REF_ID = 256
-
-
-class QueueFull(ValueError):
-    pass
 
 
 @dataclass
@@ -45,41 +41,16 @@ class ForcedScenario:
         }
 
 
-class ForcedScenarios:
+class ForcedScenarios(CountdownQueue[ForcedScenario]):
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: list[ForcedScenario] = []
-        self._ids = itertools.count(1)
+        super().__init__(MAX_ENTRIES, "forced scenarios", "forced")
 
     def add(
         self, scenario: int, operation: str | None, client_ref_id: str | None, times: int
     ) -> ForcedScenario:
-        with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
-                raise QueueFull(f"at most {MAX_ENTRIES} forced scenarios can be queued")
-            entry = ForcedScenario(
-                f"forced-{next(self._ids)}", scenario, operation, client_ref_id, times
-            )
-            self._entries.append(entry)
-            return entry
+        return self.push(lambda id: ForcedScenario(id, scenario, operation, client_ref_id, times))
 
     def take(self, operation: str, client_ref_id: Any) -> int | None:
         """The scenario code forced on this request, counting it; None when none matches."""
-        if not self._entries:  # the common case, without the lock
-            return None
-        with self._lock:
-            for index, entry in enumerate(self._entries):
-                if entry.matches(operation, client_ref_id):
-                    entry.remaining -= 1
-                    if entry.remaining == 0:
-                        del self._entries[index]
-                    return entry.scenario
-        return None
-
-    def entries(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [entry.to_json() for entry in self._entries]
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        entry = self.pop_match(lambda entry: entry.matches(operation, client_ref_id))
+        return None if entry is None else entry.scenario
