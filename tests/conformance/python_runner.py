@@ -82,7 +82,9 @@ def reading(call: Callable[[], Any]) -> dict[str, Any]:
         model = call()
     except EkoError as error:
         outcome, code = outcome_of(error)
-        return {"outcome": outcome, "code": code, "values": {}, "error": type(error).__name__}
+        message = error.message if isinstance(error, EkoApiError) else str(error)
+        return {"outcome": outcome, "code": code, "values": {}, "error": type(error).__name__,
+                "message": message}  # fmt: skip
     return {"outcome": "success", "code": None, "values": model.to_dict(), "error": None}
 
 
