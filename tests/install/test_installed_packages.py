@@ -170,6 +170,22 @@ def test_the_sdist_builds_the_same_package(artifacts: Artifacts) -> None:
     assert not [name for name in names if name.startswith(prefix + "tests/")]
 
 
+# --- issue 23, item 12: both packages declare MIT and carry its text
+
+
+def test_the_wheel_and_the_tarball_carry_the_licence_text(artifacts: Artifacts) -> None:
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License")
+    with zipfile.ZipFile(artifacts.wheel) as wheel:
+        info = f"eko_digilocker-{artifacts.version}.dist-info/"
+        shipped = [name for name in wheel.namelist() if name.startswith(info + "licenses/")]
+        assert [wheel.read(name).decode() for name in shipped] == [licence]
+    with tarfile.open(artifacts.tarball) as tarball:
+        member = tarball.extractfile("package/LICENSE")
+        assert member is not None
+        assert member.read().decode() == licence
+
+
 def test_the_venv_holds_no_development_tool(wheel_venv: Path) -> None:
     listed = run(
         [str(wheel_venv / "bin" / "python"), "-m", "pip", "list", "--format=json"], cwd=wheel_venv
