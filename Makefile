@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser xlang-toolchains ts-runner java-runner dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains
 
@@ -83,7 +83,7 @@ build/conformance/java-signing.ok: $(JAVA_RUNNER) tests/vectors/signing.json
 # _version.py: the editable install's metadata carries the version, so a new one reinstalls
 $(INSTALLED): pyproject.toml $(CONSTRAINTS) overlay/eko_digilocker/_version.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev,sandbox]'
 	touch $@
 
 $(NODE_INSTALLED): package.json package-lock.json
@@ -157,9 +157,16 @@ example: $(INSTALLED)
 # dist/: the wheel and sdist (runtime dependencies only) and the npm tarball.
 DIST := dist
 NPM_LIB := lib
-dist: $(INSTALLED) $(NODE_INSTALLED)
-	rm -rf $(DIST) $(NPM_LIB)
-	$(BIN)/python -m build --outdir $(DIST) . >/dev/null
+# dist-python: the wheel and sdist alone, with no npm and no dev toolchain (a venv with
+# `build` only, made once).
+BUILD_VENV := build/build-venv
+dist-python:
+	test -x $(BUILD_VENV)/bin/python || { $(PYTHON) -m venv $(BUILD_VENV) && $(BUILD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) build; }
+	rm -rf $(DIST)
+	$(BUILD_VENV)/bin/python -m build --outdir $(DIST) . >/dev/null
+
+dist: dist-python $(NODE_INSTALLED)
+	rm -rf $(NPM_LIB)
 	node_modules/.bin/tsc -p tsconfig.dist.json
 	npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
 	@ls -1 $(DIST)

@@ -198,6 +198,10 @@ class AsyncEkoClient(ClientBase):
             await self._http.aclose()
         # else its connections belong to another event loop, which alone can close them
 
+    async def close(self) -> None:
+        """`aclose()` under the name httpx's AsyncClient users also reach for."""
+        await self.aclose()
+
     async def __aenter__(self) -> Self:
         return self
 

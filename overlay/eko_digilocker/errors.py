@@ -2,6 +2,7 @@
 
 EkoError
   EkoConfigurationError        missing or bad settings (no request was made)
+  (EkoConfigurationWarning, a UserWarning: a setting that is probably a mistake)
   EkoValidationError           input rejected by the spec's schema (nothing was sent)
   EkoApiError                  Eko answered with an envelope whose status is not 0
     EkoAuthenticationError     HTTP 403: bad signature, timestamp or developer_key
@@ -35,6 +36,11 @@ class EkoError(Exception):
 
 class EkoConfigurationError(EkoError):
     """A required setting is missing or invalid; no request was made."""
+
+
+class EkoConfigurationWarning(UserWarning):
+    """A setting that works but is probably not what was meant (e.g. an explicit
+    environment while EKO_BASE_URL points elsewhere); no request is affected otherwise."""
 
 
 class EkoValidationError(EkoError, ValueError):

@@ -45,7 +45,15 @@ from eko_digilocker_sandbox.connections import BACKLOG, ConnectionLimits, protoc
 from eko_digilocker_sandbox.drift import DriftChecker, Finding
 from eko_digilocker_sandbox.har import Exchange, HarWriter, Message, without_secrets
 from eko_digilocker_sandbox.routing import operation_for
-from eko_digilocker_sandbox.server import _Parser, _port, _positive, _Server, base_url, bind
+from eko_digilocker_sandbox.server import (
+    DOCS_URL,
+    _Parser,
+    _port,
+    _positive,
+    _Server,
+    base_url,
+    bind,
+)
 
 DEFAULT_PORT = 8081
 #: Headers that belong to one connection, not to the message (RFC 9110 7.6.1), plus the
@@ -300,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Forward requests to --upstream unchanged, check every exchange against "
         "the spec and Eko's rules (one `violation: <operationId> <pointer>: <why>` line per "
         "finding on stderr), and record them to a HAR file with secrets redacted. Prints its "
-        "base URL as the first line of stdout. See docs/uat-drift.md.",
+        f"base URL as the first line of stdout. See {DOCS_URL}uat-drift.md.",
     )
     parser.add_argument(
         "--upstream",

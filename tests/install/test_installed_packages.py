@@ -100,8 +100,23 @@ def wheel_venv(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -
     # the constraints pin each dependency to the version the suite tests; which
     # dependencies are installed is the wheel's own metadata's choice
     pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    run([*pip, "--quiet", "-c", str(CONSTRAINTS), f"{artifacts.wheel}[sandbox]"], cwd=home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def client_venv(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty venv with the wheel alone, as an app that only calls Eko installs it."""
+    home = tmp_path_factory.mktemp("client-venv") / "venv"
+    venv.EnvBuilder(with_pip=True).create(home)
+    pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
     run([*pip, "--quiet", "-c", str(CONSTRAINTS), str(artifacts.wheel)], cwd=home)
     return home
+
+
+def installed_names(home: Path) -> set[str]:
+    listed = run([str(home / "bin" / "python"), "-m", "pip", "list", "--format=json"], cwd=home)
+    return {distribution_name(item["name"]) for item in json.loads(listed)}
 
 
 @pytest.fixture(scope="module")
@@ -170,11 +185,24 @@ def test_the_sdist_builds_the_same_package(artifacts: Artifacts) -> None:
     assert not [name for name in names if name.startswith(prefix + "tests/")]
 
 
+# --- issue 23, item 12: both packages declare MIT and carry its text
+
+
+def test_the_wheel_and_the_tarball_carry_the_licence_text(artifacts: Artifacts) -> None:
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License")
+    with zipfile.ZipFile(artifacts.wheel) as wheel:
+        info = f"eko_digilocker-{artifacts.version}.dist-info/"
+        shipped = [name for name in wheel.namelist() if name.startswith(info + "licenses/")]
+        assert [wheel.read(name).decode() for name in shipped] == [licence]
+    with tarfile.open(artifacts.tarball) as tarball:
+        member = tarball.extractfile("package/LICENSE")
+        assert member is not None
+        assert member.read().decode() == licence
+
+
 def test_the_venv_holds_no_development_tool(wheel_venv: Path) -> None:
-    listed = run(
-        [str(wheel_venv / "bin" / "python"), "-m", "pip", "list", "--format=json"], cwd=wheel_venv
-    )
-    installed = {distribution_name(item["name"]) for item in json.loads(listed)}
+    installed = installed_names(wheel_venv)
     runtime = set(map(distribution_name, PYPROJECT["project"]["dependencies"]))
     dev_only = set(map(distribution_name, PYPROJECT["project"]["optional-dependencies"]["dev"]))
     assert "eko-digilocker" in installed
@@ -188,6 +216,56 @@ def test_the_venv_holds_no_development_tool(wheel_venv: Path) -> None:
 def test_the_installed_cli_reports_the_spec_version(wheel_venv: Path, artifacts: Artifacts) -> None:
     out = run([str(wheel_venv / "bin" / "eko-digilocker"), "--version"], cwd=wheel_venv)
     assert out.strip() == f"eko-digilocker {artifacts.version}"
+
+
+# --- issue 23, item 11: `pip install eko-digilocker` brings the client and no web server
+
+
+def test_the_client_alone_installs_no_web_server(client_venv: Path) -> None:
+    installed = installed_names(client_venv)
+    client = set(map(distribution_name, PYPROJECT["project"]["dependencies"]))
+    sandbox = set(map(distribution_name, PYPROJECT["project"]["optional-dependencies"]["sandbox"]))
+    assert sandbox == {"starlette", "uvicorn"}
+    assert client <= installed
+    assert installed & sandbox == set()
+
+
+def test_the_client_alone_says_in_one_line_how_to_get_the_sandbox(client_venv: Path) -> None:
+    for command in ("sandbox", "proxy"):
+        done = subprocess.run(
+            [str(client_venv / "bin" / "eko-digilocker"), command, "--port", "0"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            env=clean_env(),
+            cwd=client_venv,
+        )
+        assert done.returncode == 1
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"eko-digilocker {command}: needs the sandbox's dependencies")
+        assert line.endswith("pip install 'eko-digilocker[sandbox]'")
+
+
+NO_SANDBOX_PY = """\
+import importlib, pkgutil, sys
+import eko_digilocker
+
+for module in pkgutil.walk_packages(eko_digilocker.__path__, "eko_digilocker."):
+    importlib.import_module(module.name)
+sandbox_side = ("eko_digilocker_sandbox", "starlette", "uvicorn")
+print(sorted(name for name in sys.modules if name.split(".")[0] in sandbox_side))
+"""
+
+
+def test_the_client_alone_creates_a_session(client_venv: Path, installed_sandbox: str) -> None:
+    python = str(client_venv / "bin" / "python")
+    out = run(
+        [python, "-I", "-c", CREATE_SESSION_PY, installed_sandbox], cwd=client_venv, **UAT_KEYS
+    )
+    assert int(out.split()[1]) > 0
+    # every module of the client imports without the sandbox's
+    assert run([python, "-I", "-c", NO_SANDBOX_PY], cwd=client_venv).strip() == "[]"
 
 
 CREATE_SESSION_PY = """\
