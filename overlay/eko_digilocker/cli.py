@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -271,10 +272,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     asks_help = not argv or argv[0] in ("-h", "--help")
     args = _parser(sorted(_added_commands()) if asks_help else ()).parse_args(argv)
 
-    from .errors import EkoError
+    from .errors import EkoConfigurationWarning, EkoError
 
     try:
-        code, result = _run(args)
+        with warnings.catch_warnings():
+            # --environment on the command line is meant: it beats EKO_BASE_URL unwarned
+            warnings.simplefilter("ignore", EkoConfigurationWarning)
+            code, result = _run(args)
     except EkoError as exc:
         _say(f"eko-digilocker: {type(exc).__name__}: {exc}", sys.stderr)
         return 1
