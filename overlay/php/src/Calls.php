@@ -41,7 +41,7 @@ final class Calls
     /** The spec's default for create's `document_requested`. @return list<string> */
     public static function defaultDocuments(): array
     {
-        return Spec::bodySchema(self::CREATE)['properties']['document_requested']['default'];
+        return Spec::resolve(Spec::bodySchema(self::CREATE)['properties']['document_requested'])['default'];
     }
 
     /** @param list<string>|null $documents */

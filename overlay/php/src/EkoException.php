@@ -5,6 +5,6 @@ declare(strict_types=1);
 namespace Eko\DigiLocker;
 
 /** Base of every exception this package throws. */
-class EkoException extends RuntimeException
+class EkoException extends \RuntimeException
 {
 }
