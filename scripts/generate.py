@@ -6,14 +6,16 @@
                                          (openapi-generator's go, java native and php
                                          clients, plus the spec as JSON in overlay/go and
                                          overlay/php/resources) and the control document's
-                                         bundled JSON
+                                         bundled JSON, and tests/vectors/operations.json
+                                         (scripts/operations_vector.py)
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if a committed copy differs
     --spec PATH / --target DIR           another spec or Python client folder (used by the
                                          tests); the TypeScript, Go and Java folders are
                                          `typescript`, `go` and `java` beside the Python one
                                          unless --ts-target, --go-target, --java-target say
-    --client python|typescript|go|java|php|control
+    --operations-target FILE             where operations.json goes (used by the tests)
+    --client python|typescript|go|java|php|control|operations
                                          only these (repeatable; used by the tests)
     --control-spec PATH / --control-target FILE
                                          the same for the sandbox control surface's
@@ -43,6 +45,7 @@ from typing import Any
 import yaml
 from generator_matrix import java_problem
 from openapi_generator_clients import build_go, build_java, build_php
+from operations_vector import operations_json
 from versions import spec_version, stale_version_files, write_version_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +63,9 @@ GO_OVERLAY_SPEC = ROOT / "overlay" / "go" / "openapi.json"
 # overlay/php reads its operations, schemas and x-eko-client policy from the spec too
 PHP_OVERLAY_SPEC = ROOT / "overlay" / "php" / "resources" / "openapi.json"
 OVERLAY_SPECS = {"go": GO_OVERLAY_SPEC, "php": PHP_OVERLAY_SPEC}
-CLIENTS = ["python", "typescript", "go", "java", "php", "control"]
+# per operation, every rule of the spec with its $refs resolved, for any language
+OPERATIONS_TARGET = ROOT / "tests" / "vectors" / "operations.json"
+CLIENTS = ["python", "typescript", "go", "java", "php", "control", "operations"]
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -205,6 +210,7 @@ def main() -> int:
     parser.add_argument("--php-target", type=Path)
     parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
     parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
+    parser.add_argument("--operations-target", type=Path, default=OPERATIONS_TARGET)
     parser.add_argument(
         "--client",
         action="append",
@@ -220,6 +226,7 @@ def main() -> int:
     php_target: Path = (args.php_target or target.parent / "php").resolve()
     spec: Path = args.spec.resolve()
     control_target: Path = args.control_target.resolve()
+    operations_target: Path = args.operations_target.resolve()
     # the packages' versions follow the repository's spec, not a test's
     version = spec_version(spec) if spec == SPEC and args.client is None else None
 
@@ -250,6 +257,7 @@ def main() -> int:
             for client in OVERLAY_SPECS
             if client in clients and spec == SPEC
         }
+        operations = operations_json(spec) if "operations" in clients else None
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
@@ -268,6 +276,14 @@ def main() -> int:
                         f"The committed {path.relative_to(ROOT)} differs from {spec}.",
                         "Run `make generate` and commit the result.",
                     ]
+            if operations is not None and (
+                not operations_target.is_file()
+                or operations_target.read_text("utf-8") != operations
+            ):
+                problems += [
+                    f"The committed {operations_target.name} differs from {spec}.",
+                    f"Run `make generate` and commit the result: {operations_target}",
+                ]
             if version is not None:
                 problems += stale_version_files(version)
             for line in problems:
@@ -283,6 +299,9 @@ def main() -> int:
         for path, text in overlay_specs.items():
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path}")
+        if operations is not None:
+            operations_target.write_text(operations, encoding="utf-8")
+            print(f"wrote {operations_target}")
         if version is not None:
             write_version_files(version)
         return 0

@@ -5,9 +5,10 @@
 (which hatch reads for the wheel, and `__version__`, the CLI and the User-Agent use),
 the npm package's `package.json` / `package-lock.json`, the PHP package's
 `overlay/php/composer.json` (whose version the PHP client's User-Agent reads), and the
-hand-written Go files that name this repository's Go modules (go.mod requirements carry the version, and from
-v2 on every module path ends in /vN; their tags are the spec's version too; openapi-generator
-writes the version into generated/go and generated/java itself).
+hand-written Go files that name this repository's Go modules (go.mod requirements carry the
+version, and from v2 on every module path ends in /vN; their tags are the spec's version
+too; openapi-generator writes the version into generated/go, generated/java and
+generated/php itself).
 """
 
 from __future__ import annotations
