@@ -12,7 +12,7 @@ enum ConsentState: string
 {
     case PENDING = 'PENDING';
     case AUTHENTICATED = 'AUTHENTICATED';
-    case CONSENT_DENIED = 'CONSENT_DENIED';
     case EXPIRED = 'EXPIRED';
+    case CONSENT_DENIED = 'CONSENT_DENIED';
     case TIMED_OUT = 'TIMED_OUT'; // we stopped waiting; the session may still complete
 }
