@@ -94,12 +94,18 @@ def load_cases(path: Path = CORPUS) -> list[dict[str, Any]]:
     return cases
 
 
-def answer_of(case: dict[str, Any]) -> httpx.Response:
+def answer_bytes(case: dict[str, Any]) -> bytes:
+    """The answer exactly as sent: `body_text`'s bytes as they are; `body`, a string as
+    is, anything else written as JSON."""
     if "body_text" in case:
-        content = case["body_text"].encode()
-    else:
-        body = case["body"]
-        content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        text: str = case["body_text"]
+        return text.encode()
+    body = case["body"]
+    return body.encode() if isinstance(body, str) else json.dumps(body).encode()
+
+
+def answer_of(case: dict[str, Any]) -> httpx.Response:
+    content = answer_bytes(case)
     return httpx.Response(
         case["http_status"],
         content=content,
