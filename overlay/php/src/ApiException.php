@@ -16,7 +16,8 @@ class ApiException extends EkoException
      * @param mixed $data the envelope's `data`, as decoded (arrays for objects)
      */
     public function __construct(
-        string $message,
+        /** The envelope's `message` as Eko sent it (getMessage() adds the status fields). */
+        public readonly string $ekoMessage,
         public readonly int $httpStatus,
         public readonly mixed $status,
         public readonly mixed $responseStatusId = null,
@@ -28,6 +29,6 @@ class ApiException extends EkoException
     ) {
         $shownStatus = json_encode($status);
         $shownId = json_encode($responseStatusId);
-        parent::__construct("$message (HTTP $httpStatus, status $shownStatus, response_status_id $shownId)", $ekoCode ?? 0);
+        parent::__construct("$ekoMessage (HTTP $httpStatus, status $shownStatus, response_status_id $shownId)", $ekoCode ?? 0);
     }
 }

@@ -27,7 +27,9 @@ use Eko\DigiLocker\ValidationException;
 use Eko\DigiLocker\VerificationPendingException;
 use Eko\DigiLocker\Tests\LoopbackServer;
 
-const REDIRECT_URL = 'https://yourapp.com/kyc/callback';
+// the same as the Python runner's and tests/conformance/test_journey.py's: a repeat of the
+// journey's create with its client_ref_id and body must be the same session
+const REDIRECT_URL = 'https://yourapp.example/kyc/callback';
 // Eko's public UAT keys (the sandbox's default pair).
 const UAT = [
     'developer_key' => 'becbbce45f79c6f5109f848acd540567',
@@ -66,7 +68,9 @@ function short_name(object $value): string
 function failed(EkoException $error): array
 {
     [$outcome, $code] = outcome_of($error);
-    return ['outcome' => $outcome, 'code' => $code, 'values' => new stdClass(), 'error' => short_name($error)];
+    // `message`: Eko's own words for an error answer (test_journey compares them with Python's)
+    $message = $error instanceof ApiException ? $error->ekoMessage : $error->getMessage();
+    return ['outcome' => $outcome, 'code' => $code, 'values' => new stdClass(), 'error' => short_name($error), 'message' => $message];
 }
 
 /** Outcome, code, values (a success's data) and error type of one call. */
