@@ -14,7 +14,9 @@ namespace Eko\DigiLocker;
  *
  * Options: base_url | environment, developer_key, access_key, initiator_id, user_code
  * (each else its EKO_* variable), timeout (seconds, the whole call), max_retries,
- * max_response_bytes, user_agent, guzzle (extra Guzzle request options: proxy, verify...).
+ * max_response_bytes, user_agent, guzzle (extra Guzzle request options: proxy, verify,
+ * cert...; those the client sets itself, such as timeouts, redirects, decoding and the
+ * body sink, cannot be overridden, so the policy's bounds hold).
  * Ids are PHP ints: this package needs a 64-bit PHP (reference ids pass 2^31).
  */
 final class EkoClient

@@ -105,7 +105,9 @@ final class Transport
                 return new AttemptFailure(AttemptFailure::TIMEOUT, true, "the call's deadline passed while reading the body");
         }
         $errno = (int) ($context['errno'] ?? 0);
-        $connected = ($context['connect_time'] ?? 0) > 0 || ($context['primary_ip'] ?? '') !== '' && ($context['pretransfer_time'] ?? 0) > 0;
+        // curl_getinfo's connect_time stays 0 until a connection is made: before that,
+        // no byte of the request can have left (x-eko-client retry.not_sent)
+        $connected = ($context['connect_time'] ?? 0) > 0;
         if ($errno === CURLE_OPERATION_TIMEOUTED) {
             return new AttemptFailure(AttemptFailure::TIMEOUT, $connected, $detail);
         }
