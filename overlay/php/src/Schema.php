@@ -18,6 +18,13 @@ namespace Eko\DigiLocker;
  */
 final class Schema
 {
+    /** The keywords checked here, and those that only annotate (a test holds the spec to them). */
+    public const KEYWORDS = [
+        '$ref', 'type', 'enum', 'const', 'format', 'minLength', 'maxLength', 'pattern', 'minimum',
+        'maximum', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems',
+    ];
+    public const ANNOTATIONS = ['description', 'examples', 'example', 'default', 'title', 'deprecated'];
+
     /** RFC 3986's absolute URI (a scheme, ":", then no whitespace), as `format: uri` asks. */
     private const ABSOLUTE_URI = '/^[A-Za-z][A-Za-z0-9+.\-]*:\S*$/D';
 

@@ -8,7 +8,9 @@ use Eko\DigiLocker\Answers;
 use Eko\DigiLocker\ConsentDeniedException;
 use Eko\DigiLocker\Json;
 use Eko\DigiLocker\ResponseException;
+use Eko\DigiLocker\Schema;
 use Eko\DigiLocker\SessionExpiredException;
+use Eko\DigiLocker\Spec;
 use PHPUnit\Framework\TestCase;
 
 /** The closed answer rule's PHP-specific traps; the whole corpus is `make conformance`'s. */
@@ -51,6 +53,45 @@ final class AnswerRuleTest extends TestCase
         }
         $this->expectException(SessionExpiredException::class);
         Answers::read('getDigilockerVerificationStatus', 200, sprintf($answer, 'EXPIRED'));
+    }
+
+    public function testTheValidatorKnowsEveryKeywordTheSpecsSchemasUse(): void
+    {
+        $used = [];
+        $walk = function (mixed $schema) use (&$walk, &$used): void {
+            if (!is_array($schema)) {
+                return;
+            }
+            foreach ($schema as $keyword => $value) {
+                $used[$keyword] = true;
+                if ($keyword === 'properties') {
+                    array_map($walk, $value);
+                } elseif (in_array($keyword, ['items', 'additionalProperties'], true)) {
+                    $walk($value);
+                }
+            }
+        };
+        array_map($walk, Spec::document()['components']['schemas']);
+        $unknown = array_diff(array_keys($used), Schema::KEYWORDS, Schema::ANNOTATIONS);
+        self::assertSame([], array_values($unknown), 'keywords Schema does not check');
+        // the formats Schema knows: int64 (PHP's int, with the spec's minimum/maximum), uri
+        self::assertEqualsCanonicalizing(['int64', 'uri'], array_values(array_unique(array_filter(
+            array_map(fn ($s) => is_array($s) ? ($s['format'] ?? null) : null, self::allSchemas()),
+        ))));
+    }
+
+    /** @return list<mixed> every schema object of the spec's components, nested ones too */
+    private static function allSchemas(): array
+    {
+        $found = [];
+        $walk = function (mixed $node) use (&$walk, &$found): void {
+            if (is_array($node)) {
+                $found[] = $node;
+                array_map($walk, $node);
+            }
+        };
+        $walk(Spec::document()['components']['schemas']);
+        return $found;
     }
 
     private function expectMalformed(string $body): void
