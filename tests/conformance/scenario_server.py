@@ -44,7 +44,7 @@ from typing import Any
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 # A hang lasts until the client gives up (closes), or this long at most.
-HANG_SECONDS = 120.0
+HANG_SECONDS = 60.0
 REASONS = {
     200: "OK",
     301: "Moved Permanently",
