@@ -35,6 +35,7 @@ final class BodyReader implements StreamInterface
     /** Called (from Guzzle's on_headers) with the answer's Content-Encoding. */
     public function expectEncoding(string $contentEncoding): bool
     {
+        $this->decoders = []; // the last header block is the answer's (after any 1xx)
         $codings = array_filter(array_map(fn ($c) => strtolower(trim($c)), explode(',', $contentEncoding)));
         foreach (array_reverse($codings) as $coding) {
             if ($coding === 'identity') {
