@@ -235,6 +235,8 @@ def behaviour_problems(
     if "min_attempts" in expect and len(seen) < expect["min_attempts"]:
         problems.append(f"attempts: expected at least {expect['min_attempts']}, got {len(seen)}")
     if line is not None:
+        if "error" not in line or not isinstance(line["error"], str | None):
+            problems.append(f"error: the error type's name or null, got {line.get('error')!r}")
         elapsed = line.get("elapsed_ms")
         if not isinstance(elapsed, int | float):
             problems.append(f"elapsed_ms missing or not a number: {elapsed!r}")
