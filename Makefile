@@ -9,9 +9,9 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean php-toolchain php-test
 
-setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains
+setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains php-toolchain
 
 # The consent-page test drives Debian's chromium through chromedriver (tests/sandbox/
 # test_consent_browser.py). Installed here when missing and we are root; otherwise the
@@ -55,6 +55,30 @@ $(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go o
 	@test -z "$$(gofmt -l overlay/go tests/conformance/go)" || { echo "gofmt -w these: $$(gofmt -l overlay/go tests/conformance/go)" >&2; exit 1; }
 	cd overlay/go && $(GO_ENV) go vet ./... && $(GO_ENV) go test ./...
 	cd tests/conformance/go && $(GO_ENV) go vet . && $(GO_ENV) go build -o $(CURDIR)/$@ .
+
+# The PHP client (overlay/php, Composer package eko/digilocker) runs on Debian's PHP 8.2
+# with curl, mbstring and Guzzle 7; Composer makes the install test's empty project and
+# PHPUnit runs its own tests. Packagist is not needed: Debian's Guzzle is found through its
+# autoloader (overlay/php/src/guzzle.php).
+PHP_DEBS := php-cli php-curl php-mbstring php-guzzlehttp-guzzle composer phpunit
+PHP_INSTALL := apt-get update && apt-get install -y $(PHP_DEBS)
+php-toolchain:
+	@if command -v php >/dev/null && command -v composer >/dev/null && command -v phpunit >/dev/null \
+		&& php -r 'exit(extension_loaded("curl") && extension_loaded("mbstring") ? 0 : 1);' \
+		&& [ -f /usr/share/php/GuzzleHttp/autoload.php ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing the PHP toolchain: $(PHP_INSTALL)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PHP_DEBS); \
+	else \
+		echo "make php-toolchain: the PHP client needs Debian packages that are missing, and this is not root with apt-get; run as root: $(PHP_INSTALL)" >&2; \
+		exit 1; \
+	fi
+
+# The PHP client's own tests (PHPUnit): signing vectors, the answer rule's traps, retries,
+# and hostile servers (hang, drip, huge body, gzip bomb) with their deadline and memory bound.
+php-test: php-toolchain
+	mkdir -p reports && phpunit -c overlay/php/phpunit.xml.dist --log-junit reports/php-junit.xml
 
 # javac, then a launcher with the class path (Debian's jars) that the Java runner file
 # (tests/conformance/runners/java.json) runs.
@@ -183,7 +207,7 @@ check-breaking: $(INSTALLED)
 install-test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
 
-test: check-generated lint typecheck generator-matrix ts-test conformance unit contract example install-test
+test: check-generated lint typecheck generator-matrix ts-test php-test conformance unit contract example install-test
 
 # The demo needs the runtime dependencies only (about 50 MB, not the development
 # toolchain): a venv of its own, made once (scripts/runtime_venv.py).

@@ -176,3 +176,40 @@ def build_java(out: Path, spec_path: Path, work: Path) -> None:
             ),
         ],
     )
+
+
+PHP_NAMESPACE = "Eko\\DigiLocker\\Generated"
+PHP_COMPOSER_PACKAGE = "eko/digilocker-generated"
+# Test stubs (PHPUnit skeletons that only skip), CI and git helpers, and the generator's
+# own php-cs-fixer and PHPUnit settings: overlay/php is the package users install and test.
+PHP_IGNORE = [
+    "test/**",
+    ".travis.yml",
+    "git_push.sh",
+    ".php-cs-fixer.dist.php",
+    "phpunit.xml.dist",
+]
+
+
+def build_php(out: Path, spec_path: Path) -> None:
+    """openapi-generator's php client (Guzzle 7), versioned as the spec. The overlay
+    (overlay/php) reads answers from the raw status and body instead of its models, which
+    coerce types (`"status": "0"` becomes 0) and drop unknown fields; they serve as types."""
+    run_generator(
+        spec_path,
+        out,
+        PHP_IGNORE,
+        [
+            "--generator-name",
+            "php",
+            "--additional-properties",
+            ",".join(
+                [
+                    f"invokerPackage={PHP_NAMESPACE}",
+                    f"composerPackageName={PHP_COMPOSER_PACKAGE}",
+                    f"artifactVersion={spec_version(spec_path)}",
+                    "hideGenerationTimestamp=true",
+                ]
+            ),
+        ],
+    )

@@ -185,14 +185,8 @@ export interface components {
             /**
              * @description List of document types requested for verification. Defaults to ["AADHAAR"].
              *     At most 10 items: the local sandbox's own limit (Eko publishes none).
-             * @default [
-             *       "AADHAAR"
-             *     ]
-             * @example [
-             *       "AADHAAR"
-             *     ]
              */
-            document_requested: components["schemas"]["DocumentType"][];
+            document_requested: components["schemas"]["DocumentTypesToRequest"];
             /**
              * Format: uri
              * @description The URL to redirect the customer back to after completing the DigiLocker
@@ -376,6 +370,17 @@ export interface components {
          * @description DigiLocker redirect URL. Present it to the customer to begin authorisation.
          */
         DigilockerConsentUrl: string;
+        /**
+         * @description List of document types requested for verification. Defaults to ["AADHAAR"].
+         *     At most 10 items: the local sandbox's own limit (Eko publishes none).
+         * @default [
+         *       "AADHAAR"
+         *     ]
+         * @example [
+         *       "AADHAAR"
+         *     ]
+         */
+        DocumentTypesToRequest: components["schemas"]["DocumentType"][];
         /** @description Echo of the document types requested. */
         RequestedDocuments: components["schemas"]["EchoedDocumentType"][];
         /**

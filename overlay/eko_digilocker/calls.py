@@ -296,7 +296,7 @@ def default_documents() -> tuple[str, ...]:
     """The spec's default for create's `document_requested`."""
     body = operation("createDigilockerUrl").body
     assert body is not None
-    return tuple(resolve(body.schema)["properties"]["document_requested"]["default"])
+    return tuple(resolve(resolve(body.schema)["properties"]["document_requested"])["default"])
 
 
 def _user_code(settings: Settings, user_code: str | None) -> str | None:

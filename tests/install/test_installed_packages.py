@@ -557,3 +557,49 @@ def test_a_java_program_compiles_the_java_sources_as_the_readme_says(
         **UAT_KEYS,
     )
     assert_a_session(out, installed_sandbox)
+
+
+# --- the PHP package, installed by Composer as the README's Install section says -------
+
+PHP_PROGRAM = """\
+<?php
+require __DIR__ . '/vendor/autoload.php';
+
+$eko = new Eko\\DigiLocker\\EkoClient(['base_url' => $argv[1]]);  // keys from EKO_* variables
+$session = $eko->createDigilockerUrl(redirectUrl: 'https://yourapp.example/kyc/callback');
+echo Eko\\DigiLocker\\Version::get(), ' ', $session->referenceId, ' ', $session->url, "\\n";
+"""
+
+
+def readme_composer_json() -> dict[str, object]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### PHP\n", 1)[1].split("\n### ", 1)[0]
+    document: dict[str, object] = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    return document
+
+
+def test_an_empty_composer_project_installs_the_php_package_as_the_readme_says(
+    tmp_path: Path, installed_sandbox: str, artifacts: Artifacts
+) -> None:
+    project = tmp_path / "kycapp"
+    project.mkdir()
+    manifest = readme_composer_json()
+    # only a `require` and one `path` repository: enough without Packagist, because the
+    # package finds Debian's Guzzle (php-guzzlehttp-guzzle) when Composer has not installed it
+    assert set(manifest) == {"require", "repositories"}
+    assert manifest["require"] == {"eko/digilocker": artifacts.version}
+    [repository] = manifest["repositories"]  # type: ignore[misc]
+    assert repository["type"] == "path"
+    repository["url"] = repository["url"].replace("../eko-digilocker/", f"{ROOT}/")
+    (project / "composer.json").write_text(json.dumps(manifest, indent=4), encoding="utf-8")
+    composer_env = {
+        "COMPOSER_HOME": str(tmp_path / "composer-home"),
+        "COMPOSER_DISABLE_NETWORK": "1",  # nothing but the path repository
+        "COMPOSER_NO_INTERACTION": "1",
+    }
+    run(["composer", "install", "--no-progress"], cwd=project, **composer_env)
+    (project / "session.php").write_text(PHP_PROGRAM, encoding="utf-8")
+    out = run(["php", "session.php", installed_sandbox], cwd=project, **UAT_KEYS)
+    version, rest = out.split(" ", 1)
+    assert version == artifacts.version
+    assert_a_session(rest, installed_sandbox)
