@@ -229,7 +229,7 @@ def main() -> int:
             raise SystemExit(f"the Go and Java clients are made by openapi-generator: {problem}")
         if "go" in clients:
             built[go_target] = Path(tmp) / "go"
-            build_go(built[go_target], spec)
+            build_go(built[go_target], spec, Path(tmp))
         if "java" in clients:
             built[java_target] = Path(tmp) / "java"
             build_java(built[java_target], spec, Path(tmp))

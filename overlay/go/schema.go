@@ -1,9 +1,11 @@
 package eko
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"regexp"
 	"sort"
 	"strings"
@@ -17,27 +19,73 @@ import (
 //go:embed openapi.json
 var specJSON []byte
 
+// spec is the embedded document, its numbers kept as written (json.Number): a bound of
+// 2^63-1 stays exact.
 var spec = func() map[string]interface{} {
+	decoder := json.NewDecoder(bytes.NewReader(specJSON))
+	decoder.UseNumber()
 	var document map[string]interface{}
-	if err := json.Unmarshal(specJSON, &document); err != nil {
+	if err := decoder.Decode(&document); err != nil {
 		panic("eko: the embedded openapi.json is not JSON: " + err.Error())
 	}
 	return document
 }()
 
-// answerSchemas are an operation's HTTP 200 answer schema and its `x-eko-success-data`.
-func answerSchemas(operationID string) (envelope, success interface{}) {
-	for _, item := range object(spec["paths"]) {
-		for _, operation := range object(item) {
-			if object(operation)["operationId"] != operationID {
+// operation is what the spec says of one operation, read once.
+type operation struct {
+	id, method, path string
+	params           []parameter // the query's, in the spec's order
+	body             interface{} // the request body's schema, or nil
+	answer, success  interface{} // the HTTP 200 answer's schema and its x-eko-success-data
+	policy           Policy      // the root x-eko-client with the operation's own over it
+}
+
+type parameter struct {
+	name     string
+	required bool
+	schema   interface{}
+}
+
+var operations = func() map[string]*operation {
+	found := map[string]*operation{}
+	for path, item := range object(spec["paths"]) {
+		for method, node := range object(item) {
+			op := object(node)
+			id, ok := op["operationId"].(string)
+			if !ok {
 				continue
 			}
-			answer := resolve(object(object(operation)["responses"])["200"])
-			media := object(object(object(answer)["content"])["application/json"])
-			return media["schema"], object(answer)["x-eko-success-data"]
+			answer := object(resolve(object(op["responses"])["200"]))
+			media := object(object(answer["content"])["application/json"])
+			entry := &operation{id: id, method: strings.ToUpper(method), path: path,
+				answer: media["schema"], success: answer["x-eko-success-data"],
+				policy: policyFrom(merged(object(spec["x-eko-client"]), object(op["x-eko-client"])))}
+			params, _ := op["parameters"].([]interface{})
+			for _, p := range params {
+				param := object(resolve(p))
+				required, _ := param["required"].(bool)
+				entry.params = append(entry.params, parameter{fmt.Sprint(param["name"]), required, param["schema"]})
+			}
+			body := object(object(object(resolve(op["requestBody"]))["content"])["application/json"])
+			entry.body = body["schema"]
+			found[id] = entry
 		}
 	}
-	panic("eko: no operation " + operationID + " in the spec")
+	return found
+}()
+
+func operationOf(id string) *operation {
+	op, ok := operations[id]
+	if !ok {
+		panic("eko: no operation " + id + " in the spec")
+	}
+	return op
+}
+
+// answerSchemas are an operation's HTTP 200 answer schema and its `x-eko-success-data`.
+func answerSchemas(operationID string) (envelope, success interface{}) {
+	op := operationOf(operationID)
+	return op.answer, op.success
 }
 
 func object(node interface{}) map[string]interface{} {
@@ -63,10 +111,16 @@ func resolve(node interface{}) interface{} {
 var absoluteURI = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:\S*$`)
 
 // mismatch says where value (decoded with UseNumber) breaks schema, or "" when it matches.
-// It knows the keywords the spec's answer schemas use: $ref, type, enum, format uri,
-// minLength/maxLength, properties, required, additionalProperties, items.
+// It knows the keywords the spec's request and answer schemas use: $ref (with keywords
+// beside it), type, enum, format uri, minLength/maxLength, minimum/maximum,
+// minItems/maxItems, properties, required, additionalProperties, items.
 func mismatch(value interface{}, schema interface{}, where string) string {
-	rule := object(resolve(schema))
+	rule := object(schema)
+	if ref, ok := rule["$ref"]; ok {
+		if found := mismatch(value, resolve(map[string]interface{}{"$ref": ref}), where); found != "" {
+			return found
+		}
+	}
 	if types := typesOf(rule["type"]); len(types) > 0 && !hasAnyType(value, types) {
 		return fmt.Sprintf("%s: not %s", where, strings.Join(types, " or "))
 	}
@@ -75,17 +129,34 @@ func mismatch(value interface{}, schema interface{}, where string) string {
 	}
 	switch typed := value.(type) {
 	case string:
-		length := utf8.RuneCountInString(typed)
-		if min, ok := rule["minLength"].(float64); ok && float64(length) < min {
-			return where + ": too short"
+		if !utf8.ValidString(typed) {
+			return where + ": not valid UTF-8"
 		}
-		if max, ok := rule["maxLength"].(float64); ok && float64(length) > max {
-			return where + ": too long"
+		length := int64(utf8.RuneCountInString(typed))
+		if min, ok := bound(rule["minLength"]); ok && length < min {
+			return fmt.Sprintf("%s: shorter than %d characters", where, min)
+		}
+		if max, ok := bound(rule["maxLength"]); ok && length > max {
+			return fmt.Sprintf("%s: longer than %d characters", where, max)
 		}
 		if rule["format"] == "uri" && !absoluteURI.MatchString(typed) {
-			return where + ": not a URI"
+			return where + ": not an absolute URI"
+		}
+	case json.Number:
+		if min, ok := rule["minimum"].(json.Number); ok && compareNumbers(typed, min) < 0 {
+			return fmt.Sprintf("%s: less than %s", where, min)
+		}
+		if max, ok := rule["maximum"].(json.Number); ok && compareNumbers(typed, max) > 0 {
+			return fmt.Sprintf("%s: more than %s", where, max)
 		}
 	case []interface{}:
+		count := int64(len(typed))
+		if min, ok := bound(rule["minItems"]); ok && count < min {
+			return fmt.Sprintf("%s: fewer than %d items", where, min)
+		}
+		if max, ok := bound(rule["maxItems"]); ok && count > max {
+			return fmt.Sprintf("%s: more than %d items", where, max)
+		}
 		if items, ok := rule["items"]; ok {
 			for index, item := range typed {
 				if found := mismatch(item, items, fmt.Sprintf("%s[%d]", where, index)); found != "" {
@@ -118,6 +189,37 @@ func mismatch(value interface{}, schema interface{}, where string) string {
 		}
 	}
 	return ""
+}
+
+// bound is a schema's count keyword (minLength, maxItems...).
+func bound(node interface{}) (int64, bool) {
+	number, ok := node.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	value, err := number.Int64()
+	return value, err == nil
+}
+
+// compareNumbers orders two JSON numbers exactly (integers past 2^53 included).
+func compareNumbers(a, b json.Number) int {
+	if x, err := a.Int64(); err == nil {
+		if y, err := b.Int64(); err == nil {
+			switch {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return 0
+		}
+	}
+	x, okX := new(big.Rat).SetString(string(a))
+	y, okY := new(big.Rat).SetString(string(b))
+	if !okX || !okY {
+		return 0
+	}
+	return x.Cmp(y)
 }
 
 func typesOf(node interface{}) []string {
@@ -164,8 +266,7 @@ func hasType(value interface{}, name string) bool {
 		return ok
 	case "integer":
 		number, ok := value.(json.Number)
-		_, err := number.Int64()
-		return ok && err == nil
+		return ok && isInteger(number)
 	}
 	return false
 }
@@ -177,4 +278,14 @@ func contains(allowed []interface{}, value interface{}) bool {
 		}
 	}
 	return false
+}
+
+// isInteger is the answer rule's integer: a JSON number token with no fraction and no
+// exponent (so 1.0 and 1e0 are not integers) that fits in 64 signed bits.
+func isInteger(number json.Number) bool {
+	if strings.ContainsAny(string(number), ".eE") {
+		return false
+	}
+	_, err := number.Int64()
+	return err == nil
 }
