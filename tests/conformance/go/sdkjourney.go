@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+)
+
+// runSDKJourney drives the whole consent journey with the SDK's calls, as
+// docs/other-languages.md shows it: create, a forced 301, a pending status, approval
+// through the sandbox's control surface, the customer's return, status, the document,
+// and a wait that finds the session authenticated. One line per step.
+func runSDKJourney(baseURL, profile string) int {
+	client, err := eko.New(eko.Options{BaseURL: baseURL, Keys: uatKeys, InitiatorID: initiator, UserCode: userCode,
+		Getenv: func(string) string { return "" }})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "journey:", err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	step := func(name string, result interface{}, err error) {
+		outcome, code, _ := outcomeOf(err)
+		values := json.RawMessage("{}")
+		if err == nil {
+			values = valuesOf(result)
+		}
+		emit(line{Name: name, Outcome: outcome, Code: code, Values: values})
+	}
+	session, err := client.CreateDigilockerURL(ctx, eko.CreateInput{RedirectURL: redirectURL})
+	step("create", session, err)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "journey: create:", err)
+		return 1
+	}
+	forced, err := client.CreateDigilockerURL(ctx, eko.CreateInput{RedirectURL: redirectURL, ClientRefID: "SCENARIO-301"})
+	step("forced_301", forced, err)
+	pending, err := client.GetVerificationStatus(ctx, session.ReferenceID)
+	step("pending", pending, err)
+	verificationID, err := approve(baseURL, session.ReferenceID)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "journey:", err)
+		return 1
+	}
+	// The customer's return, as the sandbox sends it to redirect_url.
+	back, err := eko.ParseRedirectString(redirectURL + "?reference_id=" + strconv.FormatInt(session.ReferenceID, 10) +
+		"&verification_id=" + url.QueryEscape(verificationID))
+	if err != nil || !back.Approved() {
+		fmt.Fprintln(os.Stderr, "journey: the return does not read as an approval:", err)
+		return 1
+	}
+	status, err := client.GetVerificationStatus(ctx, session.ReferenceID)
+	step("status", status, err)
+	documents, err := client.GetDocument(ctx, session.ReferenceID, back.VerificationID)
+	step("document", documents, err)
+	done, err := client.WaitForConsent(ctx, session.ReferenceID, eko.WaitOptions{Interval: 100 * time.Millisecond, Timeout: 10 * time.Second})
+	if err == nil {
+		values, outcome, code := consentValues(done)
+		emit(line{Name: "wait_for_consent", Outcome: outcome, Code: code, Values: values})
+	} else {
+		step("wait_for_consent", nil, err)
+	}
+	_ = profile // the sandbox's profile shapes its answers; the calls are the same
+	return 0
+}
