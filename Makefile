@@ -51,7 +51,7 @@ xlang-toolchains:
 		exit 1; \
 	fi
 
-$(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go overlay/go/go.mod tests/conformance/go/*.go tests/conformance/go/go.mod)
+$(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go overlay/go/go.mod overlay/go/openapi.json tests/conformance/go/*.go tests/conformance/go/go.mod)
 	@$(MAKE) --no-print-directory xlang-toolchains
 	@test -z "$$(gofmt -l overlay/go tests/conformance/go)" || { echo "gofmt -w these: $$(gofmt -l overlay/go tests/conformance/go)" >&2; exit 1; }
 	cd overlay/go && $(GO_ENV) go vet ./... && $(GO_ENV) go test ./...

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,11 @@ func runBehaviour(path string) int {
 		options := eko.Options{BaseURL: item.BaseURL, InitiatorID: corpus.Keys.InitiatorID, UserCode: corpus.Keys.UserCode,
 			Keys:   eko.Keys{DeveloperKey: corpus.Keys.DeveloperKey, AccessKey: corpus.Keys.AccessKey},
 			Getenv: func(string) string { return "" }}
+		// initiator_id is a client setting, as in the Python runner: an empty one is
+		// refused by New.
+		if text, ok, err := stringField(item.Call.Input, "initiator_id"); err == nil && ok {
+			options.InitiatorID = text
+		}
 		given := item.Call.Options
 		if given.MaxRetries != nil {
 			options.MaxRetries = *given.MaxRetries
@@ -60,8 +66,10 @@ func runBehaviour(path string) int {
 		}
 		client, err := eko.New(options)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s: %v\n", item.Name, err)
-			return 1
+			name := reflect.TypeOf(err).String()
+			var zero int64
+			emit(line{Name: item.Name, Outcome: "invalid_input", Error: &name, ElapsedMS: &zero})
+			continue
 		}
 		ctx, cancel := context.Background(), context.CancelFunc(func() {})
 		if given.TimeoutMS != nil && item.Call.Operation != "waitForConsent" {
@@ -88,7 +96,7 @@ func call(ctx context.Context, client *eko.Client, item behaviourCase) (interfac
 	input := item.Call.Input
 	var options []eko.CallOption
 	for name, option := range map[string]func(string) eko.CallOption{
-		"client_ref_id": eko.WithClientRefID, "user_code": eko.WithUserCode, "initiator_id": eko.WithInitiatorID,
+		"client_ref_id": eko.WithClientRefID, "user_code": eko.WithUserCode,
 	} {
 		if text, ok, err := stringField(input, name); err != nil {
 			return nil, err
@@ -101,7 +109,7 @@ func call(ctx context.Context, client *eko.Client, item behaviourCase) (interfac
 		in := eko.CreateInput{}
 		var err error
 		for name, into := range map[string]*string{"redirect_url": &in.RedirectURL, "client_ref_id": &in.ClientRefID,
-			"user_code": &in.UserCode, "initiator_id": &in.InitiatorID} {
+			"user_code": &in.UserCode} {
 			if *into, _, err = stringField(input, name); err != nil {
 				return nil, err
 			}
@@ -189,13 +197,23 @@ func referenceField(input map[string]json.RawMessage) (int64, error) {
 	return id, nil
 }
 
-// consentValues is a wait's result: its state, and the outcome and code of the answer
-// that ended it.
+// consentValues is a wait's result: its state (with the status answer's data when
+// authenticated), and the outcome and code that state stands for.
 func consentValues(result *eko.ConsentResult) (json.RawMessage, string, *int64) {
-	values := map[string]interface{}{"state": string(result.State)}
+	values := map[string]interface{}{}
+	if result.Details != nil {
+		encoded, _ := json.Marshal(result.Details)
+		_ = json.Unmarshal(encoded, &values)
+	}
+	values["state"] = string(result.State)
 	encoded, _ := json.Marshal(values)
-	if result.Err != nil && result.State != eko.TimedOut {
+	switch {
+	case result.State == eko.Authenticated:
+		return encoded, "success", nil
+	case result.State == eko.TimedOut:
+		return encoded, "timeout", nil
+	case result.Err != nil:
 		return encoded, "business_error", result.Err.Code
 	}
-	return encoded, "success", nil
+	return encoded, "business_error", nil
 }

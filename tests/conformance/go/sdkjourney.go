@@ -48,6 +48,8 @@ func runSDKJourney(baseURL, profile string) int {
 		fmt.Fprintln(os.Stderr, "journey:", err)
 		return 1
 	}
+	approved, _ := json.Marshal(map[string]interface{}{"reference_id": session.ReferenceID, "verification_id": verificationID})
+	emit(line{Name: "approve", Outcome: "success", Values: approved})
 	// The customer's return, as the sandbox sends it to redirect_url.
 	back, err := eko.ParseRedirectString(redirectURL + "?reference_id=" + strconv.FormatInt(session.ReferenceID, 10) +
 		"&verification_id=" + url.QueryEscape(verificationID))
