@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -93,6 +92,22 @@ func object(node interface{}) map[string]interface{} {
 	return found
 }
 
+// resolvedRefs are the spec's component schemas by $ref, resolved once.
+var resolvedRefs = func() map[string]interface{} {
+	found := map[string]interface{}{}
+	for name, schema := range object(object(spec["components"])["schemas"]) {
+		found["#/components/schemas/"+name] = resolve(schema)
+	}
+	return found
+}()
+
+func resolveRef(ref string) interface{} {
+	if found, ok := resolvedRefs[ref]; ok {
+		return found
+	}
+	return resolve(map[string]interface{}{"$ref": ref})
+}
+
 // resolve follows local $refs ("#/components/...") to the object they name.
 func resolve(node interface{}) interface{} {
 	ref, ok := object(node)["$ref"].(string)
@@ -115,52 +130,61 @@ var absoluteURI = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*:\S*$`)
 // beside it), type, enum, format uri, minLength/maxLength, minimum/maximum,
 // minItems/maxItems, properties, required, additionalProperties, items.
 func mismatch(value interface{}, schema interface{}, where string) string {
+	if found := mismatchAt(value, schema); found != "" {
+		return where + found
+	}
+	return ""
+}
+
+// mismatchAt says what breaks schema as "<path below value>: why", or "". The path is
+// spelled out on the way back from a mismatch only: a match allocates nothing for it.
+func mismatchAt(value interface{}, schema interface{}) string {
 	rule := object(schema)
-	if ref, ok := rule["$ref"]; ok {
-		if found := mismatch(value, resolve(map[string]interface{}{"$ref": ref}), where); found != "" {
+	if ref, ok := rule["$ref"].(string); ok {
+		if found := mismatchAt(value, resolveRef(ref)); found != "" {
 			return found
 		}
 	}
-	if types := typesOf(rule["type"]); len(types) > 0 && !hasAnyType(value, types) {
-		return fmt.Sprintf("%s: not %s", where, strings.Join(types, " or "))
+	if types, ok := rule["type"]; ok && !hasAnyType(value, types) {
+		return fmt.Sprintf(": not %s", strings.Join(typesOf(types), " or "))
 	}
 	if allowed, ok := rule["enum"].([]interface{}); ok && !contains(allowed, value) {
-		return where + ": not one of the spec's values"
+		return ": not one of the spec's values"
 	}
 	switch typed := value.(type) {
 	case string:
 		if !utf8.ValidString(typed) {
-			return where + ": not valid UTF-8"
+			return ": not valid UTF-8"
 		}
 		length := int64(utf8.RuneCountInString(typed))
 		if min, ok := bound(rule["minLength"]); ok && length < min {
-			return fmt.Sprintf("%s: shorter than %d characters", where, min)
+			return fmt.Sprintf(": shorter than %d characters", min)
 		}
 		if max, ok := bound(rule["maxLength"]); ok && length > max {
-			return fmt.Sprintf("%s: longer than %d characters", where, max)
+			return fmt.Sprintf(": longer than %d characters", max)
 		}
 		if rule["format"] == "uri" && !absoluteURI.MatchString(typed) {
-			return where + ": not an absolute URI"
+			return ": not an absolute URI"
 		}
 	case json.Number:
 		if min, ok := rule["minimum"].(json.Number); ok && compareNumbers(typed, min) < 0 {
-			return fmt.Sprintf("%s: less than %s", where, min)
+			return fmt.Sprintf(": less than %s", min)
 		}
 		if max, ok := rule["maximum"].(json.Number); ok && compareNumbers(typed, max) > 0 {
-			return fmt.Sprintf("%s: more than %s", where, max)
+			return fmt.Sprintf(": more than %s", max)
 		}
 	case []interface{}:
 		count := int64(len(typed))
 		if min, ok := bound(rule["minItems"]); ok && count < min {
-			return fmt.Sprintf("%s: fewer than %d items", where, min)
+			return fmt.Sprintf(": fewer than %d items", min)
 		}
 		if max, ok := bound(rule["maxItems"]); ok && count > max {
-			return fmt.Sprintf("%s: more than %d items", where, max)
+			return fmt.Sprintf(": more than %d items", max)
 		}
 		if items, ok := rule["items"]; ok {
 			for index, item := range typed {
-				if found := mismatch(item, items, fmt.Sprintf("%s[%d]", where, index)); found != "" {
-					return found
+				if found := mismatchAt(item, items); found != "" {
+					return fmt.Sprintf("[%d]%s", index, found)
 				}
 			}
 		}
@@ -168,25 +192,25 @@ func mismatch(value interface{}, schema interface{}, where string) string {
 		required, _ := rule["required"].([]interface{})
 		for _, name := range required {
 			if _, ok := typed[fmt.Sprint(name)]; !ok {
-				return fmt.Sprintf("%s.%v: missing", where, name)
+				return fmt.Sprintf(".%v: missing", name)
 			}
 		}
-		names := make([]string, 0, len(typed))
-		for name := range typed {
-			names = append(names, name)
-		}
-		sort.Strings(names) // the same message whatever the map's order
-		for _, name := range names {
+		// The first field by name that breaks its schema: the same message whatever the
+		// map's order.
+		first, found := "", ""
+		for name, item := range typed {
 			sub, own := object(rule["properties"])[name]
 			if !own {
 				sub = object(rule["additionalProperties"]) // nil (anything) unless a schema
 			}
-			if sub != nil {
-				if found := mismatch(typed[name], sub, where+"."+name); found != "" {
-					return found
-				}
+			if sub == nil || (found != "" && name > first) {
+				continue
+			}
+			if problem := mismatchAt(item, sub); problem != "" {
+				first, found = name, "."+name+problem
 			}
 		}
+		return found
 	}
 	return ""
 }
@@ -236,10 +260,16 @@ func typesOf(node interface{}) []string {
 	return nil
 }
 
-func hasAnyType(value interface{}, types []string) bool {
-	for _, name := range types {
-		if hasType(value, name) {
-			return true
+// hasAnyType: value has the schema's `type` (a name or a list of names).
+func hasAnyType(value interface{}, types interface{}) bool {
+	switch typed := types.(type) {
+	case string:
+		return hasType(value, typed)
+	case []interface{}:
+		for _, name := range typed {
+			if text, ok := name.(string); ok && hasType(value, text) {
+				return true
+			}
 		}
 	}
 	return false
