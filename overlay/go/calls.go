@@ -154,6 +154,11 @@ func (c *Client) GetDocument(ctx context.Context, referenceID int64, verificatio
 	if documents == nil {
 		documents = defaultDocuments(operationOf("createDigilockerUrl"))
 	}
+	// The document call carries reference_id as a string; the spec types a reference id
+	// (1..2^63-1) on the status call, and that rule applies here too.
+	if problem := referenceMismatch(referenceID); problem != "" {
+		return nil, invalid("GetDocument", problem)
+	}
 	document := func(types []string) (request, error) {
 		body := map[string]interface{}{"initiator_id": f.initiatorID, "client_ref_id": f.clientRefID,
 			"document_type": strings2(types), "verification_id": verificationID,
@@ -273,4 +278,14 @@ func defaultDocuments(create *operation) []string {
 		found = append(found, value.(string))
 	}
 	return found
+}
+
+// referenceMismatch checks a reference id against the status call's reference_id schema.
+func referenceMismatch(referenceID int64) string {
+	for _, param := range operationOf("getDigilockerVerificationStatus").params {
+		if param.name == "reference_id" {
+			return mismatch(json.Number(strconv.FormatInt(referenceID, 10)), param.schema, "reference_id")
+		}
+	}
+	panic("eko: the spec's status call has no reference_id")
 }
