@@ -28,8 +28,7 @@ browser:
 	fi
 
 # Go and Java clients (generated/go + overlay/go, generated/java + overlay/java), built
-# offline from Debian's packages: golang-go (1.19; the generated go.mod says 1.23, which
-# 1.19 builds with GOTOOLCHAIN=local), JDK 17, and Jackson, jsr305 and the javax.annotation
+# offline from Debian's packages: golang-go (1.19, which every go.mod here names), JDK 17, and Jackson, jsr305 and the javax.annotation
 # API as jars (javac, no Maven). Both builds are cached in build/ and redone only when a
 # source changes. docs/other-languages.md says what built, with which versions.
 XLANG_DEBS := golang-go openjdk-17-jdk-headless libjackson2-core-java libjackson2-databind-java libjackson2-annotations-java libjsr305-java libgeronimo-annotation-1.3-spec-java
