@@ -59,7 +59,9 @@ def go_templates(folder: Path) -> Path:
     with zipfile.ZipFile(generator_jar()) as jar:
         lines = jar.read(GO_MOD_TEMPLATE).decode("utf-8").split("\n")
     if GO_MOD_LINE not in lines:
-        raise SystemExit(f"{GO_MOD_TEMPLATE} of this openapi-generator lacks {GO_MOD_LINE!r}: recheck")
+        raise SystemExit(
+            f"{GO_MOD_TEMPLATE} of this openapi-generator lacks {GO_MOD_LINE!r}: recheck"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "go.mod.mustache").write_text(
         "\n".join(f"go {GO_VERSION}" if line == GO_MOD_LINE else line for line in lines),
