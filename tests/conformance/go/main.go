@@ -7,12 +7,11 @@
 //	runner journey BASE_URL eps|legacy   the consent journey against a sandbox, with the SDK
 //	runner policy                  the client's default policy (the spec's x-eko-client)
 //
-// And, for `make conformance-go` and tests/conformance/test_journey.py:
+// And, for `make go-test`:
 //
 //	runner corpus FILE             the answer corpus through the generated client and
-//	                               eko.Read*; prints "conformance go: P/T"
-//	runner journey BASE_URL REF_PREFIX   the journey through the generated client, as one
-//	                               JSON object
+//	                               eko.Read*, judged here; prints "conformance go
+//	                               (generated client): P/T"
 package main
 
 import (
@@ -44,9 +43,7 @@ func main() {
 		os.Exit(0)
 	case len(args) == 2 && args[0] == "corpus":
 		os.Exit(runCorpus(args[1]))
-	case len(args) == 3 && args[0] == "journey":
-		os.Exit(runJourney(args[1], args[2]))
 	}
-	fmt.Fprintln(os.Stderr, "usage: runner answers FILE | behaviour FILE | redirects FILE | journey BASE_URL eps|legacy | policy | corpus FILE | journey BASE_URL REF_PREFIX")
+	fmt.Fprintln(os.Stderr, "usage: runner answers FILE | behaviour FILE | redirects FILE | journey BASE_URL eps|legacy | policy | corpus FILE")
 	os.Exit(2)
 }

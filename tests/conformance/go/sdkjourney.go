@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -70,4 +71,21 @@ func runSDKJourney(baseURL, profile string) int {
 	}
 	_ = profile // the sandbox's profile shapes its answers; the calls are the same
 	return 0
+}
+
+// approve consents as the customer would, through POST /_sandbox/sessions/{id}/approve.
+func approve(baseURL string, referenceID int64) (string, error) {
+	url := fmt.Sprintf("%s/_sandbox/sessions/%d/approve", baseURL, referenceID)
+	response, err := (&http.Client{Timeout: 30 * time.Second}).Post(url, "application/json", nil)
+	if err != nil {
+		return "", err
+	}
+	defer response.Body.Close()
+	var session struct {
+		VerificationID string `json:"verification_id"`
+	}
+	if response.StatusCode != http.StatusOK || json.NewDecoder(response.Body).Decode(&session) != nil || session.VerificationID == "" {
+		return "", fmt.Errorf("approve: HTTP %d", response.StatusCode)
+	}
+	return session.VerificationID, nil
 }
