@@ -124,7 +124,7 @@ func judge(operationID string, httpStatus int, body []byte) verdict {
 	}
 	found.invalidParams = invalidParams
 	data := object(sent["data"])
-	found.state = sessionState(data)
+	found.state = sessionState(operationOf(operationID), data)
 	if status != 0 {
 		// An error answer: nothing else in it needs a shape. The code first, then.
 		found.code = errorCode(status, sent["response_status_id"])
@@ -251,11 +251,11 @@ func errorCode(status int64, responseStatusID interface{}) *int64 {
 	return nil
 }
 
-// sessionState is the first SessionState that data reports in `status` or `session_status`
-// (the upstream provider's and the sandbox's field), or "". (On a success, the schema
-// check has already refused any other value there.)
-func sessionState(data map[string]interface{}) ekodigilocker.SessionState {
-	for _, name := range []string{"status", "session_status"} {
+// sessionState is the first SessionState that data reports in a field the operation's
+// success data types as one (`status` for the upstream provider, `session_status` for the
+// sandbox), or "". (On a success, the schema check has already refused any other value.)
+func sessionState(op *operation, data map[string]interface{}) ekodigilocker.SessionState {
+	for _, name := range op.stateFields {
 		value, ok := data[name].(string)
 		if !ok {
 			continue

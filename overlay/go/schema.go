@@ -37,7 +37,11 @@ type operation struct {
 	body             interface{} // the request body's schema, or nil
 	answer, success  interface{} // the HTTP 200 answer's schema and its x-eko-success-data
 	policy           Policy      // the root x-eko-client with the operation's own over it
+	// stateFields are the success data's fields typed as a SessionState, in spec order.
+	stateFields []string
 }
+
+const sessionStateRef = "#/components/schemas/SessionState"
 
 type parameter struct {
 	name     string
@@ -65,6 +69,7 @@ var operations = func() map[string]*operation {
 				required, _ := param["required"].(bool)
 				entry.params = append(entry.params, parameter{fmt.Sprint(param["name"]), required, param["schema"]})
 			}
+			entry.stateFields = stateFields(entry.success)
 			body := object(object(object(resolve(op["requestBody"]))["content"])["application/json"])
 			entry.body = body["schema"]
 			found[id] = entry
@@ -72,6 +77,58 @@ var operations = func() map[string]*operation {
 	}
 	return found
 }()
+
+// stateFields: the properties of schema typed as a SessionState, in the order the spec
+// lists them (the embedded JSON keeps it; a Go map would not).
+func stateFields(schema interface{}) []string {
+	ref, _ := object(schema)["$ref"].(string)
+	properties := object(resolve(schema))["properties"]
+	var found []string
+	for _, name := range keysInOrder(append(strings.Split(strings.TrimPrefix(ref, "#/"), "/"), "properties")) {
+		if object(object(properties)[name])["$ref"] == sessionStateRef {
+			found = append(found, name)
+		}
+	}
+	return found
+}
+
+// keysInOrder are the keys of the embedded spec's object at path, in the order written.
+func keysInOrder(path []string) []string {
+	decoder := json.NewDecoder(bytes.NewReader(specJSON))
+	var walk func(depth int) []string
+	// walk reads one value; at the end of path, it returns the object's keys.
+	walk = func(depth int) []string {
+		token, err := decoder.Token()
+		if err != nil {
+			return nil
+		}
+		switch token {
+		case json.Delim('{'):
+			var keys, found []string
+			for decoder.More() {
+				key, _ := decoder.Token()
+				keys = append(keys, key.(string))
+				if depth < len(path) && key == path[depth] {
+					found = walk(depth + 1)
+				} else {
+					walk(len(path) + 1) // skip it
+				}
+			}
+			decoder.Token() // '}'
+			if depth == len(path) {
+				return keys
+			}
+			return found
+		case json.Delim('['):
+			for decoder.More() {
+				walk(len(path) + 1)
+			}
+			decoder.Token() // ']'
+		}
+		return nil
+	}
+	return walk(0)
+}
 
 func operationOf(id string) *operation {
 	op, ok := operations[id]
