@@ -219,7 +219,7 @@ func (c *Client) postRequest(op *operation, name string, body map[string]interfa
 		return request{}, invalid(name, err.Error())
 	}
 	return request{op: op, name: name, target: c.baseURL + op.path, body: encoded,
-		idempotent: op.policy.Idempotent && clientRefID != "", clientRefID: clientRefID}, nil
+		idempotent: op.policy.Idempotent && clientRefID != ""}, nil
 }
 
 func (c *Client) statusRequest(op *operation, name string, referenceID int64, f callFields) (request, error) {
@@ -246,7 +246,7 @@ func (c *Client) statusRequest(op *operation, name string, referenceID int64, f 
 		query.Set(param.name, stringOf(value))
 	}
 	return request{op: op, name: name, target: c.baseURL + op.path + "?" + query.Encode(),
-		idempotent: op.policy.Idempotent, clientRefID: f.clientRefID}, nil
+		idempotent: op.policy.Idempotent}, nil
 }
 
 // invalid turns mismatch's "where: why" into a ValidationError naming the field.

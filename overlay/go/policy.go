@@ -65,6 +65,22 @@ func merged(base, override map[string]interface{}) map[string]interface{} {
 // policyFrom reads an x-eko-client object; a key it lacks is a broken spec, and panics at
 // start-up rather than becoming a silent zero.
 func policyFrom(node map[string]interface{}) Policy {
+	p := readPolicy(node)
+	// The choices this client implements; a spec that asks for another fails at start-up
+	// (and in go test), not silently.
+	for key, pair := range map[string][2]string{
+		"retry.not_sent": {p.Retry.NotSent, "all"}, "retry.maybe_sent": {p.Retry.MaybeSent, "idempotent"},
+		"retry.backoff.jitter": {p.Retry.Jitter, "full"}, "redirects": {p.Redirects, "never_follow"},
+		"idempotency.field": {p.IdempotencyField, "client_ref_id"},
+	} {
+		if pair[0] != pair[1] {
+			panic(fmt.Sprintf("eko: x-eko-client %s is %q; this client implements %q only", key, pair[0], pair[1]))
+		}
+	}
+	return p
+}
+
+func readPolicy(node map[string]interface{}) Policy {
 	retry := object(node["retry"])
 	backoff := object(retry["backoff"])
 	consent := object(node["consent_wait"])

@@ -174,12 +174,11 @@ func baseURL(given, environment string, getenv func(string) string) (string, err
 
 // request is one prepared call: validated, its bytes fixed for every attempt.
 type request struct {
-	op          *operation
-	name        string // the public method, as errors name it
-	target      string
-	body        []byte
-	idempotent  bool
-	clientRefID string
+	op         *operation
+	name       string // the public method, as errors name it
+	target     string
+	body       []byte
+	idempotent bool
 }
 
 // policy is the operation's policy with the client's options over it.
