@@ -39,17 +39,50 @@ func ParseRedirectString(raw string) (*ConsentRedirect, error) {
 	if len(raw) > MaxRedirectLength {
 		return nil, redirectInvalid("url", fmt.Sprintf("is longer than %d characters", MaxRedirectLength))
 	}
-	query := raw
-	if parsed, err := url.Parse(raw); err == nil && (parsed.Scheme != "" || strings.Contains(raw, "?")) {
-		query = parsed.RawQuery
-	} else if cut, _, found := strings.Cut(raw, "#"); found {
-		query = cut
+	query, _, _ := strings.Cut(raw, "#")
+	if _, after, found := strings.Cut(query, "?"); found {
+		query = after
 	}
-	values, err := url.ParseQuery(strings.TrimPrefix(query, "?"))
-	if err != nil {
-		return nil, redirectInvalid("url", "has a query that cannot be read: "+err.Error())
+	return ParseRedirectQuery(queryValues(query))
+}
+
+// queryValues splits a query as a browser's form encoding has it: "&" between pairs, "+"
+// for a space, %XX escapes decoded and a malformed escape kept as written (so a ";" or a
+// stray "%" is data, not a reason to drop the pair).
+func queryValues(query string) url.Values {
+	values := url.Values{}
+	for _, pair := range strings.Split(query, "&") {
+		if pair == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		values[unescape(name)] = append(values[unescape(name)], unescape(value))
 	}
-	return ParseRedirectQuery(values)
+	return values
+}
+
+func unescape(text string) string {
+	if !strings.ContainsAny(text, "%+") {
+		return text
+	}
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		switch {
+		case text[i] == '+':
+			out = append(out, ' ')
+		case text[i] == '%' && i+2 < len(text) && isHex(text[i+1]) && isHex(text[i+2]):
+			value, _ := strconv.ParseUint(text[i+1:i+3], 16, 8)
+			out = append(out, byte(value))
+			i += 2
+		default:
+			out = append(out, text[i])
+		}
+	}
+	return string(out)
+}
+
+func isHex(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
 }
 
 // ParseRedirect reads the customer's return to your redirect URL (an http.Request's URL).
@@ -63,11 +96,7 @@ func ParseRedirect(u *url.URL) (*ConsentRedirect, error) {
 	if len(u.RawQuery) > MaxRedirectLength {
 		return nil, redirectInvalid("url", fmt.Sprintf("is longer than %d characters", MaxRedirectLength))
 	}
-	values, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return nil, redirectInvalid("url", "has a query that cannot be read: "+err.Error())
-	}
-	return ParseRedirectQuery(values)
+	return ParseRedirectQuery(queryValues(u.RawQuery))
 }
 
 // ParseRedirectQuery reads the return from its parsed query.

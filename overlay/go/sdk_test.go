@@ -293,3 +293,10 @@ func TestParseRedirect(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRedirectReadsQueriesAsBrowsersSendThem(t *testing.T) {
+	back, err := ParseRedirectString("https://yourapp.com/cb?verification_id=V%2B1+x;y%zz&reference_id=7#frag?reference_id=8")
+	if err != nil || back.VerificationID != "V+1 x;y%zz" || back.ReferenceID != 7 {
+		t.Fatalf("got %+v, %v", back, err)
+	}
+}
