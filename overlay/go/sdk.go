@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	crand "crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -306,8 +307,25 @@ func (r RetryPolicy) delay(attempt int, retryAfter string) time.Duration {
 		return wait
 	}
 	ceiling := math.Min(float64(r.BackoffMax), float64(r.BackoffInitial)*math.Pow(r.Multiplier, float64(attempt)))
-	return time.Duration(rand.Float64() * ceiling)
+	return time.Duration(jitter() * ceiling)
 }
+
+// jitter is uniform in [0, 1), from a source seeded per process: before Go 1.20 the
+// global math/rand source starts from the same seed in every process, which would give
+// every client the same "random" waits and defeat the jitter.
+var jitter = func() func() float64 {
+	var seed [8]byte
+	if _, err := crand.Read(seed[:]); err != nil {
+		panic("eko: no randomness for retry jitter: " + err.Error())
+	}
+	source := rand.New(rand.NewSource(int64(binary.LittleEndian.Uint64(seed[:]))))
+	var mu sync.Mutex
+	return func() float64 {
+		mu.Lock()
+		defer mu.Unlock()
+		return source.Float64()
+	}
+}()
 
 func parseRetryAfter(value string) (time.Duration, bool) {
 	value = strings.TrimSpace(value)
