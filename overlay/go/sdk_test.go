@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func noEnv(string) string { return "" }
@@ -298,5 +299,32 @@ func TestParseRedirectReadsQueriesAsBrowsersSendThem(t *testing.T) {
 	back, err := ParseRedirectString("https://yourapp.com/cb?verification_id=V%2B1+x;y%zz&reference_id=7#frag?reference_id=8")
 	if err != nil || back.VerificationID != "V+1 x;y%zz" || back.ReferenceID != 7 {
 		t.Fatalf("got %+v, %v", back, err)
+	}
+}
+
+func TestRetryWaitsFollowThePolicy(t *testing.T) {
+	p := DefaultPolicy().Retry
+	for attempt := 0; attempt < 6; attempt++ {
+		ceiling := p.BackoffInitial << attempt
+		if ceiling > p.BackoffMax {
+			ceiling = p.BackoffMax
+		}
+		for i := 0; i < 200; i++ {
+			if wait := p.delay(attempt, ""); wait < 0 || wait > ceiling {
+				t.Fatalf("attempt %d: waited %v, outside [0, %v]", attempt, wait, ceiling)
+			}
+		}
+	}
+	if wait := p.delay(0, "3"); wait != 3*time.Second {
+		t.Fatalf("Retry-After 3: %v", wait)
+	}
+	for _, ignored := range []string{"-1", "61", "soon", "NaN"} {
+		if wait := p.delay(0, ignored); wait > p.BackoffInitial {
+			t.Fatalf("Retry-After %q was honoured: %v", ignored, wait)
+		}
+	}
+	date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+	if wait := p.delay(0, date); wait <= 0 || wait > 2*time.Second {
+		t.Fatalf("Retry-After %q: %v", date, wait)
 	}
 }
