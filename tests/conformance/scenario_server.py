@@ -13,11 +13,12 @@ problem of that case, which fails it.
 
 In a test:            with ScenarioServer() as server: filled = server.load(cases, "py")
 Standalone (for any language's own tests):
-    python -m tests.conformance.scenario_server --corpus tests/vectors/behaviour.json \
-        --out filled.json
-prints `port PORT` on its first stdout line, writes the corpus with each case's base_url
-filled in, and serves until killed; GET /_scenario/<case id>/requests returns the
-requests a case received (JSON) for that test's own checks.
+    python -m tests.conformance.scenario_server \
+        --corpus tests/vectors/behaviour.json --out filled.json
+writes the corpus with each case's base_url filled in (to --out, else to stdout after
+the first line), prints `port PORT` on its first stdout line, and serves until killed.
+GET /_scenario/<case id>/requests returns what a case received (JSON: requests with
+their bodies in base64, and problems) for that test's own checks.
 """
 
 from __future__ import annotations
@@ -385,11 +386,11 @@ def main() -> int:
     corpus = json.loads(args.corpus.read_text(encoding="utf-8"))
     with ScenarioServer() as server:
         corpus["cases"] = server.load(corpus["cases"], args.prefix)
-        print(f"port {server.port}", flush=True)
         text = json.dumps(corpus, indent=1)
-        if args.out:
+        if args.out:  # written before the port is printed: ready once it is
             args.out.write_text(text, encoding="utf-8")
-        else:
+        print(f"port {server.port}", flush=True)
+        if not args.out:
             print(text, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
