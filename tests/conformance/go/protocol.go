@@ -23,6 +23,12 @@ type line struct {
 	Values    json.RawMessage `json:"values"`
 	Error     *string         `json:"error,omitempty"`
 	ElapsedMS *int64          `json:"elapsed_ms,omitempty"`
+	// ClientRefID: the journey's create says which it sent (tests/conformance/test_journey.py
+	// creates again with it).
+	ClientRefID string `json:"client_ref_id,omitempty"`
+	// Message: the journey's business errors carry Eko's message (test_journey.py compares
+	// it with Python's).
+	Message *string `json:"message,omitempty"`
 }
 
 var stdout = json.NewEncoder(os.Stdout)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -15,8 +16,8 @@ import (
 
 // runSDKJourney drives the whole consent journey with the SDK's calls, as
 // docs/other-languages.md shows it: create, a forced 301, a pending status, approval
-// through the sandbox's control surface, the customer's return, status, the document,
-// and a wait that finds the session authenticated. One line per step.
+// through the sandbox's control surface, the customer's return (read, not printed), status
+// and the document. One line per step, the steps Python's runner prints.
 func runSDKJourney(baseURL, profile string) int {
 	client, err := eko.New(eko.Options{BaseURL: baseURL, Keys: uatKeys, InitiatorID: initiator, UserCode: userCode,
 		Getenv: func(string) string { return "" }})
@@ -32,14 +33,20 @@ func runSDKJourney(baseURL, profile string) int {
 		if err == nil {
 			values = valuesOf(result)
 		}
-		emit(line{Name: name, Outcome: outcome, Code: code, Values: values})
+		var message *string
+		var api *eko.APIError
+		if errors.As(err, &api) {
+			message = &api.Message
+		}
+		emit(line{Name: name, Outcome: outcome, Code: code, Values: values, Message: message})
 	}
 	session, err := client.CreateDigilockerURL(ctx, eko.CreateInput{RedirectURL: redirectURL})
-	step("create", session, err)
 	if err != nil {
+		step("create", session, err)
 		fmt.Fprintln(os.Stderr, "journey: create:", err)
 		return 1
 	}
+	emit(line{Name: "create", Outcome: "success", Values: valuesOf(session), ClientRefID: session.ClientRefID})
 	forced, err := client.CreateDigilockerURL(ctx, eko.CreateInput{RedirectURL: redirectURL, ClientRefID: "SCENARIO-301"})
 	step("forced_301", forced, err)
 	pending, err := client.GetVerificationStatus(ctx, session.ReferenceID)
@@ -60,15 +67,8 @@ func runSDKJourney(baseURL, profile string) int {
 	}
 	status, err := client.GetVerificationStatus(ctx, session.ReferenceID)
 	step("status", status, err)
-	documents, err := client.GetDocument(ctx, session.ReferenceID, back.VerificationID)
+	documents, err := client.GetDocument(ctx, session.ReferenceID, back.VerificationID, eko.WithDocumentTypes("AADHAAR"))
 	step("document", documents, err)
-	done, err := client.WaitForConsent(ctx, session.ReferenceID, eko.WaitOptions{Interval: 100 * time.Millisecond, Timeout: 10 * time.Second})
-	if err == nil {
-		values, outcome, code := consentValues(done)
-		emit(line{Name: "wait_for_consent", Outcome: outcome, Code: code, Values: values})
-	} else {
-		step("wait_for_consent", nil, err)
-	}
 	_ = profile // the sandbox's profile shapes its answers; the calls are the same
 	return 0
 }
