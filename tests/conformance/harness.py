@@ -97,21 +97,21 @@ def load_runners(root: Path) -> list[Runner]:
 def invoke(
     root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT
 ) -> list[dict[str, Any]]:
-    """The runner's JSON lines for one command (none if it failed to start or ran out)."""
+    """The runner's JSON lines for one command: all it printed, even if it failed or ran
+    out of time (then killed)."""
     try:
         done = subprocess.run(
-            [*runner.run, *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+            [*runner.run, *args], cwd=root, capture_output=True, timeout=timeout, check=False
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        stdout, stderr, status = done.stdout, done.stderr, done.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout, stderr, status = exc.stdout or b"", exc.stderr or b"", -1
+        print(f"{runner.language} {args[0]}: killed after {timeout} s", file=sys.stderr)
+    except OSError as exc:
         print(f"{runner.language} {args[0]}: {exc}", file=sys.stderr)
         return []
     lines = []
-    for line in done.stdout.splitlines():
+    for line in stdout.decode("utf-8", "replace").splitlines():
         try:
             value = json.loads(line)
         except json.JSONDecodeError:
@@ -119,15 +119,13 @@ def invoke(
         if isinstance(value, dict):
             lines.append(value)
         elif line.strip():
+            shown = line[:120]
             print(
-                f"{runner.language} {args[0]}: not a JSON object line: {line[:120]!r}",
-                file=sys.stderr,
+                f"{runner.language} {args[0]}: not a JSON object line: {shown!r}", file=sys.stderr
             )
-    if done.returncode != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
-        print(
-            f"{runner.language} {args[0]}: exit {done.returncode}: {done.stderr[-2000:]}",
-            file=sys.stderr,
-        )
+    if status != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
+        tail = stderr.decode("utf-8", "replace")[-2000:]
+        print(f"{runner.language} {args[0]}: exit {status}: {tail}", file=sys.stderr)
     return lines
 
 
@@ -237,6 +235,8 @@ def behaviour_problems(
     if "min_attempts" in expect and len(seen) < expect["min_attempts"]:
         problems.append(f"attempts: expected at least {expect['min_attempts']}, got {len(seen)}")
     if line is not None:
+        if "error" not in line or not isinstance(line["error"], str | None):
+            problems.append(f"error: the error type's name or null, got {line.get('error')!r}")
         elapsed = line.get("elapsed_ms")
         if not isinstance(elapsed, int | float):
             problems.append(f"elapsed_ms missing or not a number: {elapsed!r}")
