@@ -46,13 +46,16 @@ type Session struct {
 type CallOption func(*callFields)
 
 type callFields struct {
-	clientRefID, userCode, initiatorID string
-	documentTypes                      []string
+	userCode, initiatorID string
+	// clientRefID is nil unless given: then it is sent as given, "" included (and refused
+	// by the spec), never replaced by a generated one.
+	clientRefID   *string
+	documentTypes []string
 }
 
 // WithClientRefID sends this client_ref_id (the calls that create or fetch make one when
 // none is given).
-func WithClientRefID(id string) CallOption { return func(f *callFields) { f.clientRefID = id } }
+func WithClientRefID(id string) CallOption { return func(f *callFields) { f.clientRefID = &id } }
 
 // WithUserCode sends this user_code instead of the client's.
 func WithUserCode(code string) CallOption { return func(f *callFields) { f.userCode = code } }
@@ -76,9 +79,16 @@ func (c *Client) fields(options []CallOption) callFields {
 
 // CreateDigilockerURL creates a consent session. The context's deadline is the whole
 // call's (every attempt and wait); without one, the policy's timeout applies.
-func (c *Client) CreateDigilockerURL(ctx context.Context, in CreateInput) (*Session, error) {
+// Options: WithClientRefID (the same as CreateInput.ClientRefID, but sent even when "").
+func (c *Client) CreateDigilockerURL(ctx context.Context, in CreateInput, options ...CallOption) (*Session, error) {
 	op := operationOf("createDigilockerUrl")
-	if in.ClientRefID == "" {
+	var given callFields
+	for _, option := range options {
+		option(&given)
+	}
+	if given.clientRefID != nil {
+		in.ClientRefID = *given.clientRefID
+	} else if in.ClientRefID == "" {
 		in.ClientRefID = NewClientRefID()
 	}
 	if in.InitiatorID == "" {
@@ -147,8 +157,9 @@ func (c *Client) status(ctx context.Context, r request) (*VerificationStatus, er
 func (c *Client) GetDocument(ctx context.Context, referenceID int64, verificationID string, options ...CallOption) (*Documents, error) {
 	op := operationOf("getDigilockerDocument")
 	f := c.fields(options)
-	if f.clientRefID == "" {
-		f.clientRefID = NewClientRefID()
+	if f.clientRefID == nil {
+		generated := NewClientRefID()
+		f.clientRefID = &generated
 	}
 	documents := f.documentTypes
 	if documents == nil {
@@ -160,13 +171,13 @@ func (c *Client) GetDocument(ctx context.Context, referenceID int64, verificatio
 		return nil, invalid("GetDocument", problem)
 	}
 	document := func(types []string) (request, error) {
-		body := map[string]interface{}{"initiator_id": f.initiatorID, "client_ref_id": f.clientRefID,
+		body := map[string]interface{}{"initiator_id": f.initiatorID, "client_ref_id": *f.clientRefID,
 			"document_type": strings2(types), "verification_id": verificationID,
 			"reference_id": strconv.FormatInt(referenceID, 10)}
 		if f.userCode != "" {
 			body["user_code"] = f.userCode
 		}
-		return c.postRequest(op, "GetDocument", body, f.clientRefID)
+		return c.postRequest(op, "GetDocument", body, *f.clientRefID)
 	}
 	r, err := document(documents)
 	if err != nil {
@@ -228,8 +239,8 @@ func (c *Client) statusRequest(op *operation, name string, referenceID int64, f 
 	if f.userCode != "" {
 		values["user_code"] = f.userCode
 	}
-	if f.clientRefID != "" {
-		values["client_ref_id"] = f.clientRefID
+	if f.clientRefID != nil {
+		values["client_ref_id"] = *f.clientRefID
 	}
 	query := url.Values{}
 	for _, param := range op.params {

@@ -328,3 +328,18 @@ func TestRetryWaitsFollowThePolicy(t *testing.T) {
 		t.Fatalf("Retry-After %q: %v", date, wait)
 	}
 }
+
+func TestAnEmptyClientRefIDGivenIsRefusedNotReplaced(t *testing.T) {
+	r, base := serve(t, func(int, http.ResponseWriter) {})
+	c := testClient(t, base)
+	var invalid *ValidationError
+	if _, err := c.CreateDigilockerURL(context.Background(), CreateInput{RedirectURL: "https://a.example/"}, WithClientRefID("")); !errors.As(err, &invalid) {
+		t.Fatalf("create: %v", err)
+	}
+	if _, err := c.GetVerificationStatus(context.Background(), 5, WithClientRefID("")); !errors.As(err, &invalid) {
+		t.Fatalf("status: %v", err)
+	}
+	if len(r.requests) != 0 {
+		t.Fatal("sent")
+	}
+}

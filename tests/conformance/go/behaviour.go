@@ -85,6 +85,10 @@ func runBehaviour(path string) int {
 			values = valuesOf(result)
 			if consent, ok := result.(*eko.ConsentResult); ok {
 				values, outcome, code = consentValues(consent)
+				if consent.Err != nil && consent.State != eko.TimedOut {
+					name := reflect.TypeOf(consent.Err).String()
+					errorName = &name
+				}
 			}
 		}
 		emit(line{Name: item.Name, Outcome: outcome, Code: code, Values: values, Error: errorName, ElapsedMS: &elapsed})
@@ -108,8 +112,7 @@ func call(ctx context.Context, client *eko.Client, item behaviourCase) (interfac
 	case "createDigilockerUrl":
 		in := eko.CreateInput{}
 		var err error
-		for name, into := range map[string]*string{"redirect_url": &in.RedirectURL, "client_ref_id": &in.ClientRefID,
-			"user_code": &in.UserCode} {
+		for name, into := range map[string]*string{"redirect_url": &in.RedirectURL, "user_code": &in.UserCode} {
 			if *into, _, err = stringField(input, name); err != nil {
 				return nil, err
 			}
@@ -117,7 +120,7 @@ func call(ctx context.Context, client *eko.Client, item behaviourCase) (interfac
 		if in.DocumentRequested, err = listField(input, "document_requested"); err != nil {
 			return nil, err
 		}
-		return client.CreateDigilockerURL(ctx, in)
+		return client.CreateDigilockerURL(ctx, in, options...) // client_ref_id as given, "" included
 	case "getDigilockerVerificationStatus":
 		id, err := referenceField(input)
 		if err != nil {

@@ -21,7 +21,7 @@ type line struct {
 	Outcome   string          `json:"outcome"`
 	Code      *int64          `json:"code"`
 	Values    json.RawMessage `json:"values"`
-	Error     *string         `json:"error,omitempty"`
+	Error     *string         `json:"error"`
 	ElapsedMS *int64          `json:"elapsed_ms,omitempty"`
 	// ClientRefID: the journey's create says which it sent (tests/conformance/test_journey.py
 	// creates again with it).
