@@ -277,7 +277,7 @@ def wait_problems(case: dict[str, Any], seen: list[Seen], policy: dict[str, Any]
             problems.append(f"retry {number + 1} came {gap_ms:.0f} ms later: Retry-After {value}")
         cap = int(value) * 1000 if honoured else backoff_cap(backoff, number)
         if "retry_after_date_s" not in step and gap_ms > cap + RETRY_SLACK_MS:
-            problems.append(f"retry {number + 1} came {gap_ms:.0f} ms later, past {cap} ms")
+            problems.append(f"retry {number + 1} came {gap_ms:.0f} ms later, past {cap:.0f} ms")
     return problems
 
 
