@@ -250,7 +250,7 @@ def main() -> int:
             )
         if "go" in clients:
             built[go_target] = Path(tmp) / "go"
-            build_go(built[go_target], spec)
+            build_go(built[go_target], spec, Path(tmp))
         if "java" in clients:
             built[java_target] = Path(tmp) / "java"
             build_java(built[java_target], spec, Path(tmp))

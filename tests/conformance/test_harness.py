@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 
 from . import harness
-from .harness import Result, check_policy, load_runners, request_problems, spec_policy, violations
+from .harness import (
+    Result,
+    check_policy,
+    load_runners,
+    request_problems,
+    spec_policy,
+    violations,
+    wait_problems,
+)
 from .scenario_server import Seen
 
 ROOT = harness.ROOT
@@ -216,3 +224,26 @@ def test_anything_sent_for_invalid_input_is_caught() -> None:
     assert request_problems(case, [signed(1000.0, 1000000)], KEYS) == [
         "invalid input, yet 1 request(s) were sent"
     ]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "gap", "problem"),
+    [
+        ("1", 0.2, "came 200 ms later: Retry-After 1"),  # not honoured
+        ("3600", 30.0, "past 500 ms"),  # honoured though past the cap: backoff instead
+        (None, 9.0, "past 500 ms"),  # the first backoff is at most 500 ms
+        ("1", 1.05, None),
+        ("3600", 0.3, None),
+    ],
+)
+def test_the_wait_before_a_retry_is_judged_where_the_server_sees_it(
+    retry_after: str | None, gap: float, problem: str | None
+) -> None:
+    headers = {} if retry_after is None else {"retry-after": retry_after}
+    case = {**CASE, "server": [{"status": 503, "headers": headers}, {"json": {}}]}
+    seen = [signed(1000.0, 1000000), signed(1000.0 + gap, 1000000 + round(gap * 1000))]
+    found = wait_problems(case, seen, spec_policy(ROOT / harness.SPEC))
+    if problem is None:
+        assert found == []
+    else:
+        assert any(problem in line for line in found), found

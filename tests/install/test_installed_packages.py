@@ -435,27 +435,22 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
-	ekodigilocker "{generated}"
 	eko "{overlay}"
 )
 
 func main() {
-	keys := eko.Keys{
-		DeveloperKey: os.Getenv("EKO_DEVELOPER_KEY"),
-		AccessKey:    os.Getenv("EKO_ACCESS_KEY"),
-	}
-	client := eko.NewClient(os.Args[1], keys, 30*time.Second)
-	documents := []ekodigilocker.DocumentType{ekodigilocker.AADHAAR}
-	body := ekodigilocker.NewCreateDigilockerUrlRequest(
-		os.Getenv("EKO_INITIATOR_ID"), documents, "https://yourapp.example/kyc/callback")
-	created, _, err := client.DigilockerAPI.CreateDigilockerUrl(context.Background()).
-		CreateDigilockerUrlRequest(*body).Execute()
+	// keys, initiator and user code from the EKO_* variables
+	client, err := eko.New(eko.Options{BaseURL: os.Args[1]})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(created.Data.GetReferenceId(), created.Data.GetUrl())
+	session, err := client.CreateDigilockerURL(context.Background(),
+		eko.CreateInput{RedirectURL: "https://yourapp.example/kyc/callback"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(session.ReferenceID, session.URL)
 }
 """
 
@@ -477,10 +472,9 @@ def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
     (app / "go.mod").write_text(go_mod, encoding="utf-8")
     # the import paths are the modules the README requires (from v2 on they end in /vN)
     modules = dict(re.findall(r"^\t(\S+/(generated|overlay)/go(?:/v\d+)?) v", requirements, re.M))
-    program = GO_PROGRAM.replace(
-        "{generated}", next(m for m, f in modules.items() if f == "generated")
-    )
-    program = program.replace("{overlay}", next(m for m, f in modules.items() if f == "overlay"))
+    # the SDK's module; the README requires the generated one under it as well
+    assert {"generated", "overlay"} <= set(modules.values())
+    program = GO_PROGRAM.replace("{overlay}", next(m for m, f in modules.items() if f == "overlay"))
     (app / "main.go").write_text(program, encoding="utf-8")
     go_env = {
         "GOFLAGS": "-mod=mod",
