@@ -58,12 +58,16 @@ $(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go o
 	cd tests/conformance/go && $(GO_ENV) go vet . && $(GO_ENV) go build -o $(CURDIR)/$@ .
 
 # javac, then a launcher with the class path (Debian's jars) that conformance-java and
-# tests/conformance/test_journey.py run.
-$(JAVA_RUNNER): $(shell find generated/java/src/main overlay/java/src/main tests/conformance/java -name '*.java' 2>/dev/null)
+# tests/conformance/test_journey.py run. The SDK reads the spec (input checks, policy) from
+# the class path: the generated copy of it goes in beside the classes.
+JAVA_CLASSES := build/conformance/java
+JAVA_SPEC := generated/eko_digilocker_client/openapi.json
+$(JAVA_RUNNER): $(JAVA_SPEC) $(shell find generated/java/src/main overlay/java/src/main tests/conformance/java -name '*.java' 2>/dev/null)
 	@$(MAKE) --no-print-directory xlang-toolchains
-	rm -rf build/conformance/java && mkdir -p build/conformance/java
-	javac -nowarn -d build/conformance/java -cp $(JAVA_CP) $^
-	printf '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "%s" Runner "$$@"\n' "$(CURDIR)/build/conformance/java:$(JAVA_CP)" > $@
+	rm -rf $(JAVA_CLASSES) && mkdir -p $(JAVA_CLASSES)/eko/digilocker
+	javac -nowarn -Xlint:none -d $(JAVA_CLASSES) -cp $(JAVA_CP) $(filter %.java,$^)
+	cp $(JAVA_SPEC) $(JAVA_CLASSES)/eko/digilocker/openapi.json
+	printf '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "%s" Runner "$$@"\n' "$(CURDIR)/$(JAVA_CLASSES):$(JAVA_CP)" > $@
 	chmod +x $@
 
 # The TypeScript journey runner (tests/conformance/test_journey.py), compiled with the rest

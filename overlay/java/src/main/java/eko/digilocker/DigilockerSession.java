@@ -1,6 +1,6 @@
 package eko.digilocker;
 
-import eko.digilocker.client.model.DigilockerUrlSuccess;
+import eko.digilocker.client.model.DigilockerUrlPayload;
 import java.net.URI;
 
 /**
@@ -9,4 +9,4 @@ import java.net.URI;
  * @param clientRefId the client_ref_id the call sent (yours, or the one the client made)
  * @param data the answer's data as the generated model reads it
  */
-public record DigilockerSession(long referenceId, URI url, String clientRefId, DigilockerUrlSuccess data) {}
+public record DigilockerSession(long referenceId, URI url, String clientRefId, DigilockerUrlPayload data) {}

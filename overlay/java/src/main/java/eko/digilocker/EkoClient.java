@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import eko.digilocker.EkoValidationException.FieldError;
 import eko.digilocker.client.model.DigilockerDocumentPayload;
-import eko.digilocker.client.model.DigilockerUrlSuccess;
+import eko.digilocker.client.model.DigilockerUrlPayload;
 import eko.digilocker.client.model.VerificationStatusPayload;
 import java.net.ConnectException;
 import java.net.URI;
@@ -248,7 +248,7 @@ public final class EkoClient {
       putIfSet(body, "redirect_url", input.redirectUrl());
       Prepared call = prepare(CREATE, "createDigilockerUrl", body, ref);
       return send(call, policy(CREATE), deadline(policy(CREATE))).thenApply(data -> {
-        DigilockerUrlSuccess model = model(call, data, DigilockerUrlSuccess.class);
+        DigilockerUrlPayload model = model(call, data, DigilockerUrlPayload.class);
         return new DigilockerSession(model.getReferenceId(), model.getUrl(), ref, model);
       });
     });

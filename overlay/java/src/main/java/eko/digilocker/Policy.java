@@ -107,7 +107,7 @@ public record Policy(
   }
 
   /** This policy in the shape of the spec's root x-eko-client (the runner's `policy` command). */
-  ObjectNode toJson() {
+  public ObjectNode toJson() {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("timeout_ms", timeout.toMillis());
     out.put("max_response_bytes", maxResponseBytes);
