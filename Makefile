@@ -73,9 +73,13 @@ $(JAVA_RUNNER): $(JAVA_SPEC) $(shell find generated/java/src/main overlay/java/s
 # The Java SDK against a hostile loopback server (tests/conformance/java/HostileServerTest.java):
 # a hang, a drip, a huge body and a gzip bomb each end in their typed exception within the
 # deadline; the small heap and the asserted peak show the answer cap holds.
-JAVA_RUN := java -XX:TieredStopAtLevel=1 -cp $(JAVA_CLASSES):$(JAVA_CP)
 java-test: $(JAVA_RUNNER)
 	java -Xmx96m -XX:+UseSerialGC -cp $(JAVA_CLASSES):$(JAVA_CP) HostileServerTest
+
+# The Java SDK's call against the bare generated client's, to one in-process stub server in
+# one run (tests/conformance/java/Bench.java); prints the ratio (target <= 1.25x).
+java-bench: $(JAVA_RUNNER)
+	java -cp $(JAVA_CLASSES):$(JAVA_CP) Bench
 
 # The TypeScript journey runner (tests/conformance/test_journey.py), compiled with the rest
 # of the TypeScript by ts-build, which is redone here only when a TypeScript source changed.
@@ -199,6 +203,7 @@ demo:
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.run
+	@$(MAKE) --no-print-directory java-bench
 
 sandbox: $(INSTALLED)
 	$(BIN)/eko-digilocker sandbox --port 8080

@@ -244,7 +244,7 @@ public final class EkoClient {
       putIfSet(body, "user_code", input.userCode() != null ? input.userCode() : settings.userCode());
       String ref = input.clientRefId() != null ? input.clientRefId() : newClientRefId();
       body.put("client_ref_id", ref);
-      body.set("document_requested", JSON.valueToTree(input.documentRequested() != null ? input.documentRequested() : defaultDocuments()));
+      strings(body.putArray("document_requested"), input.documentRequested() != null ? input.documentRequested() : defaultDocuments());
       putIfSet(body, "redirect_url", input.redirectUrl());
       Prepared call = prepare(CREATE, "createDigilockerUrl", body, ref);
       return send(call, policy(CREATE), deadline(policy(CREATE))).thenApply(data -> {
@@ -382,7 +382,7 @@ public final class EkoClient {
     body.put("initiator_id", settings.initiatorId());
     putIfSet(body, "user_code", settings.userCode());
     body.put("client_ref_id", ref);
-    body.set("document_type", JSON.valueToTree(documents));
+    strings(body.putArray("document_type"), documents);
     putIfSet(body, "verification_id", verificationId);
     // create returns reference_id as a number; this call takes it as a string
     body.put("reference_id", Long.toString(referenceId));
@@ -414,17 +414,26 @@ public final class EkoClient {
     return new Prepared(op, name, URI.create(url), body, clientRefId);
   }
 
+  private static void strings(com.fasterxml.jackson.databind.node.ArrayNode array, List<String> values) {
+    values.forEach(array::add); // a null item stays null, for the spec's check to name
+  }
+
   private static void putIfSet(ObjectNode node, String field, String value) {
     if (value != null) node.put(field, value);
   }
 
   /** The spec's default for create's document_requested. */
   static List<String> defaultDocuments() {
-    Spec spec = Spec.get();
-    JsonNode schema = spec.resolve(spec.operation(CREATE).input());
+    return DEFAULT_DOCUMENTS;
+  }
+
+  private static final List<String> DEFAULT_DOCUMENTS = readDefaultDocuments();
+
+  private static List<String> readDefaultDocuments() {
     List<String> out = new ArrayList<>();
-    schema.path("properties").path("document_requested").path("default").forEach(d -> out.add(d.asText()));
-    return out;
+    Spec.get().operation(CREATE).input().path("properties").path("document_requested").path("default")
+        .forEach(d -> out.add(d.asText()));
+    return List.copyOf(out);
   }
 
   /**
@@ -432,7 +441,17 @@ public final class EkoClient {
    * per-process counter and 6 random to this process, as the Python client makes them.
    */
   static String newClientRefId() {
-    return String.format("%011x%03x%s", System.currentTimeMillis() & 0xFFFFFFFFFFFL, SEQUENCE.getAndIncrement() & 0xFFF, PROCESS_TAG);
+    StringBuilder id = new StringBuilder(20);
+    hex(id, System.currentTimeMillis(), 11);
+    hex(id, SEQUENCE.getAndIncrement(), 3);
+    return id.append(PROCESS_TAG).toString();
+  }
+
+  /** The low {@code digits} hex digits of {@code value}. */
+  private static void hex(StringBuilder out, long value, int digits) {
+    for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+      out.append(Character.forDigit((int) (value >>> shift) & 0xF, 16));
+    }
   }
 
   private <T> T model(Prepared call, JsonNode data, Class<T> type) {

@@ -45,6 +45,8 @@ final class Reading {
   // eps.eko.in answers an unknown or expired reference as it answers a pending one: the
   // message is the only tell (see the Python client's responses.py).
   private static final Set<String> UNKNOWN_REFERENCE = Set.of("invalid reference_id", "invalid or expired reference_id");
+  private static final JsonNode ENVELOPE = Spec.get().root.at("/components/schemas/Envelope");
+  private static final JsonNode SESSION_STATE = Spec.get().root.at("/components/schemas/SessionState");
   private static final String DOCUMENT_OPERATION = "getDigilockerDocument";
   private static final String DOCUMENT_PENDING = "PENDING";
 
@@ -89,7 +91,7 @@ final class Reading {
 
   private static RuntimeException unexpected(Spec.Operation op, int httpStatus, JsonNode body, byte[] bytes, List<Spec.Problem> problems) {
     boolean envelope = body != null && body.isObject() && Spec.isInt64(body.get("status"))
-        && Spec.get().check(Spec.get().root.at("/components/schemas/Envelope"), body).isEmpty();
+        && Spec.get().check(ENVELOPE, body).isEmpty();
     if (httpStatus == 403) {
       return apiError(op, Kind.AUTHENTICATION, httpStatus, envelope ? body : null);
     }
@@ -174,7 +176,7 @@ final class Reading {
     for (String field : op.stateFields()) {
       JsonNode value = data.get(field);
       if (value != null && value.isTextual()
-          && Spec.get().check(Spec.get().root.at("/components/schemas/SessionState"), value).isEmpty()) {
+          && Spec.get().check(SESSION_STATE, value).isEmpty()) {
         return value.asText();
       }
     }

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * The spec (openapi/eko-digilocker.yaml as JSON, the resource {@code eko/digilocker/openapi.json}
- * that the build copies from generated/eko_digilocker_client/openapi.json): each operation's
+ * that the build copies from generated/eko_digilocker_client/openapi.json), its $refs
+ * resolved once when loaded: each operation's
  * method, path, input schema, answer schemas and client policy. Every input check and policy
  * default of the client comes from here, never from a number written again in Java.
  */
@@ -44,8 +45,8 @@ final class Spec {
       List<String> documentedStatuses,
       JsonNode policy) {}
 
-  private Spec(JsonNode root) {
-    this.root = root;
+  private Spec(JsonNode spec) {
+    this.root = inlined(spec, spec, 0);
     root.path("paths").fields().forEachRemaining(path ->
         path.getValue().fields().forEachRemaining(method -> {
           JsonNode op = method.getValue();
@@ -89,7 +90,7 @@ final class Spec {
       ObjectNode properties = object.putObject("properties");
       var required = object.putArray("required");
       for (JsonNode parameter : op.path("parameters")) {
-        JsonNode p = resolve(parameter);
+        JsonNode p = parameter;
         properties.set(p.get("name").asText(), p.get("schema"));
         if (p.path("required").asBoolean()) {
           required.add(p.get("name").asText());
@@ -99,20 +100,17 @@ final class Spec {
     }
     JsonNode ok = op.path("responses").path("200");
     JsonNode data = ok.get("x-eko-success-data");
-    List<String> states = new ArrayList<>();
-    resolve(data).path("properties").fields().forEachRemaining(field -> {
-      if (field.getValue().path("$ref").asText().endsWith("/SessionState")) {
-        states.add(field.getKey());
-      }
-    });
-    // the answer's data as the payload types it: find state fields there too
+    // the fields typed as a SessionState, in the success data or the answer's data
+    JsonNode sessionState = root.at("/components/schemas/SessionState/enum");
     JsonNode envelope = ok.path("content").path("application/json").path("schema");
-    resolve(resolve(envelope).path("properties").path("data")).path("properties").fields()
-        .forEachRemaining(field -> {
-          if (field.getValue().path("$ref").asText().endsWith("/SessionState") && !states.contains(field.getKey())) {
-            states.add(field.getKey());
-          }
-        });
+    List<String> states = new ArrayList<>();
+    for (JsonNode schema : List.of(data, envelope.path("properties").path("data"))) {
+      schema.path("properties").fields().forEachRemaining(field -> {
+        if (field.getValue().path("enum").equals(sessionState) && !states.contains(field.getKey())) {
+          states.add(field.getKey());
+        }
+      });
+    }
     List<String> statuses = new ArrayList<>();
     op.path("responses").fieldNames().forEachRemaining(statuses::add);
     return new Operation(op.get("operationId").asText(), method.toUpperCase(java.util.Locale.ROOT), path,
@@ -129,26 +127,36 @@ final class Spec {
     return out;
   }
 
-  /** The schema a {@code $ref} points to (within this document), or the schema itself. */
-  JsonNode resolve(JsonNode schema) {
-    while (schema != null && schema.has("$ref")) {
-      String ref = schema.get("$ref").asText();
-      if (!ref.startsWith("#/")) {
-        throw new IllegalStateException("only local $ref are supported: " + ref);
-      }
-      JsonNode target = root.at(ref.substring(1));
-      if (schema.size() > 1) { // siblings of $ref (e.g. maxLength) add to the target
-        ObjectNode both = ((ObjectNode) target).deepCopy();
-        schema.fields().forEachRemaining(f -> {
-          if (!f.getKey().equals("$ref")) {
-            both.set(f.getKey(), f.getValue());
-          }
-        });
-        target = both;
-      }
-      schema = target;
+  /**
+   * The document with every {@code $ref} replaced by what it points to (its siblings, such as
+   * a maxLength, laid over it), so that no check resolves anything at call time.
+   */
+  private static JsonNode inlined(JsonNode spec, JsonNode node, int depth) {
+    if (depth > 64) {
+      throw new IllegalStateException("the spec's $refs nest deeper than 64 (a cycle?)");
     }
-    return schema == null ? JsonNodeFactory.instance.missingNode() : schema;
+    if (node.isArray()) {
+      var out = JsonNodeFactory.instance.arrayNode();
+      node.forEach(item -> out.add(inlined(spec, item, depth + 1)));
+      return out;
+    }
+    if (!node.isObject()) {
+      return node;
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    JsonNode ref = node.get("$ref");
+    if (ref != null && ref.isTextual() && ref.asText().startsWith("#/")) {
+      JsonNode target = inlined(spec, spec.at(ref.asText().substring(1)), depth + 1);
+      if (target.isObject()) {
+        out.setAll((ObjectNode) target);
+      }
+    }
+    node.fields().forEachRemaining(f -> {
+      if (!f.getKey().equals("$ref")) {
+        out.set(f.getKey(), inlined(spec, f.getValue(), depth + 1));
+      }
+    });
+    return out;
   }
 
   /** A value that breaks a schema rule, named by its path ("document_requested[0]"). */
@@ -167,7 +175,6 @@ final class Spec {
   }
 
   private void check(JsonNode schema, JsonNode value, String at, List<Problem> problems) {
-    schema = resolve(schema);
     JsonNode type = schema.get("type");
     if (type != null) {
       boolean fits = false;
