@@ -318,8 +318,6 @@ def policy() -> dict[str, Any]:
     shape of the spec's `x-eko-client` (tests/conformance/test_harness.py compares)."""
     import inspect
 
-    from eko_digilocker import retries
-
     with EkoClient(**UAT, base_url="http://127.0.0.1:9") as eko:
         retry = eko.retry_policy
         wait = inspect.signature(EkoClient.wait_for_consent).parameters
@@ -328,14 +326,14 @@ def policy() -> dict[str, Any]:
             "max_response_bytes": eko.max_response_bytes,
             "retry": {
                 "max_retries": retry.max_retries,
-                "statuses": sorted(retries.RETRYABLE_STATUS),
+                "statuses": sorted(retry.statuses),
                 # retries.NOT_SENT is retried for every call, MAYBE_SENT for idempotent ones
                 "not_sent": "all",
                 "maybe_sent": "idempotent",
                 "backoff": {
                     "initial_ms": round(retry.initial_delay * 1000),
                     "max_ms": round(retry.max_delay * 1000),
-                    "multiplier": getattr(retry, "multiplier", 2),
+                    "multiplier": retry.multiplier,
                     "jitter": "full",
                 },
                 "retry_after": {"max_ms": round(retry.max_retry_after * 1000)},
