@@ -22,6 +22,7 @@ public class EkoApiException extends EkoException {
     EXPIRED
   }
 
+  private final String ekoMessage;
   private final Kind kind;
   private final Long code;
   private final int httpStatus;
@@ -30,6 +31,7 @@ public class EkoApiException extends EkoException {
 
   public EkoApiException(String message, Kind kind, Long code, int httpStatus, JsonNode data, Map<String, String> invalidParams) {
     super(message + " (HTTP " + httpStatus + (code == null ? "" : ", code " + code) + ")");
+    this.ekoMessage = message;
     this.kind = kind;
     this.code = code;
     this.httpStatus = httpStatus;
@@ -48,6 +50,11 @@ public class EkoApiException extends EkoException {
       case CONSENT_DENIED -> new EkoConsentDeniedException(message, code, httpStatus, data, invalidParams);
       case GENERIC -> new EkoApiException(message, kind, code, httpStatus, data, invalidParams);
     };
+  }
+
+  /** The envelope's message as Eko sent it (getMessage() adds the HTTP status and code). */
+  public String ekoMessage() {
+    return ekoMessage;
   }
 
   public Kind kind() {
