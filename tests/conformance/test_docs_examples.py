@@ -16,7 +16,7 @@ COMPILED = {
     "java": ROOT / "tests" / "conformance" / "java" / "Example.java",
 }
 # the documented example of each language: the block that reads an answer
-MARKER = {"go": "eko.ReadCreate(", "java": "Answers.create("}
+MARKER = {"go": "eko.ReadCreate(", "java": "EkoClient.builder()"}
 
 
 def documented(language: str) -> list[str]:
