@@ -346,9 +346,10 @@ public final class EkoClient {
       if (!(cause instanceof EkoApiException api)) {
         return CompletableFuture.<ConsentResult>failedFuture(cause);
       }
-      if (api.kind() == EkoApiException.Kind.CONSENT_DENIED || api.kind() == EkoApiException.Kind.EXPIRED) {
-        ConsentState state = api.kind() == EkoApiException.Kind.EXPIRED ? ConsentState.EXPIRED : ConsentState.CONSENT_DENIED;
-        return CompletableFuture.completedFuture(new ConsentResult(state, null, api));
+      // a closed session is a result, whatever code came with it (the state in its data)
+      String state = Reading.state(call.op(), api.data());
+      if (ConsentState.CONSENT_DENIED.name().equals(state) || ConsentState.EXPIRED.name().equals(state)) {
+        return CompletableFuture.completedFuture(new ConsentResult(ConsentState.valueOf(state), null, api));
       }
       if (api.isFinal()) {
         return CompletableFuture.<ConsentResult>failedFuture(api);

@@ -126,18 +126,11 @@ final class Reading {
   }
 
   /**
-   * The kind of an answer that is not a success: a closed session's state first (denied,
-   * expired), then the code, then the unknown-reference message, then invalid_params, then a
-   * PENDING state.
+   * The kind of an answer that is not a success, as the Python client's error_class has it:
+   * by its code first, then the unknown-reference message, then invalid_params, then the
+   * session state in its data (PENDING, CONSENT_DENIED, EXPIRED).
    */
   static Kind kind(Spec.Operation op, JsonNode body) {
-    String state = state(op, body.get("data"));
-    if ("CONSENT_DENIED".equals(state)) {
-      return Kind.CONSENT_DENIED;
-    }
-    if ("EXPIRED".equals(state)) {
-      return Kind.EXPIRED;
-    }
     Long code = code(body);
     if (code != null && CODES.containsKey(code)) {
       return CODES.get(code);
@@ -152,7 +145,13 @@ final class Reading {
     if (body.path("invalid_params").isObject() && !body.get("invalid_params").isEmpty()) {
       return Kind.INVALID_PARAMS;
     }
-    return "PENDING".equals(state) ? Kind.PENDING : Kind.GENERIC;
+    String state = state(op, body.get("data"));
+    return state == null ? Kind.GENERIC : switch (state) {
+      case "PENDING" -> Kind.PENDING;
+      case "CONSENT_DENIED" -> Kind.CONSENT_DENIED;
+      case "EXPIRED" -> Kind.EXPIRED;
+      default -> Kind.GENERIC;
+    };
   }
 
   /** Eko's code: a status other than 0 or 1, else a response_status_id outside -2..5, else null. */
