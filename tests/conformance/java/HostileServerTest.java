@@ -37,7 +37,7 @@ public final class HostileServerTest {
   // 1 MiB each, plus a copy of each) and HttpClient's buffers, with room for garbage not yet
   // collected. An uncapped read of these answers needs 400 MB and 512 MiB.
   static final long HEAP_BOUND = 24L << 20;
-  static final int CASES = 6;
+  static final int CASES = 8;
   static final String OK = "{\"status\":0,\"message\":\"ok\",\"data\":{\"status\":\"AUTHENTICATED\"}}";
 
   interface Answer {
@@ -52,14 +52,18 @@ public final class HostileServerTest {
     check(failures, "warm-up", plain, null, null, Duration.ofSeconds(60));
     check(failures, "control", plain, null, null, DEADLINE);
     check(failures, "hang", out -> Thread.sleep(60_000), EkoTimeoutException.class, null, DEADLINE);
-    check(failures, "drip", out -> {
+    Answer drip = out -> {
       out.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       for (int i = 0; i < 100_000; i++) {
         out.write(' ');
         out.flush();
         Thread.sleep(50);
       }
-    }, EkoTimeoutException.class, null, DEADLINE);
+    };
+    check(failures, "drip", drip, EkoTimeoutException.class, null, DEADLINE);
+    // the CompletableFuture form keeps the same deadline
+    check(failures, "hang (async)", out -> Thread.sleep(60_000), EkoTimeoutException.class, null, DEADLINE);
+    check(failures, "drip (async)", drip, EkoTimeoutException.class, null, DEADLINE);
     check(failures, "huge body", out -> {
       long size = 400L << 20;
       out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -96,9 +100,15 @@ public final class HostileServerTest {
       long started = System.nanoTime();
       Throwable got = null;
       try {
-        eko.getVerificationStatus(1);
+        if (name.endsWith("(async)")) {
+          eko.getVerificationStatusAsync(1).join();
+        } else {
+          eko.getVerificationStatus(1);
+        }
       } catch (EkoException e) {
         got = e;
+      } catch (java.util.concurrent.CompletionException e) {
+        got = e.getCause();
       }
       long elapsed = (System.nanoTime() - started) / 1_000_000;
       long grew = Math.max(0, peakHeap() - before);

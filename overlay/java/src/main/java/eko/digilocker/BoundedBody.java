@@ -19,7 +19,7 @@ import java.util.zip.ZipException;
  * An answer's body, read to at most {@code limit} bytes on the wire and at most {@code limit}
  * bytes once decoded (gzip or deflate, through a counting cap, so a small gzip bomb stops at
  * the limit). Push-based, so no thread blocks on a slow peer: the call's deadline cancels it
- * ({@link #cancel()}).
+ * ({@link #expire()}).
  */
 final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   /** The encodings the client asks for and can decode within the limit. */
@@ -65,9 +65,10 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     };
   }
 
-  /** Stops reading (the call's deadline passed): the connection is dropped. */
-  void cancel() {
+  /** Stops reading: the call's deadline passed. The connection is dropped. */
+  void expire() {
     cancelled = true;
+    result.completeExceptionally(new java.net.http.HttpTimeoutException("the call's deadline passed while reading the answer"));
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();

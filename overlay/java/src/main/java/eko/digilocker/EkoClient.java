@@ -8,6 +8,7 @@ import eko.digilocker.EkoValidationException.FieldError;
 import eko.digilocker.client.model.DigilockerDocumentPayload;
 import eko.digilocker.client.model.DigilockerUrlPayload;
 import eko.digilocker.client.model.VerificationStatusPayload;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,13 +26,11 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -234,10 +233,14 @@ public final class EkoClient {
   // --- the calls ----------------------------------------------------------------------
 
   public DigilockerSession createDigilockerUrl(CreateInput input) {
-    return join(createDigilockerUrlAsync(input));
+    return join(create(input, true));
   }
 
   public CompletableFuture<DigilockerSession> createDigilockerUrlAsync(CreateInput input) {
+    return create(input, false);
+  }
+
+  private CompletableFuture<DigilockerSession> create(CreateInput input, boolean sync) {
     return start(() -> {
       ObjectNode body = JSON.createObjectNode();
       body.put("initiator_id", settings.initiatorId());
@@ -247,7 +250,8 @@ public final class EkoClient {
       strings(body.putArray("document_requested"), input.documentRequested() != null ? input.documentRequested() : defaultDocuments());
       putIfSet(body, "redirect_url", input.redirectUrl());
       Prepared call = prepare(CREATE, "createDigilockerUrl", body, ref);
-      return send(call, policy(CREATE), deadline(policy(CREATE))).thenApply(data -> {
+      Policy policy = policy(CREATE);
+      return send(call, policy, deadline(policy), sync).thenApply(data -> {
         DigilockerUrlPayload model = model(call, data, DigilockerUrlPayload.class);
         return new DigilockerSession(model.getReferenceId(), model.getUrl(), ref, model);
       });
@@ -255,28 +259,36 @@ public final class EkoClient {
   }
 
   public VerificationStatus getVerificationStatus(long referenceId) {
-    return join(getVerificationStatusAsync(referenceId));
+    return join(status(referenceId, true));
   }
 
   public CompletableFuture<VerificationStatus> getVerificationStatusAsync(long referenceId) {
+    return status(referenceId, false);
+  }
+
+  private CompletableFuture<VerificationStatus> status(long referenceId, boolean sync) {
     return start(() -> {
       Prepared call = statusCall(referenceId, "getVerificationStatus");
       Policy policy = policy(STATUS);
-      return send(call, policy, deadline(policy))
+      return send(call, policy, deadline(policy), sync)
           .thenApply(data -> new VerificationStatus(model(call, data, VerificationStatusPayload.class)));
     });
   }
 
   /** The documents the session requested (a status call asks which), in one deadline. */
   public Documents getDocument(long referenceId, String verificationId) {
-    return join(getDocumentAsync(referenceId, verificationId, null));
+    return join(document(referenceId, verificationId, null, true));
   }
 
   public Documents getDocument(long referenceId, String verificationId, List<String> documentType) {
-    return join(getDocumentAsync(referenceId, verificationId, documentType));
+    return join(document(referenceId, verificationId, documentType, true));
   }
 
   public CompletableFuture<Documents> getDocumentAsync(long referenceId, String verificationId, List<String> documentType) {
+    return document(referenceId, verificationId, documentType, false);
+  }
+
+  private CompletableFuture<Documents> document(long referenceId, String verificationId, List<String> documentType, boolean sync) {
     return start(() -> {
       Policy policy = policy(DOCUMENT);
       long until = deadline(policy);
@@ -288,7 +300,7 @@ public final class EkoClient {
         documents = CompletableFuture.completedFuture(documentType);
       } else {
         Prepared status = statusCall(referenceId, "getDocument");
-        documents = send(status, policy(STATUS), until).handle((data, error) -> {
+        documents = send(status, policy(STATUS), until, sync).handle((data, error) -> {
           if (error != null && !(cause(error) instanceof EkoApiException || cause(error) instanceof EkoResponseException)) {
             throw new CompletionException(cause(error));
           }
@@ -299,7 +311,7 @@ public final class EkoClient {
       }
       return documents.thenCompose(docs -> {
         Prepared call = documentType != null ? first : documentCall(referenceId, verificationId, docs, ref);
-        return send(call, policy, until).thenApply(data -> {
+        return send(call, policy, until, sync).thenApply(data -> {
           DigilockerDocumentPayload model = model(call, data, DigilockerDocumentPayload.class);
           return new Documents(model.getDocuments() == null ? List.of() : model.getDocuments(), model);
         });
@@ -309,11 +321,11 @@ public final class EkoClient {
 
   /** Polls the status every consent_wait.interval_ms (the spec's) until the session ends or {@code timeout} passes. */
   public ConsentResult waitForConsent(long referenceId, Duration timeout) {
-    return join(waitForConsentAsync(referenceId, timeout, null));
+    return join(waitForConsent(referenceId, timeout, null, true));
   }
 
   public ConsentResult waitForConsent(long referenceId, Duration timeout, Duration interval) {
-    return join(waitForConsentAsync(referenceId, timeout, interval));
+    return join(waitForConsent(referenceId, timeout, interval, true));
   }
 
   /**
@@ -322,19 +334,24 @@ public final class EkoClient {
    * Each poll's deadline is what is left of {@code timeout}, but at least {@link #MIN_POLL}.
    */
   public CompletableFuture<ConsentResult> waitForConsentAsync(long referenceId, Duration timeout, Duration interval) {
+    return waitForConsent(referenceId, timeout, interval, false);
+  }
+
+  private CompletableFuture<ConsentResult> waitForConsent(long referenceId, Duration timeout, Duration interval, boolean sync) {
     return start(() -> {
       Policy policy = policy(STATUS);
       Duration wait = timeout != null ? positive("timeout", timeout) : policy.consentTimeout();
       Duration every = interval != null ? positive("interval", interval) : policy.consentInterval();
       long until = System.nanoTime() + wait.toNanos();
       Prepared call = statusCall(referenceId, "waitForConsent");
-      return poll(call, policy, until, every.toNanos(), null);
+      return poll(call, policy, until, every.toNanos(), null, sync);
     });
   }
 
-  private CompletableFuture<ConsentResult> poll(Prepared call, Policy policy, long until, long every, EkoApiException last) {
+  private CompletableFuture<ConsentResult> poll(Prepared call, Policy policy, long until, long every, EkoApiException last,
+      boolean sync) {
     long pollUntil = Math.max(until, System.nanoTime() + MIN_POLL.toNanos());
-    return send(call, policy, pollUntil).handle((data, error) -> {
+    return send(call, policy, pollUntil, sync).handle((data, error) -> {
       if (error == null) {
         return CompletableFuture.completedFuture(
             new ConsentResult(ConsentState.AUTHENTICATED, model(call, data, VerificationStatusPayload.class), null));
@@ -358,8 +375,7 @@ public final class EkoClient {
       if (remaining <= 0) {
         return CompletableFuture.completedFuture(new ConsentResult(ConsentState.TIMED_OUT, null, api));
       }
-      Executor later = CompletableFuture.delayedExecutor(Math.min(every, remaining), TimeUnit.NANOSECONDS);
-      return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x -> poll(call, policy, until, every, api));
+      return later(Duration.ofNanos(Math.min(every, remaining)), sync, () -> poll(call, policy, until, every, api, sync));
     }).thenCompose(f -> f);
   }
 
@@ -470,9 +486,54 @@ public final class EkoClient {
     return System.nanoTime() + policy.timeout().toNanos();
   }
 
-  /** Attempts until an answer is final, the retries are spent or the deadline passes. */
-  private CompletableFuture<JsonNode> send(Prepared call, Policy policy, long until) {
-    return attempt(call, policy, until, 0);
+  /**
+   * Attempts until an answer is final, the retries are spent or the deadline passes. The
+   * blocking calls run it on the caller's thread (HttpClient.send, which saves the hand-off
+   * to an executor that sendAsync makes), the async ones as a chain of futures; both take
+   * each decision in {@link #next}.
+   */
+  private CompletableFuture<JsonNode> send(Prepared call, Policy policy, long until, boolean sync) {
+    if (!sync) {
+      return attempt(call, policy, until, 0);
+    }
+    try {
+      return CompletableFuture.completedFuture(sendBlocking(call, policy, until));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private JsonNode sendBlocking(Prepared call, Policy policy, long until) {
+    for (int n = 0; ; n++) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        throw timedOut(call, n, null);
+      }
+      Attempt attempt = new Attempt(until);
+      Deadlines.watch(attempt);
+      HttpResponse<byte[]> response = null;
+      Throwable error = null;
+      try {
+        response = http.send(signed(call, Duration.ofNanos(left)), attempt.handler(policy.maxResponseBytes()));
+      } catch (IOException e) {
+        error = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EkoConnectionException(call.name() + ": interrupted while waiting for an answer", e);
+      } finally {
+        Deadlines.forget(attempt);
+      }
+      Step step = next(call, policy, until, n, response, error);
+      if (step.delay() == null) {
+        return step.result();
+      }
+      try {
+        Thread.sleep(step.delay().toMillis(), step.delay().toNanosPart() % 1_000_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EkoConnectionException(call.name() + ": interrupted while waiting to retry", e);
+      }
+    }
   }
 
   private CompletableFuture<JsonNode> attempt(Prepared call, Policy policy, long until, int n) {
@@ -480,30 +541,67 @@ public final class EkoClient {
     if (left <= 0) {
       return CompletableFuture.failedFuture(timedOut(call, n, null));
     }
-    HttpRequest request = signed(call, Duration.ofNanos(left));
-    AtomicReference<BoundedBody> reading = new AtomicReference<>();
-    CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, BoundedBody.handler(policy.maxResponseBytes(), reading::set));
-    CompletableFuture<HttpResponse<byte[]>> timed = sent.orTimeout(left, TimeUnit.NANOSECONDS);
-    return timed.handle((response, error) -> {
-      if (error != null) {
-        Throwable cause = cause(error);
-        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException || cause instanceof CancellationException) {
-          BoundedBody body = reading.get();
-          if (body != null) body.cancel(); // drop the connection of a slow body
-          sent.cancel(true);
+    Attempt attempt = new Attempt(until);
+    Deadlines.watch(attempt);
+    return http.sendAsync(signed(call, Duration.ofNanos(left)), attempt.handler(policy.maxResponseBytes()))
+        .handle((response, error) -> {
+          Deadlines.forget(attempt);
+          try {
+            Step step = next(call, policy, until, n, response, error == null ? null : cause(error));
+            return step.delay() == null
+                ? CompletableFuture.completedFuture(step.result())
+                : later(step.delay(), false, () -> attempt(call, policy, until, n + 1));
+          } catch (RuntimeException e) {
+            return CompletableFuture.<JsonNode>failedFuture(e);
+          }
+        })
+        .thenCompose(f -> f);
+  }
+
+  /** Ends the reading of an attempt's body when the call's deadline passes. */
+  private static final class Attempt implements Deadlines.Watched {
+    private final long until;
+    private volatile BoundedBody body;
+    private volatile boolean expired;
+
+    Attempt(long until) {
+      this.until = until;
+    }
+
+    HttpResponse.BodyHandler<byte[]> handler(long limit) {
+      return BoundedBody.handler(limit, created -> {
+        body = created;
+        if (expired || System.nanoTime() - until >= 0) {
+          created.expire();
         }
-        return afterFailure(call, policy, until, n, cause);
+      });
+    }
+
+    @Override
+    public long until() {
+      return until;
+    }
+
+    @Override
+    public void expire() {
+      expired = true;
+      BoundedBody reading = body;
+      if (reading != null) {
+        reading.expire();
       }
-      Duration wait = retryWait(call, policy, response, n, until);
-      if (wait == null) {
-        try {
-          return CompletableFuture.completedFuture(Reading.read(call.op(), response.statusCode(), response.body()));
-        } catch (EkoException e) {
-          return CompletableFuture.<JsonNode>failedFuture(e);
-        }
-      }
-      return later(wait, () -> attempt(call, policy, until, n + 1));
-    }).thenCompose(f -> f);
+    }
+  }
+
+  /** What comes of an attempt: the answer's data, or a wait before the next attempt. */
+  private record Step(JsonNode result, Duration delay) {}
+
+  /** The answer read, the wait before a retry, or the typed exception (thrown). */
+  private Step next(Prepared call, Policy policy, long until, int n, HttpResponse<byte[]> response, Throwable error) {
+    if (error != null) {
+      return new Step(null, afterFailure(call, policy, until, n, error));
+    }
+    Duration wait = retryWait(call, policy, response, n, until);
+    return wait != null ? new Step(null, wait) : new Step(Reading.read(call.op(), response.statusCode(), response.body()), null);
   }
 
   /** The wait before trying again after this answer, or null when it is final. */
@@ -535,34 +633,34 @@ public final class EkoClient {
     return wait.isNegative() || wait.compareTo(policy.retryAfterMax()) > 0 ? null : wait;
   }
 
-  /** A retry after a wait, or the typed exception for a failed attempt. */
-  private CompletableFuture<JsonNode> afterFailure(Prepared call, Policy policy, long until, int n, Throwable cause) {
-    if (cause instanceof BoundedBody.TooLarge) {
-      return CompletableFuture.failedFuture(new EkoResponseException(call.name() + ": " + cause.getMessage(),
-          EkoResponseException.Problem.TOO_LARGE, null, ""));
+  /** The wait before a retry after a failed attempt, or the typed exception (thrown). */
+  private Duration afterFailure(Prepared call, Policy policy, long until, int n, Throwable cause) {
+    Throwable root = cause;
+    while (root instanceof IOException && root.getCause() instanceof IOException) {
+      root = root.getCause(); // HttpClient.send wraps what the body subscriber raised
     }
-    if (cause instanceof BoundedBody.BadEncoding) {
-      return CompletableFuture.failedFuture(new EkoResponseException(call.name() + ": " + cause.getMessage(),
-          EkoResponseException.Problem.ENCODING, null, ""));
+    if (root instanceof BoundedBody.TooLarge) {
+      throw new EkoResponseException(call.name() + ": " + root.getMessage(), EkoResponseException.Problem.TOO_LARGE, null, "");
+    }
+    if (root instanceof BoundedBody.BadEncoding) {
+      throw new EkoResponseException(call.name() + ": " + root.getMessage(), EkoResponseException.Problem.ENCODING, null, "");
+    }
+    if (!(cause instanceof IOException)) {
+      throw cause instanceof RuntimeException r ? r : new EkoConnectionException(call.name() + ": " + cause, cause);
     }
     boolean outOfTime = System.nanoTime() - until >= 0;
-    boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
-    boolean transport = cause instanceof java.io.IOException || cause instanceof TimeoutException;
-    if (!transport) {
-      return CompletableFuture.failedFuture(cause);
-    }
+    boolean notSent = root instanceof ConnectException || root instanceof HttpConnectTimeoutException;
     if (!outOfTime && n < policy.maxRetries() && (notSent ? policy.retriesNotSent() : policy.retriesMaybeSent())) {
       Duration wait = policy.backoff(n);
       if (System.nanoTime() + wait.toNanos() - until < 0) {
-        return later(wait, () -> attempt(call, policy, until, n + 1));
+        return wait;
       }
     }
-    boolean timeout = outOfTime || cause instanceof TimeoutException || cause instanceof HttpTimeoutException;
-    if (timeout) {
-      return CompletableFuture.failedFuture(timedOut(call, n + 1, cause));
+    if (outOfTime || root instanceof HttpTimeoutException) {
+      throw timedOut(call, n + 1, cause);
     }
-    return CompletableFuture.failedFuture(new EkoConnectionException(call.name() + ": request to " + call.uri().getHost()
-        + " failed (" + (n + 1) + " attempt(s); last: " + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")", cause));
+    throw new EkoConnectionException(call.name() + ": request to " + call.uri().getHost() + " failed (" + (n + 1)
+        + " attempt(s); last: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")", cause);
   }
 
   private static EkoTimeoutException timedOut(Prepared call, int attempts, Throwable cause) {
@@ -570,10 +668,21 @@ public final class EkoClient {
         + " before the call's deadline (" + attempts + " attempt(s) sent)", cause);
   }
 
-  private static <T> CompletableFuture<T> later(Duration wait, java.util.function.Supplier<CompletableFuture<T>> next) {
+  /** {@code next} after {@code wait}: on this thread for a blocking call, else on a timer. */
+  private static <T> CompletableFuture<T> later(Duration wait, boolean sync, java.util.function.Supplier<CompletableFuture<T>> next) {
+    if (sync) {
+      try {
+        Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return CompletableFuture.failedFuture(new EkoConnectionException("interrupted while waiting", e));
+      }
+      return next.get();
+    }
     Executor delayed = CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS);
     return CompletableFuture.supplyAsync(() -> null, delayed).thenCompose(x -> next.get());
   }
+
 
   /** The attempt's request, signed now (a timestamp later than any sent before). */
   private HttpRequest signed(Prepared call, Duration left) {
