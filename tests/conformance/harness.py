@@ -22,6 +22,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import subprocess
@@ -30,7 +31,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ PROFILES = {
     "eps": ["--profile", "eps"],
     "legacy": ["--profile", "legacy", "--first-reference-id", "3000000001"],
 }
+# What a retry may come later than its wait's cap, on a loaded machine.
+RETRY_SLACK_MS = 2000
 # Latest a request's signing timestamp may trail its arrival (clock and queueing slack).
 TIMESTAMP_SLACK_MS = 30_000
 
@@ -85,24 +88,33 @@ def load_runners(root: Path) -> list[Runner]:
         data = json.loads(path.read_text(encoding="utf-8"))
         unknown = set(data) - {"language", "build", "run"}
         if unknown or not isinstance(data.get("run"), list) or not data.get("language"):
-            raise SystemExit(f"{path}: needs language and run (argv list), optional build; got {data}")
+            raise SystemExit(
+                f"{path}: needs language and run (argv list), optional build; got {data}"
+            )
         if data["language"] != path.stem:
             raise SystemExit(f"{path}: language {data['language']!r} differs from the file's name")
         runners.append(Runner(data["language"], data["run"], data.get("build")))
     return runners
 
 
-def invoke(root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT) -> list[dict[str, Any]]:
-    """The runner's JSON lines for one command (none if it failed to start or ran out)."""
+def invoke(
+    root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT
+) -> list[dict[str, Any]]:
+    """The runner's JSON lines for one command: all it printed, even if it failed or ran
+    out of time (then killed)."""
     try:
         done = subprocess.run(
-            [*runner.run, *args], cwd=root, capture_output=True, text=True, timeout=timeout, check=False
+            [*runner.run, *args], cwd=root, capture_output=True, timeout=timeout, check=False
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        stdout, stderr, status = done.stdout, done.stderr, done.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout, stderr, status = exc.stdout or b"", exc.stderr or b"", -1
+        print(f"{runner.language} {args[0]}: killed after {timeout} s", file=sys.stderr)
+    except OSError as exc:
         print(f"{runner.language} {args[0]}: {exc}", file=sys.stderr)
         return []
     lines = []
-    for line in done.stdout.splitlines():
+    for line in stdout.decode("utf-8", "replace").splitlines():
         try:
             value = json.loads(line)
         except json.JSONDecodeError:
@@ -110,9 +122,13 @@ def invoke(root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT)
         if isinstance(value, dict):
             lines.append(value)
         elif line.strip():
-            print(f"{runner.language} {args[0]}: not a JSON object line: {line[:120]!r}", file=sys.stderr)
-    if done.returncode != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
-        print(f"{runner.language} {args[0]}: exit {done.returncode}: {done.stderr[-2000:]}", file=sys.stderr)
+            shown = line[:120]
+            print(
+                f"{runner.language} {args[0]}: not a JSON object line: {shown!r}", file=sys.stderr
+            )
+    if status != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
+        tail = stderr.decode("utf-8", "replace")[-2000:]
+        print(f"{runner.language} {args[0]}: exit {status}: {tail}", file=sys.stderr)
     return lines
 
 
@@ -157,7 +173,11 @@ def reading_differs(expect: dict[str, Any], got: dict[str, Any] | None) -> list[
 def check_answers(root: Path, runner: Runner, result: Result) -> None:
     cases = json.loads((root / ANSWERS).read_text(encoding="utf-8"))["cases"]
     got = by_name(invoke(root, runner, "answers", str(ANSWERS)))
-    record(result, "answers", {case["name"]: reading_differs(case["expect"], got.get(case["name"])) for case in cases})
+    record(
+        result,
+        "answers",
+        {case["name"]: reading_differs(case["expect"], got.get(case["name"])) for case in cases},
+    )
 
 
 def check_redirects(root: Path, runner: Runner, result: Result) -> None:
@@ -199,15 +219,20 @@ def check_behaviour(root: Path, runner: Runner, result: Result, server: Scenario
             for got in pool.map(lambda p: invoke(root, runner, "behaviour", str(p)), files):
                 lines += got
     got = by_name(lines)
+    policy = spec_policy(root / SPEC)
     verdicts = {}
     for case in cases:
         line = got.get(case["name"])
-        verdicts[case["name"]] = behaviour_problems(case, line, server, corpus["keys"])
+        verdicts[case["name"]] = behaviour_problems(case, line, server, corpus["keys"], policy)
     record(result, "behaviour", verdicts)
 
 
 def behaviour_problems(
-    case: dict[str, Any], line: dict[str, Any] | None, server: ScenarioServer, keys: dict[str, str]
+    case: dict[str, Any],
+    line: dict[str, Any] | None,
+    server: ScenarioServer,
+    keys: dict[str, str],
+    policy: dict[str, Any],
 ) -> list[str]:
     expect = case["expect"]
     problems = reading_differs(expect, line)
@@ -218,6 +243,8 @@ def behaviour_problems(
     if "min_attempts" in expect and len(seen) < expect["min_attempts"]:
         problems.append(f"attempts: expected at least {expect['min_attempts']}, got {len(seen)}")
     if line is not None:
+        if "error" not in line or not isinstance(line["error"], str | None):
+            problems.append(f"error: the error type's name or null, got {line.get('error')!r}")
         elapsed = line.get("elapsed_ms")
         if not isinstance(elapsed, int | float):
             problems.append(f"elapsed_ms missing or not a number: {elapsed!r}")
@@ -226,7 +253,37 @@ def behaviour_problems(
                 problems.append(f"elapsed_ms {elapsed} > max_elapsed_ms {expect['max_elapsed_ms']}")
             if elapsed < expect.get("min_elapsed_ms", 0):
                 problems.append(f"elapsed_ms {elapsed} < min_elapsed_ms {expect['min_elapsed_ms']}")
-    return problems + request_problems(case, seen, keys)
+    return problems + request_problems(case, seen, keys) + wait_problems(case, seen, policy)
+
+
+def wait_problems(case: dict[str, Any], seen: list[Seen], policy: dict[str, Any]) -> list[str]:
+    """The wait before each retry of an HTTP status, as the server saw it: a Retry-After
+    of whole seconds within the policy's cap honoured, else the backoff's cap for that
+    retry (plus RETRY_SLACK_MS for load) never exceeded."""
+    if case["call"]["operation"] == "waitForConsent":
+        return []  # its gaps are poll intervals (min_elapsed_ms pins those)
+    retry = policy["retry"]
+    backoff = retry["backoff"]
+    problems = []
+    for number, (step, (sent, next_sent)) in enumerate(
+        zip(case["server"], itertools.pairwise(seen), strict=False)
+    ):
+        if step.get("status", 200) not in retry["statuses"] or step.get("delay_ms"):
+            continue
+        gap_ms = (next_sent.at - sent.at) * 1000
+        value = str(step.get("headers", {}).get("retry-after", ""))
+        honoured = value.isdigit() and int(value) * 1000 <= retry["retry_after"]["max_ms"]
+        if honoured and gap_ms < int(value) * 1000 - 100:
+            problems.append(f"retry {number + 1} came {gap_ms:.0f} ms later: Retry-After {value}")
+        cap = int(value) * 1000 if honoured else backoff_cap(backoff, number)
+        if "retry_after_date_s" not in step and gap_ms > cap + RETRY_SLACK_MS:
+            problems.append(f"retry {number + 1} came {gap_ms:.0f} ms later, past {cap:.0f} ms")
+    return problems
+
+
+def backoff_cap(backoff: dict[str, Any], retry: int) -> float:
+    """The longest wait before retry `retry` (0-based): min(max, initial * multiplier^n)."""
+    return float(min(backoff["max_ms"], backoff["initial_ms"] * backoff["multiplier"] ** retry))
 
 
 def request_problems(case: dict[str, Any], seen: list[Seen], keys: dict[str, str]) -> list[str]:
@@ -244,11 +301,15 @@ def request_problems(case: dict[str, Any], seen: list[Seen], keys: dict[str, str
         if request.header("developer_key") != keys["developer_key"]:
             problems.append(f"request {number}: developer_key is not the corpus's key")
         key = base64.b64encode(keys["access_key"].encode())
-        signed = binascii.b2a_base64(hmac.digest(key, stamp.encode(), hashlib.sha256), newline=False)
+        signed = binascii.b2a_base64(
+            hmac.digest(key, stamp.encode(), hashlib.sha256), newline=False
+        )
         if request.header("secret-key") != signed.decode():
             problems.append(f"request {number}: secret-key is not the signature of its timestamp")
         if last is not None and int(stamp) <= last:
-            problems.append(f"request {number}: timestamp {stamp} is not later than the last attempt's")
+            problems.append(
+                f"request {number}: timestamp {stamp} is not later than the last attempt's"
+            )
         if abs(int(stamp) - request.at * 1000) > TIMESTAMP_SLACK_MS:
             problems.append(f"request {number}: timestamp {stamp} is not the time it was sent")
         last = int(stamp)
@@ -256,14 +317,22 @@ def request_problems(case: dict[str, Any], seen: list[Seen], keys: dict[str, str
         first = seen[0]
         for number, request in enumerate(seen[1:], 2):
             if (request.method, request.body) != (first.method, first.body):
-                problems.append(f"request {number}: not the same method and body bytes as the first")
+                problems.append(
+                    f"request {number}: not the same method and body bytes as the first"
+                )
             if client_ref_id(request) != client_ref_id(first):
-                problems.append(f"request {number}: client_ref_id {client_ref_id(request)!r} differs")
+                problems.append(
+                    f"request {number}: client_ref_id {client_ref_id(request)!r} differs"
+                )
         given = case["call"].get("input", {}).get("client_ref_id")
         ref = client_ref_id(first)
         if given is not None and ref != given:
             problems.append(f"client_ref_id sent {ref!r}, the caller gave {given!r}")
-        if first.method == "POST" and given is None and not (isinstance(ref, str) and 0 < len(ref) <= 20):
+        if (
+            first.method == "POST"
+            and given is None
+            and not (isinstance(ref, str) and 0 < len(ref) <= 20)
+        ):
             problems.append(f"no automatic client_ref_id (1..20 characters) was sent: {ref!r}")
     return problems
 
@@ -333,34 +402,41 @@ def journey_problems(lines: list[dict[str, Any]], profile: str) -> dict[str, lis
             reference = values.get("reference_id")
             low = 3_000_000_001 if profile == "legacy" else 1
             if not (isinstance(reference, int) and reference >= low):
-                problems.append(f"{profile}: reference_id {reference!r} (expected an integer >= {low})")
+                problems.append(
+                    f"{profile}: reference_id {reference!r} (expected an integer >= {low})"
+                )
         verdicts[step] = problems
     return verdicts
 
 
-def check_journey(root: Path, runner: Runner, result: Result) -> None:
+def check_journey(root: Path, runner: Runner, result: Result, sandboxes: dict[str, str]) -> None:
+    """The journey against each profile's sandbox (shared by the languages: each runner
+    makes its own sessions), both profiles at once."""
     verdicts: dict[str, list[str]] = {step: [] for step in JOURNEY_STEPS}
-    for profile in PROFILES:
-        with sandbox(root, profile) as url:
-            lines = invoke(root, runner, "journey", url, profile)
-        for step, problems in journey_problems(lines, profile).items():
-            verdicts[step] += problems
+    with ThreadPoolExecutor(len(sandboxes)) as pool:
+        runs = {
+            p: pool.submit(invoke, root, runner, "journey", url, p) for p, url in sandboxes.items()
+        }
+        for profile, lines in runs.items():
+            for step, problems in journey_problems(lines.result(), profile).items():
+                verdicts[step] += problems
     record(result, "journey", verdicts)
 
 
 # --- policy ----------------------------------------------------------------------------
 
 
-def spec_policy(root: Path) -> dict[str, Any]:
+def spec_policy(spec: Path) -> dict[str, Any]:
     """The spec's root x-eko-client, as a runner's `policy` prints it."""
-    policy = dict(yaml.safe_load((root / SPEC).read_text(encoding="utf-8"))["x-eko-client"])
+    policy = dict(yaml.safe_load(spec.read_text(encoding="utf-8"))["x-eko-client"])
     policy.pop("description", None)
     policy["idempotency"] = {k: v for k, v in policy["idempotency"].items() if k != "generated"}
     return policy
 
 
-def check_policy(root: Path, runner: Runner, result: Result) -> None:
-    want = spec_policy(root)
+def check_policy(root: Path, runner: Runner, result: Result, spec: Path | None = None) -> None:
+    """`policy` against the spec's (root / SPEC unless given)."""
+    want = spec_policy(spec or root / SPEC)
     lines = invoke(root, runner, "policy", timeout=120)
     got = lines[0] if len(lines) == 1 else {}
     verdicts = {}
@@ -368,7 +444,9 @@ def check_policy(root: Path, runner: Runner, result: Result) -> None:
         if key not in got:
             verdicts[key] = ["not printed"]
         else:
-            verdicts[key] = [] if same(got[key], value) else [f"{got[key]!r}, the spec says {value!r}"]
+            verdicts[key] = (
+                [] if same(got[key], value) else [f"{got[key]!r}, the spec says {value!r}"]
+            )
     extra = sorted(set(got) - set(want))
     if extra:
         verdicts["(extra keys)"] = [f"keys the spec does not have: {extra}"]
@@ -378,19 +456,32 @@ def check_policy(root: Path, runner: Runner, result: Result) -> None:
 # --- the run ---------------------------------------------------------------------------
 
 
-def run_language(root: Path, runner: Runner, server: ScenarioServer, kinds: tuple[str, ...]) -> Result:
+def run_language(
+    root: Path,
+    runner: Runner,
+    server: ScenarioServer,
+    sandboxes: dict[str, str],
+    kinds: tuple[str, ...],
+) -> Result:
     result = Result(runner.language)
     if runner.build:
         done = subprocess.run(
-            runner.build, cwd=root, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False
+            runner.build,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            check=False,
         )
         if done.returncode != 0:
-            result.notes.append(f"build {runner.build} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+            result.notes.append(
+                f"build {runner.build} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+            )
     checks = {
         "answers": lambda: check_answers(root, runner, result),
         "behaviour": lambda: check_behaviour(root, runner, result, server),
         "redirects": lambda: check_redirects(root, runner, result),
-        "journey": lambda: check_journey(root, runner, result),
+        "journey": lambda: check_journey(root, runner, result, sandboxes),
         "policy": lambda: check_policy(root, runner, result),
     }
     # The behaviour shards wait most of their time: run them beside the rest.
@@ -446,11 +537,27 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     runners = [r for r in load_runners(root) if not args.only or r.language in args.only]
     expected_path = root / EXPECTED_FAILURES
-    expected = json.loads(expected_path.read_text(encoding="utf-8")) if expected_path.exists() else {}
+    expected = (
+        json.loads(expected_path.read_text(encoding="utf-8")) if expected_path.exists() else {}
+    )
     unknown = set(expected) - {r.language for r in load_runners(root)}
-    with ScenarioServer() as server, ThreadPoolExecutor(max(1, len(runners))) as pool:
-        results = list(pool.map(lambda r: run_language(root, r, server, tuple(args.kinds)), runners))
-    bad = [f"{EXPECTED_FAILURES} names languages without a runner file: {sorted(unknown)}"] if unknown else []
+    kinds = tuple(args.kinds)
+    with ExitStack() as stack:
+        server = stack.enter_context(ScenarioServer())
+        sandboxes = {}
+        if "journey" in kinds:
+            with ThreadPoolExecutor(len(PROFILES)) as starting:  # both start at once
+                started = {
+                    p: starting.submit(stack.enter_context, sandbox(root, p)) for p in PROFILES
+                }
+                sandboxes = {p: future.result() for p, future in started.items()}
+        pool = stack.enter_context(ThreadPoolExecutor(max(1, len(runners))))
+        results = list(pool.map(lambda r: run_language(root, r, server, sandboxes, kinds), runners))
+    bad = (
+        [f"{EXPECTED_FAILURES} names languages without a runner file: {sorted(unknown)}"]
+        if unknown
+        else []
+    )
     for result in results:
         for note in result.notes:
             print(f"{result.language}: {note}", file=sys.stderr)
@@ -466,7 +573,9 @@ def main(argv: list[str] | None = None) -> int:
                     expected.get(result.language, {}).pop(kind, None)
             if not expected.get(result.language, True):
                 expected.pop(result.language)
-        expected_path.write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        expected_path.write_text(
+            json.dumps(expected, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         return 0
     for line in bad:
         print(line, file=sys.stderr)
