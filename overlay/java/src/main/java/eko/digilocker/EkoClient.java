@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -72,8 +71,12 @@ public final class EkoClient {
   private final Duration timeout; // null: each operation's policy
   private final Integer maxRetries;
   private final Long maxResponseBytes;
-  // Each attempt's secret-key-timestamp is later than the last one this process sent.
-  private static final AtomicLong LAST_TIMESTAMP = new AtomicLong();
+  // Each attempt's secret-key-timestamp is later than the last one this process sent: the
+  // clock, or one past the last. In a burst of more than 1,000 signatures a second it runs
+  // ahead of the clock, at most MAX_AHEAD_MS (far inside Eko's window), as the Python client's.
+  static final long MAX_AHEAD_MS = 30_000;
+  private static long lastTimestamp;
+  private static long lastClock;
 
   private EkoClient(HttpClient http, Settings settings, Duration timeout, Integer maxRetries, Long maxResponseBytes) {
     this.http = http;
@@ -684,10 +687,33 @@ public final class EkoClient {
   }
 
 
+  /** The next timestamp; in a long burst, first a wait for the clock to come within MAX_AHEAD_MS. */
+  static long nextTimestamp() {
+    long wait;
+    long stamp;
+    synchronized (EkoClient.class) {
+      long now = System.currentTimeMillis();
+      stamp = lastTimestamp + 1;
+      if (stamp <= now || (stamp - now > MAX_AHEAD_MS && now < lastClock)) {
+        stamp = now; // the clock moved on, or was stepped back: follow it
+      }
+      lastTimestamp = stamp;
+      lastClock = now;
+      wait = stamp - now - MAX_AHEAD_MS;
+    }
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return stamp;
+  }
+
   /** The attempt's request, signed now (a timestamp later than any sent before). */
   private HttpRequest signed(Prepared call, Duration left) {
-    long timestamp = LAST_TIMESTAMP.updateAndGet(last -> Math.max(System.currentTimeMillis(), last + 1));
-    String stamp = Long.toString(timestamp);
+    String stamp = Long.toString(nextTimestamp());
     HttpRequest.Builder request = HttpRequest.newBuilder(call.uri())
         .timeout(left)
         .header("developer_key", settings.keys().developerKey())
