@@ -142,7 +142,14 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   /** "deflate" with the zlib header, or raw (as some servers send it). */
   private static InputStream inflater(byte[] body) {
     boolean zlib = body.length >= 2 && (body[0] & 0x0f) == 8 && ((body[0] & 0xff) << 8 | (body[1] & 0xff)) % 31 == 0;
-    return new InflaterInputStream(new ByteArrayInputStream(body), new java.util.zip.Inflater(!zlib));
+    java.util.zip.Inflater inflater = new java.util.zip.Inflater(!zlib);
+    return new InflaterInputStream(new ByteArrayInputStream(body), inflater) {
+      @Override
+      public void close() throws IOException {
+        super.close();
+        inflater.end(); // an Inflater given to the stream is not ended by it
+      }
+    };
   }
 
   private byte[] capped(InputStream in) throws IOException {
