@@ -491,25 +491,15 @@ def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
 # --- the Java sources, compiled as the README's Install section says ---------------------
 
 JAVA_PROGRAM = """\
-import eko.digilocker.EkoClients;
-import eko.digilocker.client.api.DigilockerApi;
-import eko.digilocker.client.model.CreateDigilockerUrlRequest;
-import eko.digilocker.client.model.DigilockerUrlEnvelope;
-import eko.digilocker.client.model.DocumentType;
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
+import eko.digilocker.CreateInput;
+import eko.digilocker.DigilockerSession;
+import eko.digilocker.EkoClient;
 
 public class KycApp {
-  public static void main(String[] args) throws Exception {
-    DigilockerApi digilocker = new DigilockerApi(EkoClients.apiClient(
-        args[0], System.getenv("EKO_DEVELOPER_KEY"), System.getenv("EKO_ACCESS_KEY"),
-        Duration.ofSeconds(30)));
-    DigilockerUrlEnvelope created = digilocker.createDigilockerUrl(new CreateDigilockerUrlRequest()
-        .initiatorId(System.getenv("EKO_INITIATOR_ID"))
-        .documentRequested(List.of(DocumentType.AADHAAR))
-        .redirectUrl(URI.create("https://yourapp.example/kyc/callback")));
-    System.out.println(created.getData().getReferenceId() + " " + created.getData().getUrl());
+  public static void main(String[] args) {
+    EkoClient eko = EkoClient.builder().baseUrl(args[0]).build(); // keys from EKO_* variables
+    DigilockerSession s = eko.createDigilockerUrl(CreateInput.of("https://yourapp.example/kyc/callback"));
+    System.out.println(s.referenceId() + " " + s.url());
   }
 }
 """
@@ -544,6 +534,10 @@ def test_a_java_program_compiles_the_java_sources_as_the_readme_says(
     run(
         ["javac", "-nowarn", "-d", str(classes), "-cp", classpath, *sources, "KycApp.java"],
         cwd=tmp_path,
+    )
+    # the spec beside the classes: the SDK's input checks and policy come from it
+    (classes / "eko" / "digilocker" / "openapi.json").write_bytes(
+        (ROOT / "generated" / "eko_digilocker_client" / "openapi.json").read_bytes()
     )
     out = run(
         ["java", "-cp", f"{classes}:{classpath}", "KycApp", installed_sandbox],
