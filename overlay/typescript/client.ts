@@ -1,11 +1,12 @@
-// The generated types (generated/typescript) on openapi-fetch, signed on every request.
+// The low-level client: the generated types (generated/typescript) on openapi-fetch,
+// signed on every request, with no deadline, retry or read limit (EkoClient has them).
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/typescript/eko-digilocker.js";
 import { ekoSigning, type EkoKeys } from "./signing.js";
 
-export type EkoClient = Client<paths>;
+export type EkoFetchClient = Client<paths>;
 
-export interface EkoClientOptions extends EkoKeys {
+export interface EkoFetchClientOptions extends EkoKeys {
   /** e.g. https://staging.eko.in/ekoapi/v3 (UAT) or the local sandbox's URL */
   baseUrl: string;
   /** replaces globalThis.fetch (tests, proxies) */
@@ -14,7 +15,7 @@ export interface EkoClientOptions extends EkoKeys {
   now?: () => number;
 }
 
-export function createEkoClient(options: EkoClientOptions): EkoClient {
+export function createEkoClient(options: EkoFetchClientOptions): EkoFetchClient {
   const client = createClient<paths>({
     baseUrl: options.baseUrl,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
