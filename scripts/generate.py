@@ -5,14 +5,16 @@
                                          generated/go and generated/java (openapi-generator's
                                          go and java native clients, plus the spec as JSON
                                          in overlay/go) and the control document's
-                                         bundled JSON
+                                         bundled JSON, and tests/vectors/operations.json
+                                         (scripts/operations_vector.py)
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if a committed copy differs
     --spec PATH / --target DIR           another spec or Python client folder (used by the
                                          tests); the TypeScript, Go and Java folders are
                                          `typescript`, `go` and `java` beside the Python one
                                          unless --ts-target, --go-target, --java-target say
-    --client python|typescript|go|java|control
+    --operations-target FILE             where operations.json goes (used by the tests)
+    --client python|typescript|go|java|control|operations
                                          only these (repeatable; used by the tests)
     --control-spec PATH / --control-target FILE
                                          the same for the sandbox control surface's
@@ -42,6 +44,7 @@ from typing import Any
 import yaml
 from generator_matrix import java_problem
 from openapi_generator_clients import build_go, build_java
+from operations_vector import operations_json
 from versions import spec_version, stale_version_files, write_version_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +59,9 @@ CONTROL_SPEC = ROOT / "openapi" / "sandbox-control.yaml"
 CONTROL_TARGET = ROOT / "sandbox" / "eko_digilocker_sandbox" / "control-openapi.json"
 # overlay/go embeds the spec to hold a success to its schemas, as the Python client does
 GO_OVERLAY_SPEC = ROOT / "overlay" / "go" / "openapi.json"
-CLIENTS = ["python", "typescript", "go", "java", "control"]
+# per operation, every rule of the spec with its $refs resolved, for any language
+OPERATIONS_TARGET = ROOT / "tests" / "vectors" / "operations.json"
+CLIENTS = ["python", "typescript", "go", "java", "control", "operations"]
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -200,6 +205,7 @@ def main() -> int:
     parser.add_argument("--java-target", type=Path)
     parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
     parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
+    parser.add_argument("--operations-target", type=Path, default=OPERATIONS_TARGET)
     parser.add_argument(
         "--client",
         action="append",
@@ -214,6 +220,7 @@ def main() -> int:
     java_target: Path = (args.java_target or target.parent / "java").resolve()
     spec: Path = args.spec.resolve()
     control_target: Path = args.control_target.resolve()
+    operations_target: Path = args.operations_target.resolve()
     # the packages' versions follow the repository's spec, not a test's
     version = spec_version(spec) if spec == SPEC and args.client is None else None
 
@@ -235,6 +242,7 @@ def main() -> int:
             build_java(built[java_target], spec, Path(tmp))
         control = control_json(args.control_spec.resolve()) if "control" in clients else None
         go_spec = spec_json(spec) if "go" in clients and spec == SPEC else None
+        operations = operations_json(spec) if "operations" in clients else None
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
@@ -254,6 +262,14 @@ def main() -> int:
                     f"The committed overlay/go/{GO_OVERLAY_SPEC.name} differs from {spec}.",
                     "Run `make generate` and commit the result.",
                 ]
+            if operations is not None and (
+                not operations_target.is_file()
+                or operations_target.read_text("utf-8") != operations
+            ):
+                problems += [
+                    f"The committed {operations_target.name} differs from {spec}.",
+                    f"Run `make generate` and commit the result: {operations_target}",
+                ]
             if version is not None:
                 problems += stale_version_files(version)
             for line in problems:
@@ -269,6 +285,9 @@ def main() -> int:
         if go_spec is not None:
             GO_OVERLAY_SPEC.write_text(go_spec, encoding="utf-8")
             print(f"wrote {GO_OVERLAY_SPEC}")
+        if operations is not None:
+            operations_target.write_text(operations, encoding="utf-8")
+            print(f"wrote {operations_target}")
         if version is not None:
             write_version_files(version)
         return 0
