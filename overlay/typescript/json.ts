@@ -186,15 +186,22 @@ const LITERALS: ReadonlyArray<[string, unknown]> = [
 // The JSON number grammar, read where the reader is (sticky); groups: fraction, exponent.
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
-/** JSON text of a value that may hold bigints, written as exact number tokens. */
-export function stringifyJson(value: unknown): string {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return `[${value.map((item) => stringifyJson(item ?? null)).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const members = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .map(([key, item]) => `${JSON.stringify(key)}:${stringifyJson(item)}`);
-    return `{${members.join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
+/** JSON text of a value that may hold bigints, written as exact number tokens; a
+ * member `wholeFloats` marks (as parseJson read it) is written with its fraction, `0.0`. */
+export function stringifyJson(value: unknown, wholeFloats: Parsed["wholeFloats"] = null): string {
+  const write = (item: unknown, container: object | null, key: string | number): string => {
+    if (typeof item === "bigint") return item.toString();
+    if (typeof item === "number" && container !== null && wholeFloats?.get(container)?.has(key) === true) {
+      return item.toFixed(1);
+    }
+    if (Array.isArray(item)) return `[${item.map((inner, index) => write(inner ?? null, item, index)).join(",")}]`;
+    if (typeof item === "object" && item !== null) {
+      const members = Object.entries(item)
+        .filter(([, inner]) => inner !== undefined)
+        .map(([name, inner]) => `${JSON.stringify(name)}:${write(inner, item, name)}`);
+      return `{${members.join(",")}}`;
+    }
+    return JSON.stringify(item) ?? "null";
+  };
+  return write(value, null, "");
 }
