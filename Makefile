@@ -186,7 +186,7 @@ demo:
 	$(PYTHON) scripts/runtime_venv.py $(RUNTIME_VENV)
 	$(RUNTIME_VENV)/bin/python examples/demo.py
 
-bench: $(INSTALLED)
+bench: $(INSTALLED) ts-build
 	$(BIN)/python -m bench.run
 
 sandbox: $(INSTALLED)
