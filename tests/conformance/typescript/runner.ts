@@ -140,7 +140,6 @@ function clientFor(c: Json, keys: Json): EkoClient {
 /** The public call a case names, with its wire-named input (deliberately untyped: the
  * corpus gives wrong types on purpose, for the client to refuse). */
 function invoke(eko: EkoClient, call: Json): Promise<unknown> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wrong types on purpose
   const given = (call["input"] ?? {}) as Record<string, any>;
   const options = (call["options"] ?? {}) as Json;
   switch (call["operation"]) {
