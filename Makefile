@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser xlang-toolchains conformance-go conformance-java xlang-build dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser xlang-toolchains ts-runner java-runner dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains
 
@@ -39,7 +39,6 @@ JAVA_CP := $(subst $(eval) ,:,$(JAVA_JARS))
 GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/build/go-cache GOPATH=$(CURDIR)/build/gopath
 GO_RUNNER := build/conformance/go-runner
 JAVA_RUNNER := build/conformance/java-runner
-ANSWERS := tests/vectors/answers.json
 xlang-toolchains:
 	@if command -v go >/dev/null && command -v javac >/dev/null && ls $(JAVA_JARS) >/dev/null 2>&1; then \
 		true; \
@@ -57,8 +56,8 @@ $(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go o
 	cd overlay/go && $(GO_ENV) go vet ./... && $(GO_ENV) go test ./...
 	cd tests/conformance/go && $(GO_ENV) go vet . && $(GO_ENV) go build -o $(CURDIR)/$@ .
 
-# javac, then a launcher with the class path (Debian's jars) that conformance-java and
-# tests/conformance/test_journey.py run.
+# javac, then a launcher with the class path (Debian's jars) that the Java runner file
+# (tests/conformance/runners/java.json) runs.
 $(JAVA_RUNNER): $(shell find generated/java/src/main overlay/java/src/main tests/conformance/java -name '*.java' 2>/dev/null)
 	@$(MAKE) --no-print-directory xlang-toolchains
 	rm -rf build/conformance/java && mkdir -p build/conformance/java
@@ -66,21 +65,17 @@ $(JAVA_RUNNER): $(shell find generated/java/src/main overlay/java/src/main tests
 	printf '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "%s" Runner "$$@"\n' "$(CURDIR)/build/conformance/java:$(JAVA_CP)" > $@
 	chmod +x $@
 
-# The TypeScript journey runner (tests/conformance/test_journey.py), compiled with the rest
-# of the TypeScript by ts-build, which is redone here only when a TypeScript source changed.
-TS_JOURNEY := $(TS_OUT)/tests/conformance/typescript/journey.js
-$(TS_JOURNEY): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescript/*.ts tests/typescript/*.ts tests/conformance/typescript/*.ts)
+# The TypeScript runner (tests/conformance/typescript/runner.ts), compiled with the rest
+# of the TypeScript by ts-build, redone only when a TypeScript source changed.
+TS_RUNNER := $(TS_OUT)/tests/conformance/typescript/runner.js
+$(TS_RUNNER): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescript/*.ts tests/typescript/*.ts tests/conformance/typescript/*.ts bench/typescript/*.ts)
 	@$(MAKE) --no-print-directory ts-build
 
-# Everything the journey test runs: built once, then only when a source changes.
-xlang-build: $(GO_RUNNER) $(JAVA_RUNNER) $(TS_JOURNEY)
+# The builds the runner files (tests/conformance/runners/*.json) name.
+ts-runner: $(NODE_INSTALLED) $(TS_RUNNER)
 
-conformance-go: $(GO_RUNNER)
-	$(GO_RUNNER) corpus $(ANSWERS)
-
-conformance-java: $(JAVA_RUNNER)
+java-runner: $(JAVA_RUNNER)
 	$(JAVA_RUNNER) signing tests/vectors/signing.json
-	$(JAVA_RUNNER) corpus $(ANSWERS)
 
 # _version.py: the editable install's metadata carries the version, so a new one reinstalls
 $(INSTALLED): pyproject.toml $(CONSTRAINTS) overlay/eko_digilocker/_version.py
@@ -126,12 +121,13 @@ ts-build: $(NODE_INSTALLED)
 ts-test: ts-build $(INSTALLED)
 	node --test $(TS_OUT)/tests/typescript/
 
-# The answer corpus (tests/vectors/answers.json, rule: docs/answer-rule.md) read by each
-# language's client; each prints `conformance <language>: passed/total`.
-conformance: $(INSTALLED) ts-build
-	$(BIN)/python -m tests.conformance.python_runner
-	node $(TS_OUT)/tests/typescript/conformance.js
-	@$(MAKE) --no-print-directory conformance-go conformance-java
+# Every language with a runner file (tests/conformance/runners/*.json, protocol:
+# docs/conformance.md), side by side: the answers, behaviour and redirects corpora, the
+# journey in both sandbox profiles, and the client's default policy against the spec.
+# Fails on a failure tests/conformance/expected-failures.json does not list, and on a
+# listed case that passes.
+conformance: $(INSTALLED)
+	$(BIN)/python -m tests.conformance.harness
 
 # Everything but the contract suite (`make contract`, which also writes its coverage
 # report) and the install tests (`make install-test`).

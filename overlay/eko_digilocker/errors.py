@@ -7,7 +7,9 @@ EkoError
     EkoAuthenticationError     HTTP 403: bad signature, timestamp or developer_key
     EkoInvalidParamsError      Eko's own validation error (461 or `invalid_params`)
     EkoVerificationPendingError  327 (or a PENDING session state): not consented yet
+    EkoConsentDeniedError      a CONSENT_DENIED session state: the customer refused
     EkoNotFoundError           463: unknown reference
+      EkoSessionExpiredError   an EXPIRED session state: the session is over
   (codes in `status` or `response_status_id`: see `responses.ERROR_CODES`)
   EkoResponseError             the answer is not a valid envelope (HTML, empty, bad JSON,
                                wrong shape, an unexpected HTTP status)
@@ -100,8 +102,18 @@ class EkoVerificationPendingError(EkoApiError):
     """Code 327, or a PENDING session state: the customer has not completed the journey."""
 
 
+class EkoConsentDeniedError(EkoApiError):
+    """The session's state is CONSENT_DENIED: the customer refused to share the documents.
+    Final: a new session (create_digilocker_url) is the only way on."""
+
+
 class EkoNotFoundError(EkoApiError):
     """Code 463: no session for this reference."""
+
+
+class EkoSessionExpiredError(EkoNotFoundError):
+    """The session's state is EXPIRED: the reference no longer names a live session (an
+    EkoNotFoundError, as an unknown reference is). Final: start a new session."""
 
 
 class EkoResponseError(EkoError):

@@ -56,6 +56,44 @@ func (s *served) set(c corpusCase) {
 	}
 }
 
+// runAnswers prints the reading of every answers case as one protocol line.
+func runAnswers(path string) int {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var corpus struct {
+		Cases []corpusCase `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &corpus); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", path, err)
+		return 1
+	}
+	answers := &served{}
+	server := httptest.NewServer(answers)
+	defer server.Close()
+	c := newClient(server.URL)
+	for _, item := range corpus.Cases {
+		answers.set(item)
+		got, err := c.call(item.Operation)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", item.Name, err)
+			continue
+		}
+		line, err := json.Marshal(struct {
+			Name string `json:"name"`
+			reading
+		}{item.Name, got})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", item.Name, err)
+			continue
+		}
+		fmt.Println(string(line))
+	}
+	return 0
+}
+
 func runCorpus(path string) int {
 	raw, err := os.ReadFile(path)
 	if err != nil {

@@ -9,19 +9,34 @@ import (
 )
 
 // runJourney drives create, a forced 301, pending status, approval through the sandbox's
-// control surface, status and document, and prints every reading as one JSON object.
+// control surface, status and document, and prints each step's reading as one JSON line.
 func runJourney(baseURL, prefix string) int {
 	result, err := journey(baseURL, prefix)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "journey:", err)
 		return 1
 	}
-	out, err := json.Marshal(result)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "journey:", err)
-		return 1
+	approve := map[string]interface{}{"outcome": "success", "code": nil,
+		"values": map[string]interface{}{"reference_id": result["reference_id"], "verification_id": result["verification_id"]}}
+	for _, name := range []string{"create", "forced_301", "pending", "approve", "status", "document"} {
+		var step map[string]interface{}
+		if name == "approve" {
+			step = approve
+		} else if raw, err := json.Marshal(result[name]); err != nil || json.Unmarshal(raw, &step) != nil {
+			fmt.Fprintln(os.Stderr, "journey:", name, err)
+			return 1
+		}
+		step["name"] = name
+		if name == "create" {
+			step["client_ref_id"] = result["create_client_ref_id"]
+		}
+		out, err := json.Marshal(step)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "journey:", err)
+			return 1
+		}
+		fmt.Println(string(out))
 	}
-	fmt.Println(string(out))
 	return 0
 }
 
