@@ -26,7 +26,7 @@ import {
   EkoVerificationPendingError,
 } from "./errors.js";
 import { JsonSyntaxError, parseJson } from "./json.js";
-import { OPERATIONS, POLICY, inputProperty, operation, type Operation, type OperationName } from "./policy.js";
+import { POLICY, inputProperty, operation, type Operation } from "./policy.js";
 import { SPEC, get, problems, type Floats } from "./schema.js";
 import { resolveSettings, type Environment, type Settings, type SettingsInput } from "./settings.js";
 
@@ -214,9 +214,9 @@ export class EkoClient {
   readonly maxResponseBytes: number;
   /** each call with its whole answer: data, envelope, status, headers, attempts */
   readonly withRawResponse: RawCalls;
-  private readonly developerKey: string;
-  private readonly hmacKey: Buffer;
-  private readonly baseHeaders: Record<string, string>;
+  // #private: util.inspect and console.log do not show them, so keys stay out of logs
+  readonly #hmacKey: Buffer;
+  readonly #baseHeaders: Record<string, string>;
   private readonly host: string;
   private readonly transport: Fetch;
   private readonly dispatcher: Dispatcher | undefined;
@@ -239,9 +239,8 @@ export class EkoClient {
     this.host = new URL(settings.baseUrl).host;
     this.initiatorId = settings.initiatorId;
     this.userCode = settings.userCode;
-    this.developerKey = settings.developerKey;
     // Eko's HMAC key is the base64 *text* of the access key (tests/vectors/signing.json).
-    this.hmacKey = Buffer.from(Buffer.from(settings.accessKey, "utf8").toString("base64"), "utf8");
+    this.#hmacKey = Buffer.from(Buffer.from(settings.accessKey, "utf8").toString("base64"), "utf8");
     this.timeoutMs = options.timeoutMs === undefined ? POLICY.timeout_ms : checkMs("timeoutMs", options.timeoutMs);
     this.maxRetries = options.maxRetries === undefined ? POLICY.retry.max_retries : checkRetries(options.maxRetries);
     this.maxResponseBytes =
@@ -250,7 +249,7 @@ export class EkoClient {
     if (typeof userAgent !== "string" || !/^[\x20-\x7e]+$/.test(userAgent)) {
       throw new EkoConfigurationError("userAgent must be a string of printable ASCII");
     }
-    this.baseHeaders = {
+    this.#baseHeaders = {
       "content-type": "application/json",
       accept: "application/json",
       "accept-encoding": ACCEPT_ENCODING,
@@ -433,9 +432,9 @@ export class EkoClient {
       stamp = Math.max(Date.now(), stamp + 1);
       const timestamp = String(stamp);
       const headers = {
-        ...this.baseHeaders,
+        ...this.#baseHeaders,
         "secret-key-timestamp": timestamp,
-        "secret-key": createHmac("sha256", this.hmacKey).update(timestamp).digest("base64"),
+        "secret-key": createHmac("sha256", this.#hmacKey).update(timestamp).digest("base64"),
       };
       let response: Response;
       let text: string;
@@ -775,4 +774,3 @@ export class RawCalls {
   }
 }
 
-export { OPERATIONS, type OperationName };

@@ -371,7 +371,7 @@ def test_the_package_exposes_only_its_entry_point(npm_project: Path) -> None:
 # The journey as the README tells it: create, pending, approval (the sandbox's control
 # surface plays the customer), waitForConsent, the customer's return read by
 # parseRedirect, getDocument. Compiles only if the narrowed types need no `!`.
-JOURNEY_TS = """\\
+JOURNEY_TS = """\
 import {
   EkoClient,
   EkoVerificationPendingError,
@@ -409,7 +409,7 @@ console.log(JSON.stringify({
 
 # Each hostile answer against the client's deadline and read limit, in one process
 # whose memory is measured: its resident size after loading, and its peak.
-HOSTILE_TS = """\\
+HOSTILE_TS = """\
 import { EkoClient, EkoError } from "eko-digilocker";
 
 const [timeoutMs, ...targets] = process.argv.slice(2);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { test } from "node:test";
+import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
 import {
   EkoClient,
@@ -298,6 +299,10 @@ test("settings: EKO_* variables, environments, and what is missing said at once"
   assert.throws(() => new EkoClient({ ...UAT_KEYS, initiatorId: "1", environment: "mars", env: {} }), EkoConfigurationError);
   assert.throws(() => new EkoClient({ ...UAT_KEYS, initiatorId: "1", baseUrl: "ftp://x", env: {} }), EkoConfigurationError);
   assert.throws(() => client("http://x.test", { timeoutMs: -1 }), EkoConfigurationError);
+  const shown = inspect(client("http://x.test"), { depth: 5 });
+  assert.ok(!shown.includes(UAT_KEYS.developerKey) && !shown.includes(UAT_KEYS.accessKey), shown);
+  const signingKey = Buffer.from(UAT_KEYS.accessKey).toString("base64");
+  assert.ok(!shown.includes(signingKey), "the HMAC key is not shown either");
 });
 
 /** A tunnelling proxy (HTTP CONNECT) that keeps each tunnel's destination. */
