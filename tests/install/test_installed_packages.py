@@ -479,6 +479,7 @@ def test_hostile_answers_end_typed_on_time_within_bounded_memory(npm_project: Pa
         assert line["elapsed_ms"] <= HOSTILE_TIMEOUT_MS + 2000, line
     grown = out["peak"] - out["start"]
     start, peak = out["start"] / 2**20, out["peak"] / 2**20
+    print(f"npm SDK hostile answers: {out['lines']}")
     print(f"npm SDK memory: start {start:.1f} MiB, peak {peak:.1f} MiB")
     assert grown <= MEMORY_SLACK, f"peak {peak:.1f} MiB is over 64 MiB above the start {start:.1f}"
 
