@@ -74,8 +74,11 @@ $(TS_RUNNER): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescr
 # The builds the runner files (tests/conformance/runners/*.json) name.
 ts-runner: $(NODE_INSTALLED) $(TS_RUNNER)
 
-java-runner: $(JAVA_RUNNER)
+# The signing vectors once per build of the runner (a stamp file).
+java-runner: build/conformance/java-signing.ok
+build/conformance/java-signing.ok: $(JAVA_RUNNER) tests/vectors/signing.json
 	$(JAVA_RUNNER) signing tests/vectors/signing.json
+	touch $@
 
 # _version.py: the editable install's metadata carries the version, so a new one reinstalls
 $(INSTALLED): pyproject.toml $(CONSTRAINTS) overlay/eko_digilocker/_version.py

@@ -30,7 +30,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,24 +85,33 @@ def load_runners(root: Path) -> list[Runner]:
         data = json.loads(path.read_text(encoding="utf-8"))
         unknown = set(data) - {"language", "build", "run"}
         if unknown or not isinstance(data.get("run"), list) or not data.get("language"):
-            raise SystemExit(f"{path}: needs language and run (argv list), optional build; got {data}")
+            raise SystemExit(
+                f"{path}: needs language and run (argv list), optional build; got {data}"
+            )
         if data["language"] != path.stem:
             raise SystemExit(f"{path}: language {data['language']!r} differs from the file's name")
         runners.append(Runner(data["language"], data["run"], data.get("build")))
     return runners
 
 
-def invoke(root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT) -> list[dict[str, Any]]:
-    """The runner's JSON lines for one command (none if it failed to start or ran out)."""
+def invoke(
+    root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT
+) -> list[dict[str, Any]]:
+    """The runner's JSON lines for one command: all it printed, even if it failed or ran
+    out of time (then killed)."""
     try:
         done = subprocess.run(
-            [*runner.run, *args], cwd=root, capture_output=True, text=True, timeout=timeout, check=False
+            [*runner.run, *args], cwd=root, capture_output=True, timeout=timeout, check=False
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        stdout, stderr, status = done.stdout, done.stderr, done.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout, stderr, status = exc.stdout or b"", exc.stderr or b"", -1
+        print(f"{runner.language} {args[0]}: killed after {timeout} s", file=sys.stderr)
+    except OSError as exc:
         print(f"{runner.language} {args[0]}: {exc}", file=sys.stderr)
         return []
     lines = []
-    for line in done.stdout.splitlines():
+    for line in stdout.decode("utf-8", "replace").splitlines():
         try:
             value = json.loads(line)
         except json.JSONDecodeError:
@@ -110,9 +119,13 @@ def invoke(root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT)
         if isinstance(value, dict):
             lines.append(value)
         elif line.strip():
-            print(f"{runner.language} {args[0]}: not a JSON object line: {line[:120]!r}", file=sys.stderr)
-    if done.returncode != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
-        print(f"{runner.language} {args[0]}: exit {done.returncode}: {done.stderr[-2000:]}", file=sys.stderr)
+            shown = line[:120]
+            print(
+                f"{runner.language} {args[0]}: not a JSON object line: {shown!r}", file=sys.stderr
+            )
+    if status != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
+        tail = stderr.decode("utf-8", "replace")[-2000:]
+        print(f"{runner.language} {args[0]}: exit {status}: {tail}", file=sys.stderr)
     return lines
 
 
@@ -157,7 +170,11 @@ def reading_differs(expect: dict[str, Any], got: dict[str, Any] | None) -> list[
 def check_answers(root: Path, runner: Runner, result: Result) -> None:
     cases = json.loads((root / ANSWERS).read_text(encoding="utf-8"))["cases"]
     got = by_name(invoke(root, runner, "answers", str(ANSWERS)))
-    record(result, "answers", {case["name"]: reading_differs(case["expect"], got.get(case["name"])) for case in cases})
+    record(
+        result,
+        "answers",
+        {case["name"]: reading_differs(case["expect"], got.get(case["name"])) for case in cases},
+    )
 
 
 def check_redirects(root: Path, runner: Runner, result: Result) -> None:
@@ -244,11 +261,15 @@ def request_problems(case: dict[str, Any], seen: list[Seen], keys: dict[str, str
         if request.header("developer_key") != keys["developer_key"]:
             problems.append(f"request {number}: developer_key is not the corpus's key")
         key = base64.b64encode(keys["access_key"].encode())
-        signed = binascii.b2a_base64(hmac.digest(key, stamp.encode(), hashlib.sha256), newline=False)
+        signed = binascii.b2a_base64(
+            hmac.digest(key, stamp.encode(), hashlib.sha256), newline=False
+        )
         if request.header("secret-key") != signed.decode():
             problems.append(f"request {number}: secret-key is not the signature of its timestamp")
         if last is not None and int(stamp) <= last:
-            problems.append(f"request {number}: timestamp {stamp} is not later than the last attempt's")
+            problems.append(
+                f"request {number}: timestamp {stamp} is not later than the last attempt's"
+            )
         if abs(int(stamp) - request.at * 1000) > TIMESTAMP_SLACK_MS:
             problems.append(f"request {number}: timestamp {stamp} is not the time it was sent")
         last = int(stamp)
@@ -256,14 +277,22 @@ def request_problems(case: dict[str, Any], seen: list[Seen], keys: dict[str, str
         first = seen[0]
         for number, request in enumerate(seen[1:], 2):
             if (request.method, request.body) != (first.method, first.body):
-                problems.append(f"request {number}: not the same method and body bytes as the first")
+                problems.append(
+                    f"request {number}: not the same method and body bytes as the first"
+                )
             if client_ref_id(request) != client_ref_id(first):
-                problems.append(f"request {number}: client_ref_id {client_ref_id(request)!r} differs")
+                problems.append(
+                    f"request {number}: client_ref_id {client_ref_id(request)!r} differs"
+                )
         given = case["call"].get("input", {}).get("client_ref_id")
         ref = client_ref_id(first)
         if given is not None and ref != given:
             problems.append(f"client_ref_id sent {ref!r}, the caller gave {given!r}")
-        if first.method == "POST" and given is None and not (isinstance(ref, str) and 0 < len(ref) <= 20):
+        if (
+            first.method == "POST"
+            and given is None
+            and not (isinstance(ref, str) and 0 < len(ref) <= 20)
+        ):
             problems.append(f"no automatic client_ref_id (1..20 characters) was sent: {ref!r}")
     return problems
 
@@ -333,34 +362,41 @@ def journey_problems(lines: list[dict[str, Any]], profile: str) -> dict[str, lis
             reference = values.get("reference_id")
             low = 3_000_000_001 if profile == "legacy" else 1
             if not (isinstance(reference, int) and reference >= low):
-                problems.append(f"{profile}: reference_id {reference!r} (expected an integer >= {low})")
+                problems.append(
+                    f"{profile}: reference_id {reference!r} (expected an integer >= {low})"
+                )
         verdicts[step] = problems
     return verdicts
 
 
-def check_journey(root: Path, runner: Runner, result: Result) -> None:
+def check_journey(root: Path, runner: Runner, result: Result, sandboxes: dict[str, str]) -> None:
+    """The journey against each profile's sandbox (shared by the languages: each runner
+    makes its own sessions), both profiles at once."""
     verdicts: dict[str, list[str]] = {step: [] for step in JOURNEY_STEPS}
-    for profile in PROFILES:
-        with sandbox(root, profile) as url:
-            lines = invoke(root, runner, "journey", url, profile)
-        for step, problems in journey_problems(lines, profile).items():
-            verdicts[step] += problems
+    with ThreadPoolExecutor(len(sandboxes)) as pool:
+        runs = {
+            p: pool.submit(invoke, root, runner, "journey", url, p) for p, url in sandboxes.items()
+        }
+        for profile, lines in runs.items():
+            for step, problems in journey_problems(lines.result(), profile).items():
+                verdicts[step] += problems
     record(result, "journey", verdicts)
 
 
 # --- policy ----------------------------------------------------------------------------
 
 
-def spec_policy(root: Path) -> dict[str, Any]:
+def spec_policy(spec: Path) -> dict[str, Any]:
     """The spec's root x-eko-client, as a runner's `policy` prints it."""
-    policy = dict(yaml.safe_load((root / SPEC).read_text(encoding="utf-8"))["x-eko-client"])
+    policy = dict(yaml.safe_load(spec.read_text(encoding="utf-8"))["x-eko-client"])
     policy.pop("description", None)
     policy["idempotency"] = {k: v for k, v in policy["idempotency"].items() if k != "generated"}
     return policy
 
 
-def check_policy(root: Path, runner: Runner, result: Result) -> None:
-    want = spec_policy(root)
+def check_policy(root: Path, runner: Runner, result: Result, spec: Path | None = None) -> None:
+    """`policy` against the spec's (root / SPEC unless given)."""
+    want = spec_policy(spec or root / SPEC)
     lines = invoke(root, runner, "policy", timeout=120)
     got = lines[0] if len(lines) == 1 else {}
     verdicts = {}
@@ -368,7 +404,9 @@ def check_policy(root: Path, runner: Runner, result: Result) -> None:
         if key not in got:
             verdicts[key] = ["not printed"]
         else:
-            verdicts[key] = [] if same(got[key], value) else [f"{got[key]!r}, the spec says {value!r}"]
+            verdicts[key] = (
+                [] if same(got[key], value) else [f"{got[key]!r}, the spec says {value!r}"]
+            )
     extra = sorted(set(got) - set(want))
     if extra:
         verdicts["(extra keys)"] = [f"keys the spec does not have: {extra}"]
@@ -378,19 +416,32 @@ def check_policy(root: Path, runner: Runner, result: Result) -> None:
 # --- the run ---------------------------------------------------------------------------
 
 
-def run_language(root: Path, runner: Runner, server: ScenarioServer, kinds: tuple[str, ...]) -> Result:
+def run_language(
+    root: Path,
+    runner: Runner,
+    server: ScenarioServer,
+    sandboxes: dict[str, str],
+    kinds: tuple[str, ...],
+) -> Result:
     result = Result(runner.language)
     if runner.build:
         done = subprocess.run(
-            runner.build, cwd=root, capture_output=True, text=True, timeout=BUILD_TIMEOUT, check=False
+            runner.build,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            check=False,
         )
         if done.returncode != 0:
-            result.notes.append(f"build {runner.build} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+            result.notes.append(
+                f"build {runner.build} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+            )
     checks = {
         "answers": lambda: check_answers(root, runner, result),
         "behaviour": lambda: check_behaviour(root, runner, result, server),
         "redirects": lambda: check_redirects(root, runner, result),
-        "journey": lambda: check_journey(root, runner, result),
+        "journey": lambda: check_journey(root, runner, result, sandboxes),
         "policy": lambda: check_policy(root, runner, result),
     }
     # The behaviour shards wait most of their time: run them beside the rest.
@@ -446,11 +497,27 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     runners = [r for r in load_runners(root) if not args.only or r.language in args.only]
     expected_path = root / EXPECTED_FAILURES
-    expected = json.loads(expected_path.read_text(encoding="utf-8")) if expected_path.exists() else {}
+    expected = (
+        json.loads(expected_path.read_text(encoding="utf-8")) if expected_path.exists() else {}
+    )
     unknown = set(expected) - {r.language for r in load_runners(root)}
-    with ScenarioServer() as server, ThreadPoolExecutor(max(1, len(runners))) as pool:
-        results = list(pool.map(lambda r: run_language(root, r, server, tuple(args.kinds)), runners))
-    bad = [f"{EXPECTED_FAILURES} names languages without a runner file: {sorted(unknown)}"] if unknown else []
+    kinds = tuple(args.kinds)
+    with ExitStack() as stack:
+        server = stack.enter_context(ScenarioServer())
+        sandboxes = {}
+        if "journey" in kinds:
+            with ThreadPoolExecutor(len(PROFILES)) as starting:  # both start at once
+                started = {
+                    p: starting.submit(stack.enter_context, sandbox(root, p)) for p in PROFILES
+                }
+                sandboxes = {p: future.result() for p, future in started.items()}
+        pool = stack.enter_context(ThreadPoolExecutor(max(1, len(runners))))
+        results = list(pool.map(lambda r: run_language(root, r, server, sandboxes, kinds), runners))
+    bad = (
+        [f"{EXPECTED_FAILURES} names languages without a runner file: {sorted(unknown)}"]
+        if unknown
+        else []
+    )
     for result in results:
         for note in result.notes:
             print(f"{result.language}: {note}", file=sys.stderr)
@@ -466,7 +533,9 @@ def main(argv: list[str] | None = None) -> int:
                     expected.get(result.language, {}).pop(kind, None)
             if not expected.get(result.language, True):
                 expected.pop(result.language)
-        expected_path.write_text(json.dumps(expected, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        expected_path.write_text(
+            json.dumps(expected, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         return 0
     for line in bad:
         print(line, file=sys.stderr)

@@ -14,6 +14,7 @@ exception) to the protocol's outcome names.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -31,6 +32,7 @@ from eko_digilocker import (
     EkoConnectionError,
     EkoError,
     EkoResponseError,
+    EkoResponseTooLargeError,
     EkoTimeoutError,
     EkoValidationError,
     EkoVerificationPendingError,
@@ -65,9 +67,9 @@ def outcome_of(error: Exception) -> tuple[str, int | None]:
         if isinstance(error, EkoVerificationPendingError):
             return "pending", error.code
         return "business_error", error.code
+    if isinstance(error, EkoResponseTooLargeError):
+        return "too_large", None
     if isinstance(error, EkoResponseError):
-        if "max_response_bytes" in error.reason:
-            return "too_large", None
         return ("http_error" if error.http_status not in (200, None) else "malformed"), None
     if isinstance(error, EkoTimeoutError):
         return "timeout", None
@@ -83,8 +85,13 @@ def reading(call: Callable[[], Any]) -> dict[str, Any]:
     except EkoError as error:
         outcome, code = outcome_of(error)
         message = error.message if isinstance(error, EkoApiError) else str(error)
-        return {"outcome": outcome, "code": code, "values": {}, "error": type(error).__name__,
-                "message": message}  # fmt: skip
+        return {
+            "outcome": outcome,
+            "code": code,
+            "values": {},
+            "error": type(error).__name__,
+            "message": message,
+        }
     return {"outcome": "success", "code": None, "values": model.to_dict(), "error": None}
 
 
@@ -220,10 +227,8 @@ def warm_up(keys: dict[str, str]) -> None:
             lambda: eko.get_verification_status(0),
             lambda: eko.get_document(0, "", ["NONE"]),
         ):
-            try:
+            with contextlib.suppress(EkoValidationError):
                 call()
-            except EkoValidationError:
-                pass
     for opid in ("createDigilockerUrl", "getDigilockerVerificationStatus", "getDigilockerDocument"):
         answer_reading({"name": "", "operation": opid, "http_status": 200, "body": {"status": 1}})
     from eko_digilocker import consent  # noqa: F401  (the consent wait's models)
@@ -234,7 +239,12 @@ def behaviour_case(case: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]
     try:
         eko = client_for(case, keys)
     except EkoConfigurationError as error:
-        got = {"outcome": "invalid_input", "code": None, "values": {}, "error": type(error).__name__}
+        got = {
+            "outcome": "invalid_input",
+            "code": None,
+            "values": {},
+            "error": type(error).__name__,
+        }
     else:
         with eko:
             if case["call"]["operation"] == "waitForConsent":
@@ -242,7 +252,12 @@ def behaviour_case(case: dict[str, Any], keys: dict[str, str]) -> dict[str, Any]
                     got = consent_reading(invoke(eko, case["call"]))
                 except EkoError as error:
                     outcome, code = outcome_of(error)
-                    got = {"outcome": outcome, "code": code, "values": {}, "error": type(error).__name__}
+                    got = {
+                        "outcome": outcome,
+                        "code": code,
+                        "values": {},
+                        "error": type(error).__name__,
+                    }
             else:
                 got = reading(lambda: invoke(eko, case["call"]))
     elapsed_ms = round((time.monotonic() - started) * 1000)
@@ -256,8 +271,13 @@ def redirect_case(case: dict[str, Any]) -> dict[str, Any]:
     try:
         back = parse_redirect(case["url"])
     except EkoValidationError as error:
-        return {"name": case["name"], "outcome": "invalid_input", "code": None, "values": {},
-                "error": type(error).__name__}  # fmt: skip
+        return {
+            "name": case["name"],
+            "outcome": "invalid_input",
+            "code": None,
+            "values": {},
+            "error": type(error).__name__,
+        }
     values = {
         "reference_id": back.reference_id,
         "verification_id": back.verification_id,
@@ -298,10 +318,15 @@ def journey(url: str, profile: str) -> list[dict[str, Any]]:
         answer = httpx.post(f"{url}/_sandbox/sessions/{reference_id}/approve", timeout=10)
         answer.raise_for_status()
         verification_id = answer.json()["verification_id"]
-        lines.append({
-            "name": "approve", "outcome": "success", "code": None, "error": None,
-            "values": {"reference_id": reference_id, "verification_id": verification_id},
-        })  # fmt: skip
+        lines.append(
+            {
+                "name": "approve",
+                "outcome": "success",
+                "code": None,
+                "error": None,
+                "values": {"reference_id": reference_id, "verification_id": verification_id},
+            }
+        )
         step("status", lambda: eko.get_verification_status(reference_id, f"{prefix}-status"))
         step(
             "document",

@@ -13,11 +13,12 @@ problem of that case, which fails it.
 
 In a test:            with ScenarioServer() as server: filled = server.load(cases, "py")
 Standalone (for any language's own tests):
-    python -m tests.conformance.scenario_server --corpus tests/vectors/behaviour.json \
-        --out filled.json
-prints `port PORT` on its first stdout line, writes the corpus with each case's base_url
-filled in, and serves until killed; GET /_scenario/<case id>/requests returns the
-requests a case received (JSON) for that test's own checks.
+    python -m tests.conformance.scenario_server \
+        --corpus tests/vectors/behaviour.json --out filled.json
+writes the corpus with each case's base_url filled in (to --out, else to stdout after
+the first line), prints `port PORT` on its first stdout line, and serves until killed.
+GET /_scenario/<case id>/requests returns what a case received (JSON: requests with
+their bodies in base64, and problems) for that test's own checks.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from typing import Any
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 # A hang lasts until the client gives up (closes), or this long at most.
-HANG_SECONDS = 120.0
+HANG_SECONDS = 60.0
 REASONS = {
     200: "OK",
     301: "Moved Permanently",
@@ -177,7 +178,7 @@ class ScenarioServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
-                request = await _read_request(reader)
+                request = await _read_request(reader, writer)
                 if request is None:
                     return
                 keep = await self._answer(request, reader, writer)
@@ -317,7 +318,7 @@ def _head(status: int, headers: dict[str, str]) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-async def _read_request(reader: asyncio.StreamReader) -> Seen | None:
+async def _read_request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Seen | None:
     """The next request on the connection, or None when the client closed it."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
@@ -344,6 +345,9 @@ async def _read_request(reader: asyncio.StreamReader) -> Seen | None:
             raise ValueError(f"bad header line {line[:80]!r}")
         headers.append((name.strip().lower(), value.strip()))
     seen = Seen(method, target, headers, b"", at)
+    if (seen.header("expect") or "").lower() == "100-continue":  # curl's, for larger bodies
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        await writer.drain()
     if (seen.header("transfer-encoding") or "").lower() == "chunked":
         seen.body = await _chunked(reader)
     else:
@@ -351,8 +355,6 @@ async def _read_request(reader: asyncio.StreamReader) -> Seen | None:
         if not 0 <= length <= MAX_BODY_BYTES:
             raise ValueError(f"request body of {length} bytes")
         seen.body = await reader.readexactly(length)
-    if (seen.header("expect") or "").lower() == "100-continue":
-        pass  # the body was read already: clients that wait for 100 time out first
     return seen
 
 
@@ -385,11 +387,11 @@ def main() -> int:
     corpus = json.loads(args.corpus.read_text(encoding="utf-8"))
     with ScenarioServer() as server:
         corpus["cases"] = server.load(corpus["cases"], args.prefix)
-        print(f"port {server.port}", flush=True)
         text = json.dumps(corpus, indent=1)
-        if args.out:
+        if args.out:  # written before the port is printed: ready once it is
             args.out.write_text(text, encoding="utf-8")
-        else:
+        print(f"port {server.port}", flush=True)
+        if not args.out:
             print(text, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
