@@ -13,7 +13,8 @@
                                          tests); the TypeScript, Go and Java folders are
                                          `typescript`, `go` and `java` beside the Python one
                                          unless --ts-target, --go-target, --java-target say
-    --operations-target FILE             where operations.json goes (used by the tests)
+    --operations-target FILE             where operations.json goes (used by the tests;
+                                         beside --target's folder when that is given)
     --client python|typescript|go|java|control|operations
                                          only these (repeatable; used by the tests)
     --control-spec PATH / --control-target FILE
@@ -205,7 +206,7 @@ def main() -> int:
     parser.add_argument("--java-target", type=Path)
     parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
     parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
-    parser.add_argument("--operations-target", type=Path, default=OPERATIONS_TARGET)
+    parser.add_argument("--operations-target", type=Path)
     parser.add_argument(
         "--client",
         action="append",
@@ -220,7 +221,12 @@ def main() -> int:
     java_target: Path = (args.java_target or target.parent / "java").resolve()
     spec: Path = args.spec.resolve()
     control_target: Path = args.control_target.resolve()
-    operations_target: Path = args.operations_target.resolve()
+    # tests/vectors/operations.json for the repository's client folder; beside another
+    # folder (a test's) otherwise, so that a test never rewrites the repository's
+    operations_target: Path = (
+        args.operations_target
+        or (OPERATIONS_TARGET if target == TARGET else target.parent / "operations.json")
+    ).resolve()
     # the packages' versions follow the repository's spec, not a test's
     version = spec_version(spec) if spec == SPEC and args.client is None else None
 
