@@ -6,7 +6,17 @@ import {
   type components,
   type operations,
 } from "../../generated/typescript/eko-digilocker.js";
+import { JsonSyntaxError, parseJson } from "./json.js";
 import { ANSWER_SCHEMAS, mismatch, operationOfUrl, resolve, type Floats } from "./schema.js";
+
+// The exact text of each answer createEkoClient received, so that readAnswer reads the
+// bytes (a repeated key, `0.0`) rather than what JSON.parse made of them.
+const ANSWER_TEXT = new WeakMap<Response, string>();
+
+/** Keeps an answer's exact text for readAnswer (createEkoClient's middleware). */
+export function keepAnswerText(response: Response, text: string): void {
+  ANSWER_TEXT.set(response, text);
+}
 
 export type Envelope = components["schemas"]["Envelope"];
 export type SessionState = components["schemas"]["SessionState"];
@@ -236,11 +246,28 @@ export function readBody(httpStatus: number, body: unknown, operation: string | 
   return { kind: "success", envelope: answer, data: data as Record<string, unknown> };
 }
 
+/** An answer's exact text under the answer rule. An integer past 2^53, which the
+ * low-level client's types hold as a number, is refused rather than rounded (EkoClient
+ * keeps it exactly, as a bigint). */
+function readText(httpStatus: number, text: string, operation: string | undefined): Reading {
+  let parsed: ReturnType<typeof parseJson> | undefined;
+  try {
+    parsed = parseJson(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+  }
+  if (parsed?.bigints === true && httpStatus === 200) {
+    return { kind: "malformed", reason: "an integer past 2^53 cannot be read exactly here: use EkoClient, which reads it as a bigint" };
+  }
+  return readBody(httpStatus, parsed?.value, operation, parsed?.wholeFloats ?? null);
+}
+
 /**
  * The answer rule (docs/answer-rule.md) for an answer of the low-level client
- * (`createEkoClient`, whose JSON.parse cannot see `0.0` or a repeated key, and rounds
- * integers past 2^53: EkoClient reads the exact bytes). A success is held to the spec's
- * schemas of the operation: `operation`, or else the one whose path the URL ends with.
+ * (`createEkoClient`, whose middleware keeps each answer's exact text, read here: `0.0`
+ * and a repeated key are malformed, and an integer past 2^53 is refused, not rounded).
+ * A success is held to the spec's schemas of the operation: `operation`, or else the one
+ * whose path the response's URL ends with.
  */
 export function readAnswer<Body extends AnswerBody>(
   result: CallResult<Body>,
@@ -248,7 +275,14 @@ export function readAnswer<Body extends AnswerBody>(
 ): Answer<Body> {
   const httpStatus = result.response.status;
   const answered = operation ?? operationOfUrl(result.response.url);
-  const reading = readBody(httpStatus, httpStatus === 200 ? result.data : result.error, answered);
+  const text = ANSWER_TEXT.get(result.response);
+  let reading: Reading;
+  if (text === undefined) {
+    // not createEkoClient's: only what JSON.parse kept can be read
+    reading = readBody(httpStatus, httpStatus === 200 ? result.data : result.error, answered);
+  } else {
+    reading = readText(httpStatus, text, answered);
+  }
   switch (reading.kind) {
     case "malformed":
       return { kind: "malformed", httpStatus, message: reading.reason };

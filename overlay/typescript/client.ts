@@ -2,6 +2,7 @@
 // signed on every request, with no deadline, retry or read limit (EkoClient has them).
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/typescript/eko-digilocker.js";
+import { keepAnswerText } from "./answers.js";
 import { ekoSigning, type EkoKeys } from "./signing.js";
 
 export type EkoFetchClient = Client<paths>;
@@ -20,7 +21,7 @@ export function createEkoClient(options: EkoFetchClientOptions): EkoFetchClient 
     baseUrl: options.baseUrl,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
-  client.use(jsonContentType, nonJsonAsText, ekoSigning(options, options.now));
+  client.use(jsonContentType, exactText, ekoSigning(options, options.now));
   return client;
 }
 
@@ -33,21 +34,26 @@ const jsonContentType: Middleware = {
   },
 };
 
-/** openapi-fetch throws on a 2xx body that is not JSON (an HTML page, say); hand it on
- * as a JSON string instead, so that `readAnswer` reads it as malformed. */
-const nonJsonAsText: Middleware = {
+/** Keeps each answer's exact text for readAnswer (which reads the bytes, not what
+ * JSON.parse made of them). openapi-fetch throws on a 2xx body that is not JSON (an HTML
+ * page, say): that one is handed on as a JSON string instead, which readAnswer reads as
+ * malformed. */
+const exactText: Middleware = {
   async onResponse({ response }) {
+    const text = await response.clone().text();
+    keepAnswerText(response, text);
     if (!response.ok) {
       return undefined;
     }
-    const text = await response.clone().text();
     try {
       JSON.parse(text);
       return undefined;
     } catch {
       const headers = new Headers(response.headers);
       headers.delete("content-length");
-      return new Response(JSON.stringify(text), { status: response.status, headers });
+      const replaced = new Response(JSON.stringify(text), { status: response.status, headers });
+      keepAnswerText(replaced, text);
+      return replaced;
     }
   },
 };

@@ -12,6 +12,8 @@ export interface Parsed {
   value: unknown;
   /** container (object or array) -> keys (or indexes) of such members; null: none */
   wholeFloats: WeakMap<object, Set<string | number>> | null;
+  /** whether an integer past 2^53 was read (as a bigint) */
+  bigints: boolean;
 }
 
 export class JsonSyntaxError extends Error {}
@@ -25,7 +27,7 @@ export function parseJson(text: string): Parsed {
   const value = reader.value(null, 0);
   reader.space();
   if (reader.at < text.length) reader.fail("text after the value");
-  return { value, wholeFloats: reader.wholeFloats };
+  return { value, wholeFloats: reader.wholeFloats, bigints: reader.bigints };
 }
 
 // Deep enough for any answer of the spec, shallow enough for the stack.
@@ -34,6 +36,7 @@ const MAX_DEPTH = 256;
 class Reader {
   at = 0;
   wholeFloats: WeakMap<object, Set<string | number>> | null = null;
+  bigints = false;
 
   constructor(readonly text: string) {}
 
@@ -163,7 +166,9 @@ class Reader {
     this.at += token.length;
     if (match[1] === undefined && match[2] === undefined) {
       const value = Number(token);
-      return Number.isSafeInteger(value) ? value : BigInt(token);
+      if (Number.isSafeInteger(value)) return value;
+      this.bigints = true;
+      return BigInt(token);
     }
     const value = Number(token);
     if (!Number.isFinite(value)) this.fail("number out of range");

@@ -23,7 +23,9 @@ import {
   EkoVerificationPendingError,
   POLICY,
   USER_AGENT,
+  createEkoClient,
   parseRedirect,
+  readAnswer,
   signSecretKey,
   type EkoClientOptions,
 } from "../../overlay/typescript/index.js";
@@ -362,4 +364,20 @@ test("parseRedirect: approval, denial, tampering", () => {
   assert.throws(() => parseRedirect("?reference_id=abc"), EkoValidationError);
   assert.throws(() => parseRedirect("?reference_id=9223372036854775808&verification_id=V"), EkoValidationError);
   assert.throws(() => parseRedirect("?verification_id=a&verification_id=b"), EkoValidationError);
+});
+
+test("the low-level readAnswer reads createEkoClient's exact bytes too", async () => {
+  const kinds: string[] = [];
+  for (const text of [
+    '{"status":0.0,"data":{"reference_id":5,"url":"https://x.example/"}}',
+    '{"status":0,"status":0,"data":{"reference_id":5,"url":"https://x.example/"}}',
+    '{"status":0,"data":{"reference_id":9007199254740993,"url":"https://x.example/"}}',
+    '{"status":0,"data":{"reference_id":5,"url":"https://x.example/"}}',
+  ]) {
+    const low = createEkoClient({ ...UAT_KEYS, baseUrl: "http://eko.test", fetch: async () => new Response(text) });
+    const body = { initiator_id: "1", document_requested: ["AADHAAR" as const], redirect_url: "https://x.example/" };
+    kinds.push(readAnswer(await low.POST("/tools/kyc/digilocker", { body })).kind);
+  }
+  // 0.0, a repeated key, and an integer it cannot keep exactly (refused, never rounded)
+  assert.deepEqual(kinds, ["malformed", "malformed", "malformed", "success"]);
 });
