@@ -64,9 +64,14 @@ export interface ApiErrorDetails {
   body: string;
   /** Eko's error code, from `status` or `response_status_id`, wherever Eko put it */
   code: number | null;
+  /** the client method that got the answer, named in the error's text */
+  call?: string;
 }
 
 export class EkoApiError extends EkoError {
+  /** the message of Eko's answer (or a default when it has none); `message` adds the
+   * call and the status */
+  readonly ekoMessage: string;
   readonly httpStatus: number;
   readonly status: number | null;
   readonly responseStatusId: number | null;
@@ -78,9 +83,10 @@ export class EkoApiError extends EkoError {
 
   constructor(message: string, details: ApiErrorDetails) {
     super(
-      `${message} (HTTP ${details.httpStatus}, status ${String(details.status)}, ` +
-        `response_status_id ${String(details.responseStatusId)})`,
+      `${details.call === undefined ? "" : `${details.call}: `}${message} (HTTP ${details.httpStatus}, ` +
+        `status ${String(details.status)}, response_status_id ${String(details.responseStatusId)})`,
     );
+    this.ekoMessage = message;
     this.httpStatus = details.httpStatus;
     this.status = details.status;
     this.responseStatusId = details.responseStatusId;

@@ -691,7 +691,8 @@ function read(prepared: Prepared, exchange: Exchange): RawResponse<unknown> {
             ? "authentication failed"
             : "Eko returned an error";
       const invalid = envelope.invalid_params;
-      throw new ERRORS[reading.errorKind](`${prepared.name}: ${message}`, {
+      throw new ERRORS[reading.errorKind](message, {
+        call: prepared.name,
         httpStatus,
         status: integerOrNull(envelope.status),
         responseStatusId: integerOrNull(envelope.response_status_id),
