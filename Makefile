@@ -118,14 +118,14 @@ java-test: $(JAVA_RUNNER)
 java-bench: $(JAVA_RUNNER)
 	java -cp $(JAVA_CLASSES):$(JAVA_CP) Bench
 
-# The TypeScript runner's entry points (tests/conformance/typescript/run.sh), compiled
-# with the rest of the TypeScript by ts-build, redone only when a TypeScript source changed.
-TS_JOURNEY := $(TS_OUT)/tests/conformance/typescript/journey.js
-$(TS_JOURNEY): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescript/*.ts tests/typescript/*.ts tests/conformance/typescript/*.ts)
+# The TypeScript runner (tests/conformance/typescript/runner.ts), compiled with the rest
+# of the TypeScript by ts-build, redone only when a TypeScript source changed.
+TS_RUNNER := $(TS_OUT)/tests/conformance/typescript/runner.js
+$(TS_RUNNER): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescript/*.ts tests/typescript/*.ts tests/conformance/typescript/*.ts bench/typescript/*.ts)
 	@$(MAKE) --no-print-directory ts-build
 
 # The builds the runner files (tests/conformance/runners/*.json) name.
-ts-runner: $(NODE_INSTALLED) $(TS_JOURNEY)
+ts-runner: $(NODE_INSTALLED) $(TS_RUNNER)
 
 # The signing vectors once per build of the runner (a stamp file).
 java-runner: build/conformance/java-signing.ok
@@ -245,7 +245,7 @@ demo:
 	$(PYTHON) scripts/runtime_venv.py $(RUNTIME_VENV)
 	$(RUNTIME_VENV)/bin/python examples/demo.py
 
-bench: $(INSTALLED)
+bench: $(INSTALLED) ts-build
 	$(BIN)/python -m bench.run
 	@$(MAKE) --no-print-directory bench-go
 	@$(MAKE) --no-print-directory java-bench
