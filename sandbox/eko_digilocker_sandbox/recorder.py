@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -42,6 +43,7 @@ from eko_digilocker._version import __version__
 from eko_digilocker.spec import Operation
 from eko_digilocker_sandbox import answers
 from eko_digilocker_sandbox.connections import BACKLOG, ConnectionLimits, protocol_class
+from eko_digilocker_sandbox.control import control_refusal
 from eko_digilocker_sandbox.drift import DriftChecker, Finding
 from eko_digilocker_sandbox.har import Exchange, HarWriter, Message, without_secrets
 from eko_digilocker_sandbox.routing import operation_for
@@ -69,6 +71,19 @@ HOP_BY_HOP = frozenset(
     }
 )
 T = TypeVar("T")
+
+
+def _hop_by_hop(headers: list[tuple[str, str]]) -> frozenset[str]:
+    """HOP_BY_HOP and the headers a `Connection` header names (RFC 9110 7.6.1)."""
+    named = {
+        token.strip().lower()
+        for name, value in headers
+        if name.lower() == "connection"
+        for token in value.split(",")
+    }
+    return HOP_BY_HOP | named
+
+
 OUTSIDE_SPEC = "-"  # the operationId printed for a request that is no operation of the spec
 
 
@@ -87,6 +102,35 @@ class ProxySettings:
         if parts.query or parts.fragment:
             raise ValueError("--upstream takes a base URL without a query or fragment")
         object.__setattr__(self, "upstream", self.upstream.rstrip("/"))
+
+
+#: A `.` or `..` path segment, also percent-encoded (RFC 3986 5.2.4 removes them).
+_DOT_SEGMENT = re.compile(rb"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.I)
+#: The sandbox's control surface and consent pages, behind an upstream sandbox.
+_CONTROL_PREFIX = "/_sandbox"
+
+
+def _refusal(scope: Scope, path: bytes) -> tuple[int, str] | None:
+    """The HTTP status and reason the proxy refuses a request with, before reading its
+    body; None when it is forwarded."""
+    if not path.startswith(b"/"):
+        # `*`, `host:443` (CONNECT) or `@host/...` after the upstream's authority
+        # would name another host: only paths are forwarded.
+        return 404, "Not found: the request target must be a path starting with /"
+    if _DOT_SEGMENT.search(path.partition(b"?")[0]):
+        # httpx would resolve them, sending `/../admin` as `/admin`, outside the upstream's
+        # base path, while the HAR recorded the original.
+        return 400, "Bad request: the path has a dot segment (`.` or `..`); send it resolved"
+    decoded: str = scope["path"]  # as the sandbox routes it: `/%5Fsandbox` is `/_sandbox`
+    if decoded == _CONTROL_PREFIX or decoded.startswith(_CONTROL_PREFIX + "/"):
+        # The upstream sees the proxy, a loopback peer, and the upstream's own address in
+        # Host: the sandbox's rule against DNS rebinding is applied here, to the caller.
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        peer = scope["client"][0] if scope.get("client") else ""
+        why = control_refusal(peer, headers, None)
+        if why is not None:
+            return 403, why
+    return None
 
 
 class _Failed(Exception):
@@ -129,6 +173,8 @@ class RecorderApp:
                 self._client = httpx.AsyncClient(
                     timeout=self.settings.upstream_timeout, follow_redirects=False
                 )
+                # httpx's defaults (user-agent, accept, ...) would be added to every request.
+                self._client.headers.clear()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._client is not None:
@@ -162,12 +208,11 @@ class RecorderApp:
         url = self.settings.upstream + path.decode("latin-1")
         if query_string:
             url += "?" + query_string.decode("latin-1")
-        if not path.startswith(b"/"):
-            # `*`, `host:443` (CONNECT) or `@host/...` after the upstream's authority
-            # would name another host: only paths are forwarded.
-            why = "Not found: the request target must be a path starting with /"
+        refusal = _refusal(scope, path)
+        if refusal is not None:
+            status, why = refusal
             refused = [("content-type", "application/json"), ("connection", "close")]
-            await self._send(send, 404, refused, answers.encode(answers.http_error(404, why)))
+            await self._send(send, status, refused, answers.encode(answers.http_error(status, why)))
             return
         body = await self._read_body(receive)
         if body is None:
@@ -252,8 +297,13 @@ class RecorderApp:
         self, method: str, url: str, headers: list[tuple[str, str]], body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         assert self._client is not None, "lifespan startup creates the client"
-        sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
-        sent.append(("accept-encoding", "identity"))
+        sent = [
+            # latin-1: every header byte (obs-text too) goes out as it came in
+            (k.encode("latin-1"), v.encode("latin-1"))
+            for k, v in headers
+            if k.lower() not in _hop_by_hop(headers)
+        ]
+        sent.append((b"accept-encoding", b"identity"))
         limit = self.settings.max_answer_bytes
         chunks: list[bytes] = []
         try:
@@ -280,7 +330,7 @@ class RecorderApp:
             raise _Failed(502, f"upstream unreachable ({type(exc).__name__}: {exc})") from None
         # latin-1 both ways: every header byte is forwarded as it came
         raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-        kept = [(k, v) for k, v in raw if k.lower() not in HOP_BY_HOP]
+        kept = [(k, v) for k, v in raw if k.lower() not in _hop_by_hop(raw)]
         return response.status_code, kept, b"".join(chunks)
 
     @staticmethod

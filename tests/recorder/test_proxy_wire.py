@@ -1,0 +1,136 @@
+"""What the proxy does on the wire, attacked over loopback as issue 23 did: the Host rule
+of the sandbox's control surface, the path, header bytes and framing, and what it
+changes in the request it forwards."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import httpx
+
+from tests.recorder.helpers import Scripted, cli_process, proxy, scripted_upstream
+from tests.recorder.test_proxy import created
+from tests.sandbox.helpers import CREATE, create_body, signed_headers
+
+
+def _raw(url: str, request: bytes, *, read_until_close: bool = False) -> bytes:
+    """Send `request` as it is; the first answer's bytes (all bytes until the peer closes
+    with `read_until_close`)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        reply = b""
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return reply
+            reply += chunk
+            if not read_until_close and b"\r\n\r\n" in reply:
+                head, _, body = reply.partition(b"\r\n\r\n")
+                length = [
+                    int(line.split(b":")[1])
+                    for line in head.lower().split(b"\r\n")
+                    if line.startswith(b"content-length:")
+                ]
+                if length and len(body) >= length[0]:
+                    return reply
+
+
+def test_the_sandbox_control_surface_keeps_its_host_rule_through_the_proxy() -> None:
+    # Before: the proxy dropped Host, httpx wrote the upstream's loopback address, and a
+    # DNS-rebinding page got every session's ids (the sandbox itself answers 403).
+    with cli_process("sandbox", "--port", "0") as sandbox, proxy(sandbox.url) as rec:
+        rebound = httpx.get(
+            rec.url + "/_sandbox/sessions", headers={"host": "evil.example:8081"}, timeout=30
+        )
+        encoded = _raw(
+            rec.url, b"GET /%5Fsandbox/sessions HTTP/1.1\r\nhost: evil.example:8081\r\n\r\n"
+        )
+        own = httpx.get(rec.url + "/_sandbox/sessions", timeout=30)
+        rec.stop()
+    assert rebound.status_code == 403, rebound.text
+    assert "client_ref_id" not in rebound.text
+    assert "evil.example" in rebound.json()["message"]
+    assert encoded.startswith(b"HTTP/1.1 403 "), encoded
+    assert own.status_code == 200
+
+
+def test_dot_segments_are_refused_not_resolved_out_of_the_base_path() -> None:
+    # Before: `/../../admin/secret` reached the upstream as `/admin/secret`, outside
+    # `--upstream .../ekoapi/v3`, while the HAR recorded the original path.
+    with scripted_upstream({}) as upstream, proxy(upstream.url + "/ekoapi/v3") as rec:
+        replies = [
+            _raw(rec.url, b"GET " + target + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n")
+            for target in (b"/../../admin/secret", b"/a/%2e%2E/b", b"/./x", b"/x/..")
+        ]
+        rec.stop()
+    for reply in replies:
+        assert reply.startswith(b"HTTP/1.1 400 "), reply
+        assert b"dot segment" in reply
+    assert upstream.received == []
+
+
+def test_an_obs_text_header_byte_is_forwarded_not_a_500() -> None:
+    # Before: a header value with byte 0xE9 (obs-text, RFC 9110 5.5) got a plain-text 500
+    # and a traceback on stderr.
+    script = {CREATE: [Scripted(created(5001))]}
+    body = b'{"initiator_id": "1"}'
+    with scripted_upstream(script) as upstream, proxy(upstream.url) as rec:
+        reply = _raw(
+            rec.url,
+            b"POST " + CREATE.encode() + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+            b"x-note: caf\xe9\r\ncontent-type: application/json\r\n"
+            b"content-length: %d\r\n\r\n" % len(body) + body,
+        )
+        stderr = rec.stop()
+    assert reply.startswith(b"HTTP/1.1 200 "), reply
+    assert "Traceback" not in stderr
+    (_, _, headers, _), *_ = upstream.received
+    assert headers["x-note"].encode("latin-1") == b"caf\xe9"
+
+
+def test_content_length_with_transfer_encoding_closes_the_connection() -> None:
+    # RFC 9112 6.1: the server MUST close the connection after answering such a request.
+    script = {CREATE: [Scripted(created(5001))]}
+    with scripted_upstream(script) as upstream, proxy(upstream.url) as rec:
+        started = time.monotonic()
+        reply = _raw(
+            rec.url,
+            b"POST " + CREATE.encode() + b" HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+            b"content-type: application/json\r\ncontent-length: 40\r\n"
+            b"transfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+            read_until_close=True,
+        )
+        elapsed = time.monotonic() - started
+        rec.stop()
+    assert reply.startswith(b"HTTP/1.1 200 "), reply
+    assert b"connection: close" in reply.lower()
+    assert elapsed < 4.0  # closed after the answer, not by the 5 s idle timeout
+    assert len(upstream.received) == 1
+
+
+def test_the_forwarded_request_gains_no_header_and_loses_only_hop_by_hop_ones() -> None:
+    # Before: httpx added `user-agent: python-httpx/...` and `accept: */*`, and headers
+    # that `Connection:` names as hop-by-hop were forwarded.
+    script = {CREATE: [Scripted(created(5001))]}
+    headers = signed_headers()
+    with scripted_upstream(script) as upstream, proxy(upstream.url) as rec:
+        sent = [f"{name}: {value}" for name, value in headers.items()]
+        hop = ["connection: keep-alive, x-private", "x-private: secret-hop"]
+        head = "\r\n".join([f"POST {CREATE} HTTP/1.1", "host: 127.0.0.1", *sent, "x-keep: 1", *hop])
+        body = json.dumps(create_body()).encode()
+        reply = _raw(rec.url, head.encode() + b"\r\ncontent-length: %d\r\n\r\n" % len(body) + body)
+        rec.stop()
+    assert reply.startswith(b"HTTP/1.1 200 "), reply
+    (_, _, received, forwarded_body), *_ = upstream.received
+    names = {name.lower() for name in received}
+    assert forwarded_body == body
+    assert "user-agent" not in names
+    assert "accept" not in names
+    assert "x-private" not in names
+    assert "x-keep" in names
+    # what the docs say changes: Host (the upstream's), Content-Length, Accept-Encoding
+    added = names - {name.lower() for name in headers} - {"x-keep"}
+    assert added == {"host", "content-length", "accept-encoding"}, added
