@@ -39,6 +39,7 @@ import httpx
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
+from eko_digilocker import body as bounded
 from eko_digilocker._version import __version__
 from eko_digilocker.spec import Operation
 from eko_digilocker_sandbox import answers
@@ -305,7 +306,6 @@ class RecorderApp:
         ]
         sent.append((b"accept-encoding", b"identity"))
         limit = self.settings.max_answer_bytes
-        chunks: list[bytes] = []
         try:
             # The whole exchange within the timeout: an upstream that trickles its answer
             # byte by byte would pass httpx's per-read timeout.
@@ -314,15 +314,14 @@ class RecorderApp:
                     method, url, headers=sent, content=body or None
                 )
                 response = await self._client.send(request, stream=True)
-                try:
-                    total = 0
-                    async for chunk in response.aiter_bytes():
-                        total += len(chunk)
-                        if total > limit:
-                            raise _Failed(502, f"upstream answer larger than {limit} bytes")
-                        chunks.append(chunk)
-                finally:
-                    await response.aclose()
+                # The client's bounded reader: a compressed answer is inflated at most
+                # `limit` + 1 bytes at a time, never a whole network chunk at once.
+                answer = await bounded.aread(response, limit, None)
+        except bounded.BodyTooLarge:
+            raise _Failed(502, f"upstream answer larger than {limit} bytes") from None
+        except bounded.UnsupportedEncoding as exc:
+            why = f"upstream answer in content-encoding {str(exc)[:40]!r}, not gzip or deflate"
+            raise _Failed(502, why) from None
         except (httpx.TimeoutException, TimeoutError):
             timeout = self.settings.upstream_timeout
             raise _Failed(504, f"upstream did not answer within {timeout:g} s") from None
@@ -331,7 +330,7 @@ class RecorderApp:
         # latin-1 both ways: every header byte is forwarded as it came
         raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
         kept = [(k, v) for k, v in raw if k.lower() not in _hop_by_hop(raw)]
-        return response.status_code, kept, b"".join(chunks)
+        return response.status_code, kept, answer
 
     @staticmethod
     async def _send(send: Send, status: int, headers: list[tuple[str, str]], body: bytes) -> None:

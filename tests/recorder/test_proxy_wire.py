@@ -7,12 +7,17 @@ from __future__ import annotations
 import json
 import socket
 import time
+import zlib
 
 import httpx
 
 from tests.recorder.helpers import Scripted, cli_process, proxy, scripted_upstream
 from tests.recorder.test_proxy import created
 from tests.sandbox.helpers import CREATE, create_body, signed_headers
+
+
+def post_created(url: str) -> httpx.Response:
+    return httpx.post(url + CREATE, json=create_body(), headers=signed_headers(), timeout=30)
 
 
 def _raw(url: str, request: bytes, *, read_until_close: bool = False) -> bytes:
@@ -134,3 +139,42 @@ def test_the_forwarded_request_gains_no_header_and_loses_only_hop_by_hop_ones() 
     # what the docs say changes: Host (the upstream's), Content-Length, Accept-Encoding
     added = names - {name.lower() for name in headers} - {"x-keep"}
     assert added == {"host", "content-length", "accept-encoding"}, added
+
+
+def _peak_rss_mib(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM in /proc/PID/status")
+
+
+def _gzip_bomb(inflated_mib: int) -> bytes:
+    deflate = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    zeros = bytes(1024 * 1024)
+    return b"".join(deflate.compress(zeros) for _ in range(inflated_mib)) + deflate.flush()
+
+
+def test_a_gzip_bomb_is_inflated_within_the_answer_limit() -> None:
+    # Before: httpx inflated each network chunk whole; one 1 GB bomb took the proxy to
+    # 185 MiB RSS whatever --max-answer-bytes said. The client's bounded inflation
+    # (eko_digilocker.body) now stops at the limit.
+    bomb = _gzip_bomb(512)
+    gzipped = Scripted(bomb, headers={"content-encoding": "gzip"})
+    script = {CREATE: [Scripted(created(5001)), gzipped]}
+    with (
+        scripted_upstream(script) as upstream,
+        proxy(upstream.url, "--max-answer-bytes", "1000000") as rec,
+    ):
+        assert post_created(rec.url).status_code == 200  # warm: every module loaded
+        before = _peak_rss_mib(rec.proc.pid)
+        reply = httpx.post(
+            rec.url + CREATE, json=create_body(), headers=signed_headers(), timeout=60
+        )
+        after = _peak_rss_mib(rec.proc.pid)
+        rec.stop()
+    assert reply.status_code == 502, reply.text
+    assert "larger than 1000000 bytes" in reply.json()["message"]
+    print(f"proxy peak RSS {before:.1f} MiB -> {after:.1f} MiB after a 512 MiB gzip bomb")
+    assert after - before < 24, (before, after)
