@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
@@ -225,9 +226,12 @@ def _scrub_body(body: dict[str, Any], secrets: list[str]) -> None:
 class HarWriter:
     """Appends entries to a HAR file, keeping it valid JSON after each one.
 
-    Each entry is written once: the writer seeks back over the closing brackets and
-    writes the entry followed by them again, so an entry costs its own size, not the
-    file's. At most `max_entries` are written; `add` returns False beyond that.
+    Each entry is written once: the writer writes the entry followed by the closing
+    brackets over the previous closing brackets, so an entry costs its own size, not
+    the file's. A write that fails part way (a full disk) is undone: the closing
+    brackets go back where the failed entry began and the file is cut there, in space
+    the file already held, so every earlier entry stays readable. At most
+    `max_entries` are written; `add` returns False beyond that.
     """
 
     _TRAILER = b"\n]}}\n"
@@ -235,27 +239,41 @@ class HarWriter:
     def __init__(self, path: Path, *, max_entries: int, creator_version: str) -> None:
         self.max_entries = max_entries
         self.count = 0
-        self._file: BinaryIO = path.open("wb")
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         creator = {"name": "eko-digilocker proxy", "version": creator_version}
         head = f'{{"log":{{"version":"1.2","creator":{json.dumps(creator)},"entries":['
-        self._file.write(head.encode())
-        self._end = self._file.tell()
-        self._file.write(self._TRAILER)
-        self._file.flush()
+        self._end = 0
+        try:
+            self._write_at(head.encode() + self._TRAILER)
+        except OSError:
+            os.close(self._fd)
+            raise
+        self._end = len(head.encode())
+
+    def _write_at(self, data: bytes) -> None:
+        """`data` at `self._end`, whole (os.pwrite may write part of it), unbuffered so
+        a failure leaves nothing pending to be flushed later."""
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._fd, data[written:], self._end + written)
+        os.ftruncate(self._fd, self._end + len(data))
 
     def add(self, exchange: Exchange) -> bool:
+        """Write one entry; OSError (the file unchanged) when it cannot be written."""
         if self.count >= self.max_entries:
             return False
         data = (b",\n" if self.count else b"\n") + json.dumps(har_entry(exchange)).encode()
-        self._file.seek(self._end)
-        self._file.write(data + self._TRAILER)
-        self._file.flush()
+        try:
+            self._write_at(data + self._TRAILER)
+        except OSError:
+            self._write_at(self._TRAILER)  # over the failed entry's first bytes
+            raise
         self._end += len(data)
         self.count += 1
         return True
 
     def close(self) -> None:
-        self._file.close()
+        os.close(self._fd)
 
 
 # --- reading --------------------------------------------------------------------------

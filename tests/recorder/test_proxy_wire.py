@@ -8,9 +8,11 @@ import json
 import socket
 import time
 import zlib
+from pathlib import Path
 
 import httpx
 
+from eko_digilocker_sandbox.har import read_har
 from tests.recorder.helpers import Scripted, cli_process, proxy, scripted_upstream
 from tests.recorder.test_proxy import created
 from tests.sandbox.helpers import CREATE, create_body, signed_headers
@@ -178,3 +180,25 @@ def test_a_gzip_bomb_is_inflated_within_the_answer_limit() -> None:
     assert "larger than 1000000 bytes" in reply.json()["message"]
     print(f"proxy peak RSS {before:.1f} MiB -> {after:.1f} MiB after a 512 MiB gzip bomb")
     assert after - before < 24, (before, after)
+
+
+def test_a_full_disk_leaves_a_har_that_replay_reads(tmp_path: Path) -> None:
+    # Before: the write that hit the full disk left half an entry (an unterminated
+    # string), and replay refused the whole file, losing every earlier entry. Here the
+    # proxy may write files of at most 6000 bytes (RLIMIT_FSIZE): the third entry fails.
+    har = tmp_path / "full.har"
+    script = {CREATE: [Scripted(created(5001 + n)) for n in range(6)]}
+    with (
+        scripted_upstream(script) as upstream,
+        proxy(upstream.url, "--record", str(har), max_file_bytes=6000) as rec,
+    ):
+        for n in range(5):
+            body = create_body(client_ref_id=f"REF{n}")
+            reply = httpx.post(rec.url + CREATE, json=body, headers=signed_headers(), timeout=30)
+            assert reply.status_code == 200
+        stderr = rec.stop()
+    assert "no longer recording" in stderr, stderr
+    assert "Traceback" not in stderr
+    entries = json.loads(har.read_text())["log"]["entries"]
+    assert 1 <= len(entries) < 5
+    assert len(read_har(har)) == len(entries)
