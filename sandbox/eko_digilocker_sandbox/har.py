@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
 #: Names of headers, query parameters and body fields whose values are never written.
@@ -73,24 +73,53 @@ class Exchange:
     proxy_answer: bool = False
 
 
+def _leaves(value: Any, secrets: set[str]) -> None:
+    """Every string and number inside `value` (a secret-named field's), as a secret."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _leaves(item, secrets)
+    elif isinstance(value, list):
+        for item in value:
+            _leaves(item, secrets)
+    elif isinstance(value, str | int | float) and not isinstance(value, bool):
+        secrets.add(str(value))
+
+
 def _redact_json(value: Any, secrets: set[str]) -> Any:
     if isinstance(value, dict):
         redacted: dict[str, Any] = {}
         for name, item in value.items():
-            if is_secret_name(name) and isinstance(item, str | int):
-                secrets.add(str(item))
+            if is_secret_name(name) and item is not None:
+                _leaves(item, secrets)  # whatever its type: a list, a number, an object
                 redacted[name] = REDACTED
             else:
                 redacted[name] = _redact_json(item, secrets)
         return redacted
     if isinstance(value, list):
         return [_redact_json(item, secrets) for item in value]
+    if isinstance(value, str) and _URL_WITH_QUERY.match(value):
+        return _redact_url(value, secrets)  # a consent URL's `token=` in data.url
     return value
 
 
+#: An absolute URL with a query, as a JSON string value may hold (a consent URL).
+_URL_WITH_QUERY = re.compile(r"https?://[^?\s]*\?", re.I)
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _redact_form(text: str, secrets: set[str]) -> str:
+    """A form-encoded body with the values of secret-named fields REDACTED."""
+    fields = parse_qsl(text, keep_blank_values=True)
+    named = [value for name, value in fields if is_secret_name(name)]
+    if not named:
+        return text
+    secrets.update(named)
+    return urlencode([(n, REDACTED if is_secret_name(n) else v) for n, v in fields], safe="")
+
+
 def _content(message: Message, secrets: set[str]) -> dict[str, Any]:
-    """HAR `content`/`postData` fields: text (JSON bodies with secret fields redacted)
-    or, for bytes that are not UTF-8, base64."""
+    """HAR `content`/`postData` fields: text (JSON and form bodies with secret fields
+    redacted) or, for bytes that are not UTF-8, base64."""
     mime = message.content_type()
     try:
         text = message.body.decode("utf-8")
@@ -100,13 +129,15 @@ def _content(message: Message, secrets: set[str]) -> dict[str, Any]:
             "text": base64.b64encode(message.body).decode(),
             "encoding": "base64",
         }
+    if mime.split(";")[0].strip().lower() == _FORM:
+        return {"mimeType": mime, "text": _redact_form(text, secrets)}
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError):  # kept as it came
         return {"mimeType": mime, "text": text}
     kept: set[str] = set()
     redacted = _redact_json(parsed, kept)
-    if kept:
+    if redacted != parsed:
         secrets.update(kept)
         text = json.dumps(redacted, ensure_ascii=False)
     return {"mimeType": mime, "text": text}
@@ -122,36 +153,89 @@ def _headers(headers: list[tuple[str, str]], secrets: set[str]) -> list[dict[str
     return written
 
 
-def _url_and_query(url: str, secrets: set[str]) -> tuple[str, list[dict[str, str]]]:
+def _redact_url(url: str, secrets: set[str]) -> str:
+    """`url` with the values of secret-named query parameters REDACTED."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(name, REDACTED if is_secret_name(name) else value) for name, value in query]
-    if kept != query:
-        secrets.update(value for name, value in query if is_secret_name(name))
-        url = urlunsplit(parts._replace(query=urlencode(kept)))
-    return url, [{"name": name, "value": value} for name, value in kept]
+    if kept == query:
+        return url
+    secrets.update(value for name, value in query if is_secret_name(name))
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def _cut(text: str, secret: str) -> str:
+    """`text` with every occurrence of `secret` made REDACTED, and every piece of it at
+    least _MIN_SCRUBBED long that starts the secret (what an excerpt cut at byte N keeps
+    of it). A piece never ends inside a JSON escape: a backslash left open is taken too."""
+    head = secret[:_MIN_SCRUBBED]
+    out: list[str] = []
+    done = 0
+    found = text.find(head)
+    while found >= 0:
+        end = found + len(head)
+        while end < len(text) and end - found < len(secret) and text[end] == secret[end - found]:
+            end += 1
+        start = found
+        if _odd_backslashes(text, start):  # `\` + secret: the escape goes with it
+            start -= 1
+        out += (text[done:start], REDACTED)
+        done = end
+        found = text.find(head, end)
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _odd_backslashes(text: str, index: int) -> bool:
+    count = 0
+    while index - count > 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+#: A run of URL characters with percent-escapes in it (`%62%65...` is the key to a server).
+_PERCENT_RUN = re.compile(r"[A-Za-z0-9._~+-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+-]*)+")
+
+
+def _redacted(text: str, secrets: list[str]) -> str:
+    """`text` with each secret, its prefixes and its suffixes (`_cut` on the reversed
+    text), also percent-encoded, made REDACTED."""
+
+    def plain(text: str) -> str:
+        for secret in secrets:
+            text = _cut(text, secret)
+            text = _cut(text[::-1], secret[::-1])[::-1].replace(REDACTED[::-1], REDACTED)
+        return text
+
+    def decoded(run: re.Match[str]) -> str:
+        value = unquote(run[0])
+        return REDACTED if plain(value) != value else run[0]
+
+    return _PERCENT_RUN.sub(decoded, plain(text)) if secrets else text
+
+
+def _forms(secrets: set[str]) -> list[str]:
+    """The secrets worth searching for, longest first."""
+    kept = {secret for secret in secrets if len(secret) >= _MIN_SCRUBBED and secret != REDACTED}
+    return sorted(kept, key=len, reverse=True)
 
 
 def without_secrets(text: str, headers: list[tuple[str, str]]) -> str:
     """`text` (a line the proxy prints, which may quote what the upstream sent) with the
-    value of every secret header among `headers` written as REDACTED."""
-    for name, value in headers:
-        if is_secret_name(name) and len(value) >= _MIN_SCRUBBED:
-            text = text.replace(value, REDACTED)
-    return text
+    value of every secret header among `headers`, and any prefix or suffix of it of at
+    least six characters (an excerpt's cut), written as REDACTED."""
+    return _redacted(text, _forms({value for name, value in headers if is_secret_name(name)}))
 
 
 def har_entry(exchange: Exchange) -> dict[str, Any]:
     """The HAR 1.2 entry of one exchange, with every secret redacted."""
     secrets: set[str] = set()
-    url, query = _url_and_query(exchange.url, secrets)
     request: dict[str, Any] = {
         "method": exchange.method,
-        "url": url,
+        "url": _redact_url(exchange.url, secrets),
         "httpVersion": "HTTP/1.1",
         "cookies": [],
         "headers": _headers(exchange.request.headers, secrets),
-        "queryString": query,
         "headersSize": -1,
         "bodySize": len(exchange.request.body),
     }
@@ -180,39 +264,42 @@ def har_entry(exchange: Exchange) -> dict[str, Any]:
         entry["comment"] = "\n".join(exchange.findings)
     if exchange.proxy_answer:
         entry[PROXY_ANSWER_FIELD] = True
-    return _scrub(entry, secrets)
+    return _scrub(entry, _forms(secrets))
 
 
-def _scrub(entry: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
+def _scrub(entry: dict[str, Any], secrets: list[str]) -> dict[str, Any]:
     """Every other occurrence of a redacted value (in URLs, bodies, comments) redacted too."""
-    searched = [
-        secret
-        for secret in sorted(secrets, key=len, reverse=True)
-        if len(secret) >= _MIN_SCRUBBED and secret != REDACTED
-    ]
-    text = _replaced(json.dumps(entry, ensure_ascii=False), searched)
+    text = _replaced(json.dumps(entry, ensure_ascii=False), secrets)
     scrubbed: dict[str, Any] = json.loads(text)
-    for body in (scrubbed["request"].get("postData"), scrubbed["response"]["content"]):
+    request = scrubbed["request"]
+    # from the scrubbed URL: a value redacted there is redacted here, however encoded
+    query = parse_qsl(urlsplit(request["url"]).query, keep_blank_values=True)
+    request["queryString"] = [{"name": name, "value": value} for name, value in query]
+    for body in (request.get("postData"), scrubbed["response"]["content"]):
         if body is not None:
-            _scrub_body(body, searched)
+            _scrub_body(body, secrets)
     return scrubbed
 
 
 def _replaced(text: str, secrets: list[str]) -> str:
     """`text` (JSON) with each secret, as JSON writes it in a string, made REDACTED."""
-    for secret in secrets:
-        text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
-    return text
+    return _redacted(text, [json.dumps(secret, ensure_ascii=False)[1:-1] for secret in secrets])
 
 
 def _scrub_body(body: dict[str, Any], secrets: list[str]) -> None:
-    """The echoes a search of the entry's text cannot see: in a body kept in base64, or
-    written with JSON escapes (`\\u0064eveloper...`), which a reader decodes."""
+    """The echoes a search of the entry's text cannot see: in a body kept in base64,
+    written with JSON escapes (`\\u0064eveloper...`), which a reader decodes, or
+    percent-encoded in a form."""
     if body.get("encoding") == "base64":
-        raw = base64.b64decode(body["text"])
-        for secret in secrets:
-            raw = raw.replace(secret.encode(), REDACTED.encode())
-        body["text"] = base64.b64encode(raw).decode()
+        raw = base64.b64decode(body["text"]).decode("latin-1")
+        redacted = _redacted(raw, [secret.encode().decode("latin-1") for secret in secrets])
+        body["text"] = base64.b64encode(redacted.encode("latin-1")).decode()
+        return
+    if body.get("mimeType", "").split(";")[0].strip().lower() == _FORM:
+        fields = parse_qsl(body["text"], keep_blank_values=True)
+        kept = [(name, _redacted(value, secrets)) for name, value in fields]
+        if kept != fields:
+            body["text"] = urlencode(kept, safe="")
         return
     try:
         decoded = json.dumps(json.loads(body["text"]), ensure_ascii=False)
