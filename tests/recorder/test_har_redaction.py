@@ -11,7 +11,7 @@ from urllib.parse import quote
 from eko_digilocker_sandbox import UAT_DEVELOPER_KEY
 from eko_digilocker_sandbox.har import Exchange, Message, har_entry, without_secrets
 from tests.recorder.helpers import Scripted, proxy, scripted_upstream
-from tests.recorder.test_proxy import created, post
+from tests.recorder.test_proxy import post
 from tests.sandbox.helpers import CREATE, create_body
 
 KEY = "0123456789abcdef0123456789abcdef"  # 32 characters, like a developer_key
