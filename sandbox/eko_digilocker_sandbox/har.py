@@ -32,6 +32,11 @@ _MIN_SCRUBBED = 6
 MIB = 1024 * 1024
 #: The largest HAR file replay reads (`--max-har-mb`).
 MAX_HAR_BYTES = 64 * MIB
+#: The most JSON values (objects, arrays, strings, numbers, ...) replay parses in a HAR
+#: file (`--max-har-values`): parsed, a value costs up to about 100 bytes, so a file of
+#: tiny values (`[],[],...`) would take 25 times its size. A recorded exchange is about
+#: 110 values, so the default holds 18,000 of them (the proxy records 10,000 by default).
+MAX_HAR_VALUES = 2_000_000
 #: Marks an answer the proxy made itself (upstream down, slow, too large): replay skips it.
 PROXY_ANSWER_FIELD = "_eko_proxy_answer"
 
@@ -439,10 +444,29 @@ def _recorded(entry: Any, where: str) -> Recorded:
     )
 
 
-def read_har(path: Path, max_bytes: int = MAX_HAR_BYTES) -> list[Recorded]:
+#: A JSON string, escapes included: what `_values` leaves out before counting.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _values(text: bytes, limit: int) -> int:
+    """An upper bound of the number of JSON values in `text`, found without parsing it:
+    outside strings, every value but the first follows a comma or opens a container.
+    Counted in strings too first: only a count over `limit` costs a copy without them."""
+
+    def counted(text: bytes) -> int:
+        return text.count(b",") + text.count(b"[") + text.count(b"{") + 1
+
+    values = counted(text)
+    return values if values <= limit else counted(_JSON_STRING.sub(b"", text))
+
+
+def read_har(
+    path: Path, max_bytes: int = MAX_HAR_BYTES, max_values: int = MAX_HAR_VALUES
+) -> list[Recorded]:
     """The exchanges of a HAR file, except those the proxy answered itself; HarError
-    (one line naming the file and the place) for anything that is not HAR, or a file
-    over `max_bytes` (parsed, a HAR takes about five times its size in memory)."""
+    (one line naming the file and the place) for anything that is not HAR, a file over
+    `max_bytes`, or one of more than `max_values` JSON values, counted before parsing
+    (what parsing costs is bounded by the values, not by the bytes)."""
     try:
         with path.open("rb") as file:
             text = file.read(max_bytes + 1)  # bounded: a device or a growing file too
@@ -450,6 +474,8 @@ def read_har(path: Path, max_bytes: int = MAX_HAR_BYTES) -> list[Recorded]:
         raise HarError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if len(text) > max_bytes:
         raise HarError(f"{path}: more than {max_bytes / MIB:g} MiB (--max-har-mb)")
+    if _values(text, max_values) > max_values:
+        raise HarError(f"{path}: more than {max_values} JSON values (--max-har-values)")
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:

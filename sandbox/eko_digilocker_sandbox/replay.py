@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import Scope
 
 from eko_digilocker.spec import Operation
-from eko_digilocker_sandbox.har import MAX_HAR_BYTES, HarError, Recorded, read_har
+from eko_digilocker_sandbox.har import MAX_HAR_BYTES, MAX_HAR_VALUES, HarError, Recorded, read_har
 from eko_digilocker_sandbox.routing import operation_for
 
 _IGNORED = "client_ref_id"
@@ -95,8 +95,10 @@ class Replay:
         self.reference_ids = frozenset(references)
 
     @classmethod
-    def from_har(cls, path: Path, max_bytes: int = MAX_HAR_BYTES) -> Replay:
-        return cls(str(path), read_har(path, max_bytes))
+    def from_har(
+        cls, path: Path, max_bytes: int = MAX_HAR_BYTES, max_values: int = MAX_HAR_VALUES
+    ) -> Replay:
+        return cls(str(path), read_har(path, max_bytes, max_values))
 
     def answer(self, op: Operation, scope: Scope, params: Any) -> Replayed | None:
         """The recorded answer for this request, or None when none matches."""

@@ -4,6 +4,9 @@ regression fixture for a fresh sandbox process."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -165,3 +168,36 @@ def test_a_har_file_over_the_size_limit_is_one_line_at_start(tmp_path: Path) -> 
     assert result.stderr.splitlines() == [
         f"eko-digilocker sandbox: error: {har}: more than 1 MiB (--max-har-mb) (see --help)"
     ]
+
+
+def test_a_har_of_many_tiny_values_is_refused_before_parsing(tmp_path: Path) -> None:
+    # Before: a 63 MiB HAR of empty lists peaked at 1,682 MiB and took 12 s to load, 27
+    # times its size; the values are counted first now, and the file refused.
+    har = tmp_path / "lists.har"
+    lists = 21 * 1024 * 1024  # `[],` each: 63 MiB
+    har.write_bytes(b'{"log": {"entries": [' + b"[]," * (lists - 1) + b"[]]}}")
+    peak = tmp_path / "peak"
+    script = (
+        "import resource, sys\n"
+        "from eko_digilocker.cli import main\n"
+        "try:\n"
+        "    code = main(sys.argv[1:])\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        f"open({str(peak)!r}, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        "sys.exit(code)\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", script, "sandbox", "--port", "0", "--replay", str(har)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    peak_mib = int(peak.read_text()) / 1024
+    print(f"63 MiB HAR of empty lists: peak RSS {peak_mib:.0f} MiB, {elapsed:.1f} s")
+    assert result.returncode == 2, result.stderr
+    assert "JSON values (--max-har-values)" in result.stderr, result.stderr
+    assert peak_mib < 4 * 63, peak_mib  # the file, a copy of it, the interpreter
