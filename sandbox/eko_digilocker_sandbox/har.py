@@ -12,6 +12,7 @@ any signal leaves a usable recording.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -37,12 +38,22 @@ MAX_HAR_BYTES = 64 * MIB
 #: tiny values (`[],[],...`) would take 25 times its size. A recorded exchange is about
 #: 110 values, so the default holds 18,000 of them (the proxy records 10,000 by default).
 MAX_HAR_VALUES = 2_000_000
+#: The SHA-256 (hex) of the developer_key that made the request: replay serves an entry
+#: only to that key, and the key itself never reaches the file.
+DEVELOPER_FIELD = "_eko_developer_key_sha256"
+_DEVELOPER_HEADER = "developer_key"
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 #: Marks an answer the proxy made itself (upstream down, slow, too large): replay skips it.
 PROXY_ANSWER_FIELD = "_eko_proxy_answer"
 
 
 class HarError(ValueError):
     """A HAR file that cannot be read: one line saying where and why."""
+
+
+def developer_fingerprint(developer_key: str | bytes) -> str:
+    raw = developer_key.encode("latin-1") if isinstance(developer_key, str) else developer_key
+    return hashlib.sha256(raw).hexdigest()
 
 
 def is_secret_name(name: str) -> bool:
@@ -269,7 +280,12 @@ def har_entry(exchange: Exchange) -> dict[str, Any]:
         entry["comment"] = "\n".join(exchange.findings)
     if exchange.proxy_answer:
         entry[PROXY_ANSWER_FIELD] = True
-    return _scrub(entry, _forms(secrets))
+    scrubbed = _scrub(entry, _forms(secrets))
+    for name, value in exchange.request.headers:
+        if name.lower() == _DEVELOPER_HEADER:  # after scrubbing, which never changes it
+            scrubbed[DEVELOPER_FIELD] = developer_fingerprint(value)
+            break
+    return scrubbed
 
 
 def _scrub(entry: dict[str, Any], secrets: list[str]) -> dict[str, Any]:
@@ -382,6 +398,8 @@ class Recorded:
     status: int
     content_type: str
     answer: bytes
+    #: `developer_fingerprint` of the key that made the request; None when unknown
+    developer: str | None = None
 
 
 #: Answers HTTP forbids a body (RFC 9110 6.4.1).
@@ -415,6 +433,23 @@ def _body(content: Any, text_field: str, where: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def _developer(entry: dict[str, Any], request: dict[str, Any], where: str) -> str | None:
+    """Who made the request: the proxy's fingerprint, or the developer_key header of a
+    HAR another tool wrote without redacting it; None when neither says."""
+    fingerprint: str | None = _optional(entry, DEVELOPER_FIELD, str, where)
+    if fingerprint is not None:
+        if not _SHA256_HEX.fullmatch(fingerprint):
+            raise HarError(f"{where}.{DEVELOPER_FIELD}: not a SHA-256 in lower-case hex")
+        return fingerprint
+    headers = request.get("headers")
+    for header in headers if isinstance(headers, list) else []:
+        if isinstance(header, dict) and str(header.get("name", "")).lower() == _DEVELOPER_HEADER:
+            value = header.get("value")
+            if isinstance(value, str) and value and value != REDACTED:
+                return developer_fingerprint(value)
+    return None
+
+
 def _recorded(entry: Any, where: str) -> Recorded:
     request = _field(entry, "request", dict, where)
     response = _field(entry, "response", dict, where)
@@ -434,6 +469,7 @@ def _recorded(entry: Any, where: str) -> Recorded:
     except ValueError as exc:
         raise HarError(f"{where}.request.url: not a URL ({exc})") from None
     return Recorded(
+        developer=_developer(entry, request, where),
         method=method.upper(),
         url=url,
         query=parse_qsl(query, keep_blank_values=True),
