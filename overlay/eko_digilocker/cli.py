@@ -41,7 +41,10 @@ class _Parser(argparse.ArgumentParser):
     BAD_INPUT_EXIT; its subcommand parsers are of this class too."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(BAD_INPUT_EXIT, _escaped(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
+        self.exit(
+            BAD_INPUT_EXIT,
+            _escaped(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n",
+        )
 
 
 def _positive_whole_number(what: str, max_digits: int | None = None) -> Callable[[str], str]:
