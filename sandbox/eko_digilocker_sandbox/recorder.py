@@ -1,7 +1,12 @@
 """`eko-digilocker proxy --upstream URL`: a validating, recording proxy.
 
 Run your integration tests against its URL instead of Eko's UAT (or a sandbox): it
-forwards every request to `--upstream` and every answer back, unchanged; checks each
+forwards every request to `--upstream` and every answer back, as they came apart from
+what docs/uat-drift.md lists (header names lower-cased; Host, Content-Length and
+Accept-Encoding the proxy's; hop-by-hop headers and those `Connection` names dropped;
+nothing added); refuses dot segments in the path (HTTP 400) and, for the sandbox's
+`/_sandbox/` control surface, a caller the sandbox's own Host rule refuses (HTTP 403,
+DNS rebinding); checks each
 exchange against the spec and Eko's rules (`drift.DriftChecker`), printing one line per
 finding on stderr (`violation: <operationId> <JSON pointer>: <why>`); and with
 `--record FILE.har` writes every exchange to a HAR 1.2 file with its secrets redacted,
@@ -17,7 +22,9 @@ is forwarded as it is, and reported. Limits, each settable: request bodies up to
 `--max-entries` recorded exchanges, `--max-tracked` reference_ids remembered for the
 journey rules, and the sandbox's per-connection limits (`connections.ConnectionLimits`
 defaults). The body of an answer is forwarded decoded (the proxy asks the upstream for
-`accept-encoding: identity` and drops `content-encoding` if it compresses anyway).
+`accept-encoding: identity`; if it compresses anyway, the client's bounded reader
+inflates at most `--max-answer-bytes` + 1 bytes at a time, and `content-encoding` is
+dropped).
 """
 
 from __future__ import annotations
@@ -346,10 +353,13 @@ class RecorderApp:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="eko-digilocker proxy",
-        description="Forward requests to --upstream unchanged, check every exchange against "
-        "the spec and Eko's rules (one `violation: <operationId> <pointer>: <why>` line per "
-        "finding on stderr), and record them to a HAR file with secrets redacted. Prints its "
-        "base URL as the first line of stdout. See docs/uat-drift.md.",
+        description="Forward requests to --upstream (header names lower-cased; Host, "
+        "Content-Length and Accept-Encoding the proxy's; hop-by-hop headers dropped; nothing "
+        "added; dot segments and rebound /_sandbox/ calls refused), check every exchange "
+        "against the spec and Eko's rules (one `violation: <operationId> <pointer>: <why>` "
+        "line per finding on stderr), and record them to a HAR file with secrets redacted "
+        "and each entry tied to its developer_key's SHA-256. Prints its base URL as the "
+        "first line of stdout. See docs/uat-drift.md.",
     )
     parser.add_argument(
         "--upstream",
@@ -377,7 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive(int),
         default=8 * 1024 * 1024,
         metavar="BYTES",
-        help="largest upstream answer read; larger ones become HTTP 502 (default 8388608)",
+        help="largest upstream answer read, counted decoded (a compressed one is inflated "
+        "within it); larger ones become HTTP 502 (default 8388608)",
     )
     limits.add_argument(
         "--upstream-timeout",
