@@ -210,7 +210,11 @@ def _odd_backslashes(text: str, index: int) -> bool:
 
 
 #: A run of URL characters with percent-escapes in it (`%62%65...` is the key to a server).
-_PERCENT_RUN = re.compile(r"[A-Za-z0-9._~+-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+-]*)+")
+#: Only from the start of a run (the lookbehind): matching from each character inside a
+#: long run would scan the rest of it each time, quadratic in its length.
+_PERCENT_RUN = re.compile(
+    r"(?<![A-Za-z0-9._~+%-])[A-Za-z0-9._~+-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+-]*)+"
+)
 
 
 def _redacted(text: str, secrets: list[str]) -> str:
@@ -227,7 +231,12 @@ def _redacted(text: str, secrets: list[str]) -> str:
         value = unquote(run[0])
         return REDACTED if plain(value) != value else run[0]
 
-    return _PERCENT_RUN.sub(decoded, plain(text)) if secrets else text
+    if not secrets:
+        return text
+    text = plain(text)
+    if "%" not in text or plain(unquote(text)) == unquote(text):
+        return text  # no percent-encoded piece anywhere: no run to look at one by one
+    return _PERCENT_RUN.sub(decoded, text)
 
 
 def _forms(secrets: set[str]) -> list[str]:

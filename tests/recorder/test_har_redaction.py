@@ -5,6 +5,7 @@ key in the path too) and a consent URL's token in an answer, requests and answer
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -108,3 +109,14 @@ def test_the_proxy_prints_no_prefix_of_the_developer_key() -> None:
     assert "unknown developer_key REDACTED" in stderr
     for cut in range(8, len(UAT_DEVELOPER_KEY)):
         assert UAT_DEVELOPER_KEY[:cut] not in stderr, stderr
+
+
+def test_a_long_run_of_url_characters_is_scanned_once_not_from_each_character() -> None:
+    # A regex that tried each position of a 1 MB run took hours (20,000 characters: 14 s);
+    # the slack here is for a loaded machine, the quadratic version never gets near it.
+    encoded = "".join(f"%{byte:02X}" for byte in KEY.encode())  # so every run is looked at
+    answer = json.dumps({"data": "a" * 1_000_000 + " " + encoded}).encode()
+    started = time.monotonic()
+    entry = har_entry(_exchange(answer=answer))
+    assert time.monotonic() - started < 10
+    assert json.loads(entry["response"]["content"]["text"])["data"].endswith("a REDACTED")
