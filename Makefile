@@ -9,9 +9,9 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser xlang-toolchains conformance-go conformance-java xlang-build dist install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean
+.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean php-toolchain php-test go-test bench-go
 
-setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains
+setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains php-toolchain
 
 # The consent-page test drives Debian's chromium through chromedriver (tests/sandbox/
 # test_consent_browser.py). Installed here when missing and we are root; otherwise the
@@ -28,8 +28,7 @@ browser:
 	fi
 
 # Go and Java clients (generated/go + overlay/go, generated/java + overlay/java), built
-# offline from Debian's packages: golang-go (1.19; the generated go.mod says 1.23, which
-# 1.19 builds with GOTOOLCHAIN=local), JDK 17, and Jackson, jsr305 and the javax.annotation
+# offline from Debian's packages: golang-go (1.19, which every go.mod here names), JDK 17, and Jackson, jsr305 and the javax.annotation
 # API as jars (javac, no Maven). Both builds are cached in build/ and redone only when a
 # source changes. docs/other-languages.md says what built, with which versions.
 XLANG_DEBS := golang-go openjdk-17-jdk-headless libjackson2-core-java libjackson2-databind-java libjackson2-annotations-java libjsr305-java libgeronimo-annotation-1.3-spec-java
@@ -39,7 +38,6 @@ JAVA_CP := $(subst $(eval) ,:,$(JAVA_JARS))
 GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local GOCACHE=$(CURDIR)/build/go-cache GOPATH=$(CURDIR)/build/gopath
 GO_RUNNER := build/conformance/go-runner
 JAVA_RUNNER := build/conformance/java-runner
-ANSWERS := tests/vectors/answers.json
 xlang-toolchains:
 	@if command -v go >/dev/null && command -v javac >/dev/null && ls $(JAVA_JARS) >/dev/null 2>&1; then \
 		true; \
@@ -51,14 +49,51 @@ xlang-toolchains:
 		exit 1; \
 	fi
 
-$(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go overlay/go/go.mod tests/conformance/go/*.go tests/conformance/go/go.mod)
+$(GO_RUNNER): $(wildcard generated/go/*.go generated/go/go.mod overlay/go/*.go overlay/go/go.mod overlay/go/openapi.json tests/conformance/go/*.go tests/conformance/go/go.mod)
 	@$(MAKE) --no-print-directory xlang-toolchains
 	@test -z "$$(gofmt -l overlay/go tests/conformance/go)" || { echo "gofmt -w these: $$(gofmt -l overlay/go tests/conformance/go)" >&2; exit 1; }
-	cd overlay/go && $(GO_ENV) go vet ./... && $(GO_ENV) go test ./...
+	cd overlay/go && $(GO_ENV) go vet ./...
 	cd tests/conformance/go && $(GO_ENV) go vet . && $(GO_ENV) go build -o $(CURDIR)/$@ .
 
-# javac, then a launcher with the class path (Debian's jars) that conformance-java and
-# tests/conformance/test_journey.py run.
+# The PHP client (overlay/php, Composer package eko/digilocker) runs on Debian's PHP 8.2
+# with curl, mbstring and Guzzle 7; Composer makes the install test's empty project and
+# PHPUnit runs its own tests. Packagist is not needed: Debian's Guzzle is found through its
+# autoloader (overlay/php/src/guzzle.php).
+PHP_DEBS := php-cli php-curl php-mbstring php-guzzlehttp-guzzle composer phpunit
+PHP_INSTALL := apt-get update && apt-get install -y $(PHP_DEBS)
+php-toolchain:
+	@if command -v php >/dev/null && command -v composer >/dev/null && command -v phpunit >/dev/null \
+		&& php -r 'exit(extension_loaded("curl") && extension_loaded("mbstring") ? 0 : 1);' \
+		&& [ -f /usr/share/php/GuzzleHttp/autoload.php ]; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing the PHP toolchain: $(PHP_INSTALL)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PHP_DEBS); \
+	else \
+		echo "make php-toolchain: the PHP client needs Debian packages that are missing, and this is not root with apt-get; run as root: $(PHP_INSTALL)" >&2; \
+		exit 1; \
+	fi
+
+# The PHP client's own tests (PHPUnit): signing vectors, the answer rule's traps, retries,
+# and hostile servers (hang, drip, huge body, gzip bomb) with their deadline and memory bound.
+php-test: php-toolchain
+	mkdir -p reports && phpunit -c overlay/php/phpunit.xml.dist --log-junit reports/php-junit.xml
+
+# The Go SDK's own tests (overlay/go): signing vectors, the answer reader, and the
+# hostile servers (hang, drip, huge body, gzip bomb: typed errors within the deadline,
+# peak memory bounded); then the answer corpus through the generated client and
+# eko.ReadAnswer (the SDK's reading is `make conformance`'s). Run on every `make test`.
+go-test: $(GO_RUNNER)
+	cd overlay/go && $(GO_ENV) go test -count=1 ./...
+	$(GO_RUNNER) corpus tests/vectors/answers.json
+
+# The Go SDK's call against the bare generated client's, same stub server, same run.
+bench-go:
+	@$(MAKE) --no-print-directory xlang-toolchains
+	cd overlay/go && $(GO_ENV) EKO_GO_BENCH=1 go test -count=1 -v -run 'TestOverheadAgainstTheGeneratedClient' .
+
+# javac, then a launcher with the class path (Debian's jars) that the Java runner file
+# (tests/conformance/runners/java.json) runs.
 $(JAVA_RUNNER): $(shell find generated/java/src/main overlay/java/src/main tests/conformance/java -name '*.java' 2>/dev/null)
 	@$(MAKE) --no-print-directory xlang-toolchains
 	rm -rf build/conformance/java && mkdir -p build/conformance/java
@@ -66,26 +101,25 @@ $(JAVA_RUNNER): $(shell find generated/java/src/main overlay/java/src/main tests
 	printf '#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -cp "%s" Runner "$$@"\n' "$(CURDIR)/build/conformance/java:$(JAVA_CP)" > $@
 	chmod +x $@
 
-# The TypeScript journey runner (tests/conformance/test_journey.py), compiled with the rest
-# of the TypeScript by ts-build, which is redone here only when a TypeScript source changed.
+# The TypeScript runner's entry points (tests/conformance/typescript/run.sh), compiled
+# with the rest of the TypeScript by ts-build, redone only when a TypeScript source changed.
 TS_JOURNEY := $(TS_OUT)/tests/conformance/typescript/journey.js
 $(TS_JOURNEY): tsconfig.json $(wildcard generated/typescript/*.ts overlay/typescript/*.ts tests/typescript/*.ts tests/conformance/typescript/*.ts)
 	@$(MAKE) --no-print-directory ts-build
 
-# Everything the journey test runs: built once, then only when a source changes.
-xlang-build: $(GO_RUNNER) $(JAVA_RUNNER) $(TS_JOURNEY)
+# The builds the runner files (tests/conformance/runners/*.json) name.
+ts-runner: $(NODE_INSTALLED) $(TS_JOURNEY)
 
-conformance-go: $(GO_RUNNER)
-	$(GO_RUNNER) corpus $(ANSWERS)
-
-conformance-java: $(JAVA_RUNNER)
+# The signing vectors once per build of the runner (a stamp file).
+java-runner: build/conformance/java-signing.ok
+build/conformance/java-signing.ok: $(JAVA_RUNNER) tests/vectors/signing.json
 	$(JAVA_RUNNER) signing tests/vectors/signing.json
-	$(JAVA_RUNNER) corpus $(ANSWERS)
+	touch $@
 
 # _version.py: the editable install's metadata carries the version, so a new one reinstalls
 $(INSTALLED): pyproject.toml $(CONSTRAINTS) overlay/eko_digilocker/_version.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev,sandbox]'
 	touch $@
 
 $(NODE_INSTALLED): package.json package-lock.json
@@ -126,12 +160,13 @@ ts-build: $(NODE_INSTALLED)
 ts-test: ts-build $(INSTALLED)
 	node --test $(TS_OUT)/tests/typescript/
 
-# The answer corpus (tests/vectors/answers.json, rule: docs/answer-rule.md) read by each
-# language's client; each prints `conformance <language>: passed/total`.
-conformance: $(INSTALLED) ts-build
-	$(BIN)/python -m tests.conformance.python_runner
-	node $(TS_OUT)/tests/typescript/conformance.js
-	@$(MAKE) --no-print-directory conformance-go conformance-java
+# Every language with a runner file (tests/conformance/runners/*.json, protocol:
+# docs/conformance.md), side by side: the answers, behaviour and redirects corpora, the
+# journey in both sandbox profiles, and the client's default policy against the spec.
+# Fails on a failure tests/conformance/expected-failures.json does not list, and on a
+# listed case that passes.
+conformance: $(INSTALLED)
+	$(BIN)/python -m tests.conformance.harness
 
 # Everything but the contract suite (`make contract`, which also writes its coverage
 # report) and the install tests (`make install-test`).
@@ -158,9 +193,16 @@ example: $(INSTALLED)
 # dist/: the wheel and sdist (runtime dependencies only) and the npm tarball.
 DIST := dist
 NPM_LIB := lib
-dist: $(INSTALLED) $(NODE_INSTALLED)
-	rm -rf $(DIST) $(NPM_LIB)
-	$(BIN)/python -m build --outdir $(DIST) . >/dev/null
+# dist-python: the wheel and sdist alone, with no npm and no dev toolchain (a venv with
+# `build` only, made once).
+BUILD_VENV := build/build-venv
+dist-python:
+	test -x $(BUILD_VENV)/bin/python || { $(PYTHON) -m venv $(BUILD_VENV) && $(BUILD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) build; }
+	rm -rf $(DIST)
+	$(BUILD_VENV)/bin/python -m build --outdir $(DIST) . >/dev/null
+
+dist: dist-python $(NODE_INSTALLED)
+	rm -rf $(NPM_LIB)
 	node_modules/.bin/tsc -p tsconfig.dist.json
 	npm pack --pack-destination $(DIST) --loglevel=error >/dev/null
 	@ls -1 $(DIST)
@@ -177,7 +219,7 @@ check-breaking: $(INSTALLED)
 install-test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/pytest tests/install --junitxml=reports/install-junit.xml
 
-test: check-generated lint typecheck generator-matrix ts-test conformance unit contract example install-test
+test: check-generated lint typecheck generator-matrix ts-test php-test go-test conformance unit contract example install-test
 
 # The demo needs the runtime dependencies only (about 50 MB, not the development
 # toolchain): a venv of its own, made once (scripts/runtime_venv.py).
@@ -188,6 +230,7 @@ demo:
 
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.run
+	@$(MAKE) --no-print-directory bench-go
 
 sandbox: $(INSTALLED)
 	$(BIN)/eko-digilocker sandbox --port 8080

@@ -76,6 +76,22 @@ RULES: dict[str, tuple[Level, str]] = {
     "schema-removed": ("major", "a named schema (a generated type) is gone"),
     "security-changed": ("major", "the headers or schemes a call must carry changed"),
     "server-removed": ("major", "a server (environment) clients select is gone"),
+    "policy-removed": ("major", "a key of the client policy (x-eko-client) is gone"),
+    "policy-limit-lowered": (
+        "major",
+        "calls give up sooner or read less (timeout_ms, max_response_bytes, consent_wait "
+        "timeout_ms lower)",
+    ),
+    "policy-retries-reduced": (
+        "major",
+        "a failure clients recovered from reaches callers (max_retries lower, a retried "
+        "status removed, not_sent or maybe_sent narrowed, idempotent true -> false)",
+    ),
+    "policy-rule-changed": (
+        "major",
+        "a rule clients follow means something else (redirects, the idempotency field, "
+        "jitter, a value of a key this table does not know)",
+    ),
     "path-added": ("minor", "a new path"),
     "operation-added": ("minor", "a new operation"),
     "optional-parameter-added": ("minor", "a new optional parameter"),
@@ -94,6 +110,22 @@ RULES: dict[str, tuple[Level, str]] = {
     "response-constraint-narrowed": ("minor", "an answer limit got tighter"),
     "schema-added": ("minor", "a new named schema"),
     "server-added": ("minor", "a new server"),
+    "policy-added": ("minor", "a new key of the client policy, or an operation's own"),
+    "policy-limit-raised": (
+        "minor",
+        "calls may take longer or read more (timeout_ms, max_response_bytes, consent_wait "
+        "timeout_ms higher)",
+    ),
+    "policy-retries-increased": (
+        "minor",
+        "more failures are retried (max_retries higher, a status added, not_sent or "
+        "maybe_sent widened, idempotent false -> true)",
+    ),
+    "policy-timing-changed": (
+        "patch",
+        "waits inside a call, bounded by its deadline (backoff, the Retry-After cap, the "
+        "consent poll interval)",
+    ),
     "description-changed": ("patch", "documentation only (description, summary, examples...)"),
 }
 
@@ -120,6 +152,24 @@ SUCCESS_DATA = "x-eko-success-data"
 DOCUMENTATION = ("description", "summary", "title", "example", "examples", "externalDocs")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ORDER: dict[Level, int] = {"major": 3, "minor": 2, "patch": 1}
+# The client policy (x-eko-client, at the root and per operation), judged by what a
+# caller of a client that follows it would see: giving up sooner, reading less or
+# retrying less breaks callers who relied on it (major); the reverse only adds (minor);
+# a change of the waits inside one call's deadline is timing (patch); prose is patch.
+POLICY = "x-eko-client"
+POLICY_PROSE = frozenset({"description", "idempotent_because", "idempotency.generated"})
+POLICY_LIMITS = frozenset({"timeout_ms", "max_response_bytes", "consent_wait.timeout_ms"})
+POLICY_TIMING = frozenset(
+    {
+        "retry.backoff.initial_ms",
+        "retry.backoff.max_ms",
+        "retry.backoff.multiplier",
+        "retry.retry_after.max_ms",
+        "consent_wait.interval_ms",
+    }
+)
+# what is retried, from least to most (x-eko-client's description)
+POLICY_REACH = {"never": 0, "idempotent": 1, "all": 2}
 
 
 @dataclass(frozen=True)
@@ -170,6 +220,7 @@ class Comparison:
 
     def run(self) -> list[Change]:
         self.servers()
+        self.policies()
         self.named("schemas", "schema-removed", "schema-added")
         self.security_schemes()
         old_paths, new_paths = self.old.get("paths", {}), self.new.get("paths", {})
@@ -191,6 +242,46 @@ class Comparison:
                 self.add("server-removed", f"servers {key} {name}", "removed")
             for name in sorted(new - old):
                 self.add("server-added", f"servers {key} {name}", "added")
+
+    def policies(self) -> None:
+        """The root policy, then each operation's effective one (its own keys over the
+        root's), reporting for an operation only what the root's change does not say."""
+        old_root, new_root = self.old.get(POLICY, {}), self.new.get(POLICY, {})
+        root = Comparison(self.old, self.new)
+        root.policy(POLICY, old_root, new_root)
+        self.changes.extend(root.changes)
+        said = {(c.rule, c.detail) for c in root.changes}
+        for path, old_item in self.old.get("paths", {}).items():
+            new_item = self.new.get("paths", {}).get(path, {})
+            for method in METHODS:
+                old_op, new_op = old_item.get(method), new_item.get(method)
+                if old_op is None or new_op is None:
+                    continue
+                one = Comparison(self.old, self.new)
+                one.policy(
+                    f"{method.upper()} {path} {POLICY}",
+                    merge_policy({**old_root, "idempotent": False}, old_op.get(POLICY, {})),
+                    merge_policy({**new_root, "idempotent": False}, new_op.get(POLICY, {})),
+                )
+                for change in one.changes:
+                    if (change.rule, change.detail) not in said:
+                        self.add(change.rule, change.where, change.detail)
+
+    def policy(self, where: str, old: Any, new: Any, key: str = "") -> None:
+        if isinstance(old, dict) and isinstance(new, dict):
+            for name in sorted(old.keys() | new.keys()):
+                self.policy(where, old.get(name), new.get(name), f"{key}.{name}".lstrip("."))
+            return
+        if old == new:
+            return
+        if key in POLICY_PROSE or key.rsplit(".", 1)[-1] in POLICY_PROSE:
+            self.add("description-changed", where, key)
+        elif old is None:
+            self.add("policy-added", where, f"{key} added")
+        elif new is None:
+            self.add("policy-removed", where, f"{key} removed")
+        else:
+            self.add(policy_rule(key, old, new), where, f"{key}: {old!r} -> {new!r}")
 
     def named(self, kind: str, removed: str, added: str) -> None:
         old = self.old.get("components", {}).get(kind, {})
@@ -558,6 +649,35 @@ def allowed_values(schema: dict[str, Any]) -> list[Any] | None:
         return [schema["const"]]
     values = schema.get("enum")
     return list(values) if values is not None else None
+
+
+def merge_policy(root: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(root)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_policy(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def policy_rule(key: str, old: Any, new: Any) -> str:
+    """The rule for one policy value that changed (neither side missing)."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (old, new))
+    if key in POLICY_LIMITS and numbers:
+        return "policy-limit-lowered" if new < old else "policy-limit-raised"
+    if key in POLICY_TIMING and numbers:
+        return "policy-timing-changed"
+    if key == "retry.max_retries" and numbers:
+        return "policy-retries-reduced" if new < old else "policy-retries-increased"
+    if key == "retry.statuses" and isinstance(old, list) and isinstance(new, list):
+        return "policy-retries-reduced" if set(old) - set(new) else "policy-retries-increased"
+    if key == "idempotent" and isinstance(old, bool) and isinstance(new, bool):
+        return "policy-retries-reduced" if old else "policy-retries-increased"
+    if key in ("retry.not_sent", "retry.maybe_sent") and {old, new} <= POLICY_REACH.keys():
+        less = POLICY_REACH[new] < POLICY_REACH[old]
+        return "policy-retries-reduced" if less else "policy-retries-increased"
+    return "policy-rule-changed"
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

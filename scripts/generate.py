@@ -2,17 +2,21 @@
 
     python scripts/generate.py           rewrite generated/eko_digilocker_client (Python),
                                          generated/typescript (TypeScript types),
-                                         generated/go and generated/java (openapi-generator's
-                                         go and java native clients, plus the spec as JSON
-                                         in overlay/go) and the control document's
-                                         bundled JSON
+                                         generated/go, generated/java and generated/php
+                                         (openapi-generator's go, java native and php
+                                         clients, plus the spec as JSON in overlay/go and
+                                         overlay/php/resources) and the control document's
+                                         bundled JSON, and tests/vectors/operations.json
+                                         (scripts/operations_vector.py)
     python scripts/generate.py --check   regenerate into a temporary folder and fail,
                                          naming the files, if a committed copy differs
     --spec PATH / --target DIR           another spec or Python client folder (used by the
                                          tests); the TypeScript, Go and Java folders are
                                          `typescript`, `go` and `java` beside the Python one
                                          unless --ts-target, --go-target, --java-target say
-    --client python|typescript|go|java|control
+    --operations-target FILE             where operations.json goes (used by the tests;
+                                         beside --target's folder when that is given)
+    --client python|typescript|go|java|php|control|operations
                                          only these (repeatable; used by the tests)
     --control-spec PATH / --control-target FILE
                                          the same for the sandbox control surface's
@@ -41,7 +45,8 @@ from typing import Any
 
 import yaml
 from generator_matrix import java_problem
-from openapi_generator_clients import build_go, build_java
+from openapi_generator_clients import build_go, build_java, build_php
+from operations_vector import operations_json
 from versions import spec_version, stale_version_files, write_version_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +64,12 @@ CONTROL_SPEC = ROOT / "openapi" / "sandbox-control.yaml"
 CONTROL_TARGET = ROOT / "sandbox" / "eko_digilocker_sandbox" / "control-openapi.json"
 # overlay/go embeds the spec to hold a success to its schemas, as the Python client does
 GO_OVERLAY_SPEC = ROOT / "overlay" / "go" / "openapi.json"
-CLIENTS = ["python", "typescript", "go", "java", "control"]
+# overlay/php reads its operations, schemas and x-eko-client policy from the spec too
+PHP_OVERLAY_SPEC = ROOT / "overlay" / "php" / "resources" / "openapi.json"
+OVERLAY_SPECS = {"go": GO_OVERLAY_SPEC, "php": PHP_OVERLAY_SPEC}
+# per operation, every rule of the spec with its $refs resolved, for any language
+OPERATIONS_TARGET = ROOT / "tests" / "vectors" / "operations.json"
+CLIENTS = ["python", "typescript", "go", "java", "php", "control", "operations"]
 
 
 def build(out: Path, spec_path: Path = SPEC) -> None:
@@ -203,8 +213,10 @@ def main() -> int:
     parser.add_argument("--ts-target", type=Path)
     parser.add_argument("--go-target", type=Path)
     parser.add_argument("--java-target", type=Path)
+    parser.add_argument("--php-target", type=Path)
     parser.add_argument("--control-spec", type=Path, default=CONTROL_SPEC)
     parser.add_argument("--control-target", type=Path, default=CONTROL_TARGET)
+    parser.add_argument("--operations-target", type=Path)
     parser.add_argument(
         "--client",
         action="append",
@@ -217,8 +229,15 @@ def main() -> int:
     ts_target: Path = (args.ts_target or target.parent / "typescript").resolve()
     go_target: Path = (args.go_target or target.parent / "go").resolve()
     java_target: Path = (args.java_target or target.parent / "java").resolve()
+    php_target: Path = (args.php_target or target.parent / "php").resolve()
     spec: Path = args.spec.resolve()
     control_target: Path = args.control_target.resolve()
+    # tests/vectors/operations.json for the repository's client folder; beside another
+    # folder (a test's) otherwise, so that a test never rewrites the repository's
+    operations_target: Path = (
+        args.operations_target
+        or (OPERATIONS_TARGET if target == TARGET else target.parent / "operations.json")
+    ).resolve()
     # the packages' versions follow the repository's spec, not a test's
     version = spec_version(spec) if spec == SPEC and args.client is None else None
 
@@ -230,16 +249,26 @@ def main() -> int:
         if "typescript" in clients:
             built[ts_target] = Path(tmp) / "typescript"
             build_typescript(built[ts_target], spec)
-        if {"go", "java"} & set(clients) and (problem := java_problem()) is not None:
-            raise SystemExit(f"the Go and Java clients are made by openapi-generator: {problem}")
+        if {"go", "java", "php"} & set(clients) and (problem := java_problem()) is not None:
+            raise SystemExit(
+                f"the Go, Java and PHP clients are made by openapi-generator: {problem}"
+            )
         if "go" in clients:
             built[go_target] = Path(tmp) / "go"
-            build_go(built[go_target], spec)
+            build_go(built[go_target], spec, Path(tmp))
         if "java" in clients:
             built[java_target] = Path(tmp) / "java"
             build_java(built[java_target], spec, Path(tmp))
+        if "php" in clients:
+            built[php_target] = Path(tmp) / "php"
+            build_php(built[php_target], spec)
         control = control_json(args.control_spec.resolve()) if "control" in clients else None
-        go_spec = spec_json(spec) if "go" in clients and spec == SPEC else None
+        overlay_specs = {
+            OVERLAY_SPECS[client]: spec_json(spec)
+            for client in OVERLAY_SPECS
+            if client in clients and spec == SPEC
+        }
+        operations = operations_json(spec) if "operations" in clients else None
         if args.check:
             problems = [
                 line for dest, out in built.items() for line in stale_files(out, dest, spec)
@@ -252,12 +281,19 @@ def main() -> int:
                     f"Run `make generate` and commit the result: {control_target.parent.name}/"
                     f"{control_target.name}",
                 ]
-            if go_spec is not None and (
-                not GO_OVERLAY_SPEC.is_file() or GO_OVERLAY_SPEC.read_text("utf-8") != go_spec
+            for path, text in overlay_specs.items():
+                if not path.is_file() or path.read_text("utf-8") != text:
+                    problems += [
+                        f"The committed {path.relative_to(ROOT)} differs from {spec}.",
+                        "Run `make generate` and commit the result.",
+                    ]
+            if operations is not None and (
+                not operations_target.is_file()
+                or operations_target.read_text("utf-8") != operations
             ):
                 problems += [
-                    f"The committed overlay/go/{GO_OVERLAY_SPEC.name} differs from {spec}.",
-                    "Run `make generate` and commit the result.",
+                    f"The committed {operations_target.name} differs from {spec}.",
+                    f"Run `make generate` and commit the result: {operations_target}",
                 ]
             if version is not None:
                 problems += stale_version_files(version)
@@ -271,9 +307,12 @@ def main() -> int:
         if control is not None:
             control_target.write_text(control, encoding="utf-8")
             print(f"wrote {control_target}")
-        if go_spec is not None:
-            GO_OVERLAY_SPEC.write_text(go_spec, encoding="utf-8")
-            print(f"wrote {GO_OVERLAY_SPEC}")
+        for path, text in overlay_specs.items():
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+        if operations is not None:
+            operations_target.write_text(operations, encoding="utf-8")
+            print(f"wrote {operations_target}")
         if version is not None:
             write_version_files(version)
         return 0

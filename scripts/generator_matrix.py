@@ -55,6 +55,7 @@ TARGETS: dict[str, dict[str, object]] = {
     },
     "ruby": {"generatorName": "ruby"},
     "python": {"generatorName": "python"},
+    "php": {"generatorName": "php"},
 }
 
 ALLOWED_WARNINGS = ("OpenAPI 3.1 support is still in beta",)

@@ -44,6 +44,32 @@ JAVA_IGNORE = [
     "src/main/java/eko/digilocker/client/RFC3339JavaTimeModule.java",
 ]
 
+# The go target's go.mod template says `go 1.23`, which Go 1.21+ enforces as a minimum:
+# offline, a user on Go 1.19..1.22 could not build. Every Go module of this repository
+# says GO_VERSION instead (the lowest that builds them: the overlay uses sync/atomic's
+# typed values, new in 1.19); the README's "Go 1.19+" says the same.
+GO_VERSION = "1.19"
+GO_MOD_TEMPLATE = "go/go.mod.mustache"
+GO_MOD_LINE = "go 1.23"
+
+
+def go_templates(folder: Path) -> Path:
+    """The pinned generator's go.mod template with GO_VERSION; a generator whose template
+    no longer has GO_MOD_LINE fails the build, so the version cannot drift unseen."""
+    with zipfile.ZipFile(generator_jar()) as jar:
+        lines = jar.read(GO_MOD_TEMPLATE).decode("utf-8").split("\n")
+    if GO_MOD_LINE not in lines:
+        raise SystemExit(
+            f"{GO_MOD_TEMPLATE} of this openapi-generator lacks {GO_MOD_LINE!r}: recheck"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "go.mod.mustache").write_text(
+        "\n".join(f"go {GO_VERSION}" if line == GO_MOD_LINE else line for line in lines),
+        encoding="utf-8",
+    )
+    return folder
+
+
 # The native library's templates register Jackson's JavaTimeModule whatever the options
 # (dateLibrary=legacy included; only useJackson3 avoids it, and Debian has no Jackson 3).
 # These lines of the pinned generator's own templates are dropped; a generator whose
@@ -95,8 +121,9 @@ def run_generator(spec_path: Path, out: Path, ignore: list[str], arguments: list
         raise SystemExit(f"openapi-generator failed:\n{result.stdout}{result.stderr}")
 
 
-def build_go(out: Path, spec_path: Path) -> None:
-    """openapi-generator's go client, versioned as the spec (`info.version`)."""
+def build_go(out: Path, spec_path: Path, work: Path) -> None:
+    """openapi-generator's go client, versioned as the spec (`info.version`), its go.mod
+    saying GO_VERSION."""
     version = spec_version(spec_path)
     owner, _, repo_id = (
         go_module("generated/go", version).removeprefix("github.com/").partition("/")
@@ -108,6 +135,8 @@ def build_go(out: Path, spec_path: Path) -> None:
         [
             "--generator-name",
             "go",
+            "--template-dir",
+            str(go_templates(work / "go-templates")),
             "--git-host",
             "github.com",
             "--git-user-id",
@@ -172,6 +201,43 @@ def build_java(out: Path, spec_path: Path, work: Path) -> None:
                     # a list the answer lacks stays null, not an empty list it never sent
                     "containerDefaultToNull=true",
                     "enumUnknownDefaultCase=true",
+                ]
+            ),
+        ],
+    )
+
+
+PHP_NAMESPACE = "Eko\\DigiLocker\\Generated"
+PHP_COMPOSER_PACKAGE = "eko/digilocker-generated"
+# Test stubs (PHPUnit skeletons that only skip), CI and git helpers, and the generator's
+# own php-cs-fixer and PHPUnit settings: overlay/php is the package users install and test.
+PHP_IGNORE = [
+    "test/**",
+    ".travis.yml",
+    "git_push.sh",
+    ".php-cs-fixer.dist.php",
+    "phpunit.xml.dist",
+]
+
+
+def build_php(out: Path, spec_path: Path) -> None:
+    """openapi-generator's php client (Guzzle 7), versioned as the spec. The overlay
+    (overlay/php) reads answers from the raw status and body instead of its models, which
+    coerce types (`"status": "0"` becomes 0) and drop unknown fields; they serve as types."""
+    run_generator(
+        spec_path,
+        out,
+        PHP_IGNORE,
+        [
+            "--generator-name",
+            "php",
+            "--additional-properties",
+            ",".join(
+                [
+                    f"invokerPackage={PHP_NAMESPACE}",
+                    f"composerPackageName={PHP_COMPOSER_PACKAGE}",
+                    f"artifactVersion={spec_version(spec_path)}",
+                    "hideGenerationTimestamp=true",
                 ]
             ),
         ],

@@ -3,10 +3,11 @@ install of the wheel would: `make demo` runs in it, `make bench` measures cold s
 
     python scripts/runtime_venv.py DIR
 
-Installs pyproject.toml's `dependencies` (pinned by requirements/constraints.txt, from
-pip's cache when it is warm) and puts the project's sources on the venv's path, as an
-editable install would, without building anything. Does nothing when DIR was already
-made from the same pyproject.toml and constraints. Needs only Python 3.11+ (tomllib).
+Installs pyproject.toml's `dependencies` and its `sandbox` extra (pinned by
+requirements/constraints.txt, from pip's cache when it is warm) and puts the project's
+sources on the venv's path, as an editable install would, without building anything.
+Does nothing when DIR was already made from the same pyproject.toml and constraints.
+Needs only Python 3.11+ (tomllib).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def make(target: Path) -> Path:
     if stamp.is_file() and stamp.read_bytes() == made_from and python.exists():
         return python
     venv.EnvBuilder(clear=True, with_pip=True).create(target)
-    dependencies = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["dependencies"]
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    # the demo runs the embedded sandbox: the client's dependencies and the sandbox extra's
+    dependencies = [*project["dependencies"], *project["optional-dependencies"]["sandbox"]]
     subprocess.run(
         [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "-c", CONSTRAINTS, *dependencies],

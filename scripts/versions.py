@@ -3,10 +3,12 @@
 `make generate` (scripts/generate.py) writes it into the files below and
 `make check-generated` fails when one of them differs: the Python package's `_version.py`
 (which hatch reads for the wheel, and `__version__`, the CLI and the User-Agent use),
-the npm package's `package.json` / `package-lock.json`, and the hand-written Go files
-that name this repository's Go modules (go.mod requirements carry the version, and from
-v2 on every module path ends in /vN; their tags are the spec's version too; openapi-generator
-writes the version into generated/go and generated/java itself).
+the npm package's `package.json` / `package-lock.json`, the PHP package's
+`overlay/php/composer.json` (whose version the PHP client's User-Agent reads), and the
+hand-written Go files that name this repository's Go modules (go.mod requirements carry the
+version, and from v2 on every module path ends in /vN; their tags are the spec's version
+too; openapi-generator writes the version into generated/go, generated/java and
+generated/php itself).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON_VERSION_FILE = ROOT / "overlay" / "eko_digilocker" / "_version.py"
 PACKAGE_JSON = ROOT / "package.json"
 PACKAGE_LOCK = ROOT / "package-lock.json"
+COMPOSER_JSON = ROOT / "overlay" / "php" / "composer.json"
 # Where the repository is published: the Go module paths derive from it. A fork publishing
 # elsewhere changes it here.
 GO_REPOSITORY = "github.com/eko-digilocker/eko-digilocker"
@@ -72,6 +75,11 @@ def _json_text(document: Any) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _composer_text(document: Any) -> str:
+    # Composer's own layout (`composer config` writes it so)
+    return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
+
+
 def versioned_files(version: str) -> dict[Path, str]:
     """Each file that carries the version, as it must read for `version`."""
     package = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))
@@ -80,10 +88,13 @@ def versioned_files(version: str) -> dict[Path, str]:
     lock["version"] = version
     lock["packages"][""]["version"] = version
     go_files = {path: _go_text(path, version) for path in GO_FILES}
+    composer = json.loads(COMPOSER_JSON.read_text(encoding="utf-8"))
+    composer["version"] = version
     return {
         PYTHON_VERSION_FILE: VERSION_MODULE.format(version=version),
         PACKAGE_JSON: _json_text(package),
         PACKAGE_LOCK: _json_text(lock),
+        COMPOSER_JSON: _composer_text(composer),
         **go_files,
     }
 

@@ -26,10 +26,27 @@ BASE: Spec = {
     "openapi": "3.1.0",
     "info": {"title": "items", "version": "1.0.0"},
     "servers": [{"url": "https://uat.example/v1", "x-eko-environment": "uat"}],
+    "x-eko-client": {
+        "description": "The client policy.",
+        "timeout_ms": 60000,
+        "max_response_bytes": 1048576,
+        "retry": {
+            "max_retries": 2,
+            "statuses": [429, 500, 502, 503, 504],
+            "not_sent": "all",
+            "maybe_sent": "idempotent",
+            "backoff": {"initial_ms": 500, "max_ms": 8000, "multiplier": 2, "jitter": "full"},
+            "retry_after": {"max_ms": 60000},
+        },
+        "idempotency": {"field": "client_ref_id", "generated": "per call"},
+        "redirects": "never_follow",
+        "consent_wait": {"interval_ms": 3000, "timeout_ms": 600000},
+    },
     "paths": {
         "/items": {
             "post": {
                 "operationId": "createItem",
+                "x-eko-client": {"idempotent": True, "idempotent_because": "a key"},
                 "description": "Creates an item.",
                 "security": [{"key": []}],
                 "parameters": [
@@ -198,6 +215,14 @@ def drop_items(spec: Spec) -> None:
     del spec["paths"]["/items"]
 
 
+def drop_redirects(spec: Spec) -> None:
+    del spec["x-eko-client"]["redirects"]
+
+
+def drop_503(spec: Spec) -> None:
+    spec["x-eko-client"]["retry"]["statuses"].remove(503)
+
+
 def set_(path: str, value: Any) -> Edit:
     """An edit setting one value, the path's parts split by '/' (from the spec's root)."""
 
@@ -281,6 +306,10 @@ CASES: list[tuple[str, Spec, Spec]] = [
     ("schema-removed", *forward(drop_legacy)),
     ("security-changed", *forward(set_("components/securitySchemes/key/name", "api-key"))),
     ("server-removed", *forward(drop_server)),
+    ("policy-removed", *forward(drop_redirects)),
+    ("policy-limit-lowered", *forward(set_("x-eko-client/timeout_ms", 30000))),
+    ("policy-retries-reduced", *forward(drop_503)),
+    ("policy-rule-changed", *forward(set_("x-eko-client/redirects", "follow"))),
     ("path-added", *backward(drop_items)),
     ("operation-added", *forward(add_get)),
     ("optional-parameter-added", *backward(drop_trace)),
@@ -299,6 +328,10 @@ CASES: list[tuple[str, Spec, Spec]] = [
     ("response-constraint-narrowed", *backward(label_max_100)),
     ("schema-added", *backward(drop_legacy)),
     ("server-added", *backward(drop_server)),
+    ("policy-added", *backward(drop_redirects)),
+    ("policy-limit-raised", *backward(set_("x-eko-client/timeout_ms", 30000))),
+    ("policy-retries-increased", *backward(drop_503)),
+    ("policy-timing-changed", *forward(set_("x-eko-client/retry/backoff/initial_ms", 250))),
     ("description-changed", *forward(post("description", "Creates one item."))),
 ]
 
@@ -461,3 +494,52 @@ def test_every_version_the_changelog_dates_is_kept_as_released() -> None:
     dated = re.findall(r"^## (\d+\.\d+\.\d+) \(\d{4}-\d{2}-\d{2}\)$", changelog, re.MULTILINE)
     newest = max(dated, key=version_tuple)
     assert last_release().stem == newest
+
+
+POLICY_EDITS = [
+    # (edit, rule, bump): what a caller of a client following the policy would see
+    (set_("x-eko-client/max_response_bytes", 1024), "policy-limit-lowered", "major"),
+    (set_("x-eko-client/max_response_bytes", 2**21), "policy-limit-raised", "minor"),
+    (set_("x-eko-client/consent_wait/timeout_ms", 60000), "policy-limit-lowered", "major"),
+    (set_("x-eko-client/retry/max_retries", 1), "policy-retries-reduced", "major"),
+    (set_("x-eko-client/retry/max_retries", 5), "policy-retries-increased", "minor"),
+    (
+        set_("x-eko-client/retry/statuses", [429, 500, 502, 503, 504, 408]),
+        "policy-retries-increased",
+        "minor",
+    ),
+    (set_("x-eko-client/retry/maybe_sent", "never"), "policy-retries-reduced", "major"),
+    (set_("x-eko-client/retry/not_sent", "idempotent"), "policy-retries-reduced", "major"),
+    (post("x-eko-client/idempotent", False), "policy-retries-reduced", "major"),
+    (set_("x-eko-client/idempotency/field", "request_id"), "policy-rule-changed", "major"),
+    (set_("x-eko-client/retry/backoff/jitter", "none"), "policy-rule-changed", "major"),
+    (set_("x-eko-client/retry/retry_after/max_ms", 1000), "policy-timing-changed", "patch"),
+    (set_("x-eko-client/consent_wait/interval_ms", 5000), "policy-timing-changed", "patch"),
+    (set_("x-eko-client/retry/backoff/multiplier", 3), "policy-timing-changed", "patch"),
+    (post("x-eko-client/idempotent_because", "another reason"), "description-changed", "patch"),
+    (set_("x-eko-client/idempotency/generated", "made per call"), "description-changed", "patch"),
+]
+
+
+@pytest.mark.parametrize(("edit", "rule", "bump"), POLICY_EDITS)
+def test_a_policy_change_is_judged_by_what_callers_see(edit: Edit, rule: str, bump: str) -> None:
+    changes = compare(copy.deepcopy(BASE), edited(edit))
+    assert {change.rule for change in changes} == {rule}, [str(c) for c in changes]
+    assert needed_bump(changes) == bump
+
+
+def test_a_root_policy_change_is_reported_once_not_per_operation() -> None:
+    changes = compare(copy.deepcopy(BASE), edited(set_("x-eko-client/timeout_ms", 1000)))
+    assert [c.where for c in changes] == ["x-eko-client"]
+
+
+def test_an_operations_own_policy_is_compared_as_it_takes_effect() -> None:
+    # an operation that waited longer than the root, and no longer does
+    longer = edited(post("x-eko-client/timeout_ms", 120000))
+    changes = compare(longer, copy.deepcopy(BASE))
+    assert [(c.rule, c.where) for c in changes] == [
+        ("policy-limit-lowered", "POST /items x-eko-client")
+    ]
+    # an operation without its own `idempotent` is not safe to repeat
+    dropped = compare(copy.deepcopy(BASE), edited(lambda spec: op(spec).pop("x-eko-client")))
+    assert "policy-retries-reduced" in {c.rule for c in dropped}

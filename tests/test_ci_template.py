@@ -1,6 +1,6 @@
 """The CI template (.github/workflows/ci.yml) runs `make test` on every Python and Node.js
-the packages declare, from the oldest they accept, with Go and Java, and keeps dist/ and
-the reports."""
+the packages declare, from the oldest they accept, with Go, Java and PHP, and keeps dist/
+and the reports."""
 
 from __future__ import annotations
 
@@ -44,3 +44,14 @@ def test_it_runs_make_test_and_keeps_dist_and_the_reports() -> None:
     assert {"run": "make test"} in JOB["steps"]
     kept = {step["with"]["path"] for step in uses("actions/upload-artifact")}
     assert kept == {"dist/", "reports/"}
+
+
+def test_each_cell_sets_up_php_8_2_with_composer_phpunit_and_guzzle() -> None:
+    php = uses("shivammathur/setup-php")[0]["with"]
+    assert php["php-version"] == "8.2"  # Debian 12's, which the project is tested with
+    assert {"curl", "mbstring"} <= {e.strip() for e in php["extensions"].split(",")}
+    assert {"composer", "phpunit:9.6"} <= {t.strip() for t in php["tools"].split(",")}
+    composer = json.loads((ROOT / "overlay" / "php" / "composer.json").read_text("utf-8"))
+    assert composer["require"]["php"] == ">=8.1"
+    installs = " ".join(step.get("run", "") for step in JOB["steps"])
+    assert "php-guzzlehttp-guzzle" in installs

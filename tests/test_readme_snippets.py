@@ -130,3 +130,38 @@ def test_the_install_section_names_the_spec_version() -> None:
     spec = yaml.safe_load((ROOT / "openapi" / "eko-digilocker.yaml").read_text(encoding="utf-8"))
     named = set(re.findall(r"[-v:@](\d+\.\d+\.\d+)\b", install))
     assert named == {spec["info"]["version"]}
+
+
+# --- issue 23, items 15 and 18: the Quickstart's integration, copied literally, follows
+# EKO_BASE_URL (so the recorder docs work) and answers a tampered return without a 500
+
+
+def quickstart_integration() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    found = [block for block in blocks if "def kyc_callback" in block]
+    assert len(found) == 1, "the README has one Quickstart block with kyc_callback"
+    return found[0]
+
+
+def test_the_quickstart_callback_answers_a_tampered_return(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in {
+        "EKO_DEVELOPER_KEY": "becbbce45f79c6f5109f848acd540567",
+        "EKO_ACCESS_KEY": "d2fe1d99-6298-4af2-8cc5-d97dcf46df30",
+        "EKO_INITIATOR_ID": "9962981729",
+        "EKO_BASE_URL": "http://127.0.0.1:9",  # the recorder's address, say
+    }.items():
+        monkeypatch.setenv(name, value)
+    shown: list[tuple[str, int]] = []
+    app: dict[str, object] = {"show": lambda text, status=200: shown.append((text, status))}
+    exec(quickstart_integration(), app)  # the README's own code, as a user copies it
+    eko = app["eko"]
+    try:
+        assert eko.settings.base_url == "http://127.0.0.1:9"  # type: ignore[attr-defined]
+        callback = app["kyc_callback"]
+        callback("https://yourapp.com/kyc/callback?reference_id=abc&verification_id=V-1")  # type: ignore[operator]
+    finally:
+        eko.close()  # type: ignore[attr-defined]
+    assert [status for _, status in shown] == [400]

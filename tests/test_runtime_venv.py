@@ -1,5 +1,5 @@
-"""`make demo`'s venv (scripts/runtime_venv.py) holds the runtime dependencies and no
-development tool, and the demo runs in it."""
+"""`make demo`'s venv (scripts/runtime_venv.py) holds the runtime dependencies (the
+client's and the sandbox extra's) and no development tool, and the demo runs in it."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_the_demo_venv_holds_the_runtime_only_and_runs_the_demo(tmp_path: Path) 
         check=True,
     ).stdout
     installed = {item["name"].lower().replace("_", "-") for item in json.loads(listed)}
-    runtime = names(PROJECT["dependencies"])
+    runtime = names(PROJECT["dependencies"]) | names(PROJECT["optional-dependencies"]["sandbox"])
     assert runtime <= installed
     assert installed & (names(PROJECT["optional-dependencies"]["dev"]) - runtime) == set()
     demo = subprocess.run(

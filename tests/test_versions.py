@@ -1,7 +1,7 @@
 """One version: the spec's info.version is the version of every package built from it
-(`make generate` writes it: scripts/versions.py for Python and npm, openapi-generator's
-packageVersion for Go and Java). The built artifacts and the installed CLI are checked in
-tests/install."""
+(`make generate` writes it: scripts/versions.py for Python, npm and the PHP package's
+composer.json, openapi-generator's packageVersion for Go, Java and PHP). The built
+artifacts and the installed CLI are checked in tests/install."""
 
 from __future__ import annotations
 
@@ -37,6 +37,13 @@ def test_the_npm_package_carries_the_spec_version() -> None:
     assert lock["version"] == lock["packages"][""]["version"] == SPEC_VERSION
 
 
+def test_the_php_package_carries_the_spec_version() -> None:
+    composer = json.loads((ROOT / "overlay" / "php" / "composer.json").read_text("utf-8"))
+    assert composer["name"] == "eko/digilocker"
+    # a path repository's package is installed at the version its composer.json states
+    assert composer["version"] == SPEC_VERSION
+
+
 # Where each client built by openapi-generator carries its version, and the version the Go
 # overlay requires of the generated module (they are tagged together).
 GENERATED_VERSIONS = {
@@ -44,10 +51,13 @@ GENERATED_VERSIONS = {
     "overlay/go/go.mod": r"^require \S+/generated/go(?:/v\d+)? v(\S+)$",
     "generated/java/pom.xml": r"<artifactId>eko-digilocker-client</artifactId>\s*"
     r"<packaging>jar</packaging>\s*<name>[^<]*</name>\s*<version>([^<]+)</version>",
+    "generated/php/lib/Configuration.php": (
+        r"protected \$userAgent = 'OpenAPI-Generator/([^/']+)/PHP'"
+    ),
 }
 
 
-def test_the_go_and_java_clients_carry_the_spec_version() -> None:
+def test_the_go_java_and_php_clients_carry_the_spec_version() -> None:
     for path, pattern in GENERATED_VERSIONS.items():
         found = re.search(pattern, (ROOT / path).read_text(encoding="utf-8"), re.MULTILINE)
         assert found is not None, f"no version in {path}"

@@ -1,6 +1,6 @@
 module github.com/eko-digilocker/eko-digilocker/generated/go/v2
 
-go 1.23
+go 1.19
 
 require (
 )

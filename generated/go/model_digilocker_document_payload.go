@@ -17,11 +17,13 @@ import (
 // checks if the DigilockerDocumentPayload type satisfies the MappedNullable interface at compile time
 var _ MappedNullable = &DigilockerDocumentPayload{}
 
-// DigilockerDocumentPayload The `data` of a document answer (eps.eko.in).
+// DigilockerDocumentPayload The `data` of a document answer (eps.eko.in). `status` and `session_status` are where a session's state is reported, as on the status call: the local sandbox sends `session_status` on a denied or expired session (sandbox's own). 
 type DigilockerDocumentPayload struct {
 	// SUCCESS or PENDING (eps.eko.in). With PENDING verification is not done and `documents` may be empty or partial: clients read such an answer as pending, not as a success; another value leaves it a success, the value kept (docs/answer-rule.md, step 4).
 	VerificationStatus *string `json:"verification_status,omitempty"`
 	Documents []DigilockerDocument `json:"documents,omitempty"`
+	Status *SessionState `json:"status,omitempty"`
+	SessionStatus *SessionState `json:"session_status,omitempty"`
 	AdditionalProperties map[string]interface{}
 }
 
@@ -108,6 +110,70 @@ func (o *DigilockerDocumentPayload) SetDocuments(v []DigilockerDocument) {
 	o.Documents = v
 }
 
+// GetStatus returns the Status field value if set, zero value otherwise.
+func (o *DigilockerDocumentPayload) GetStatus() SessionState {
+	if o == nil || IsNil(o.Status) {
+		var ret SessionState
+		return ret
+	}
+	return *o.Status
+}
+
+// GetStatusOk returns a tuple with the Status field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *DigilockerDocumentPayload) GetStatusOk() (*SessionState, bool) {
+	if o == nil || IsNil(o.Status) {
+		return nil, false
+	}
+	return o.Status, true
+}
+
+// HasStatus returns a boolean if a field has been set.
+func (o *DigilockerDocumentPayload) HasStatus() bool {
+	if o != nil && !IsNil(o.Status) {
+		return true
+	}
+
+	return false
+}
+
+// SetStatus gets a reference to the given SessionState and assigns it to the Status field.
+func (o *DigilockerDocumentPayload) SetStatus(v SessionState) {
+	o.Status = &v
+}
+
+// GetSessionStatus returns the SessionStatus field value if set, zero value otherwise.
+func (o *DigilockerDocumentPayload) GetSessionStatus() SessionState {
+	if o == nil || IsNil(o.SessionStatus) {
+		var ret SessionState
+		return ret
+	}
+	return *o.SessionStatus
+}
+
+// GetSessionStatusOk returns a tuple with the SessionStatus field value if set, nil otherwise
+// and a boolean to check if the value has been set.
+func (o *DigilockerDocumentPayload) GetSessionStatusOk() (*SessionState, bool) {
+	if o == nil || IsNil(o.SessionStatus) {
+		return nil, false
+	}
+	return o.SessionStatus, true
+}
+
+// HasSessionStatus returns a boolean if a field has been set.
+func (o *DigilockerDocumentPayload) HasSessionStatus() bool {
+	if o != nil && !IsNil(o.SessionStatus) {
+		return true
+	}
+
+	return false
+}
+
+// SetSessionStatus gets a reference to the given SessionState and assigns it to the SessionStatus field.
+func (o *DigilockerDocumentPayload) SetSessionStatus(v SessionState) {
+	o.SessionStatus = &v
+}
+
 func (o DigilockerDocumentPayload) MarshalJSON() ([]byte, error) {
 	toSerialize,err := o.ToMap()
 	if err != nil {
@@ -123,6 +189,12 @@ func (o DigilockerDocumentPayload) ToMap() (map[string]interface{}, error) {
 	}
 	if !IsNil(o.Documents) {
 		toSerialize["documents"] = o.Documents
+	}
+	if !IsNil(o.Status) {
+		toSerialize["status"] = o.Status
+	}
+	if !IsNil(o.SessionStatus) {
+		toSerialize["session_status"] = o.SessionStatus
 	}
 
 	for key, value := range o.AdditionalProperties {
@@ -148,6 +220,8 @@ func (o *DigilockerDocumentPayload) UnmarshalJSON(data []byte) (err error) {
 	if err = json.Unmarshal(data, &additionalProperties); err == nil {
 		delete(additionalProperties, "verification_status")
 		delete(additionalProperties, "documents")
+		delete(additionalProperties, "status")
+		delete(additionalProperties, "session_status")
 		o.AdditionalProperties = additionalProperties
 	}
 

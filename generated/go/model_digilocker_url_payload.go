@@ -19,7 +19,7 @@ var _ MappedNullable = &DigilockerUrlPayload{}
 
 // DigilockerUrlPayload The `data` of a Create DigiLocker URL answer (empty on errors).
 type DigilockerUrlPayload struct {
-	// Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them). 
+	// Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them), and 1 .. 2^63-1, the status call's `reference_id` range (docs/answer-rule.md). 
 	ReferenceId *int64 `json:"reference_id,omitempty"`
 	// DigiLocker redirect URL. Present it to the customer to begin authorisation.
 	Url *string `json:"url,omitempty"`

@@ -21,7 +21,7 @@ var _ MappedNullable = &DigilockerUrlSuccess{}
 
 // DigilockerUrlSuccess What the `data` of a successful (`status` 0) Create DigiLocker URL answer must carry: `reference_id` and `url` (both Eko sources). Named by the 200 answer's `x-eko-success-data`. The Python client returns a success as this model; clients in other languages decode `data` into `DigilockerUrlPayload` (open to new fields) and check that the fields required here are present (`docs/answer-rule.md`). It does not say `additionalProperties: true`, although Go's generated decoder of it therefore refuses unknown fields: openapi-generator's typescript targets warn \"Failed to get the schema name: null\" for a schema that allows them and that no operation references. The same fields as `DigilockerUrlPayload` (each field's rule is its own named schema), listed again rather than composed with `allOf`, which openapi-generator's rust target warns about. 
 type DigilockerUrlSuccess struct {
-	// Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them). 
+	// Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them), and 1 .. 2^63-1, the status call's `reference_id` range (docs/answer-rule.md). 
 	ReferenceId int64 `json:"reference_id"`
 	// DigiLocker redirect URL. Present it to the customer to begin authorisation.
 	Url string `json:"url"`

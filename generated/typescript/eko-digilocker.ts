@@ -185,14 +185,8 @@ export interface components {
             /**
              * @description List of document types requested for verification. Defaults to ["AADHAAR"].
              *     At most 10 items: the local sandbox's own limit (Eko publishes none).
-             * @default [
-             *       "AADHAAR"
-             *     ]
-             * @example [
-             *       "AADHAAR"
-             *     ]
              */
-            document_requested: components["schemas"]["DocumentType"][];
+            document_requested: components["schemas"]["DocumentTypesToRequest"];
             /**
              * Format: uri
              * @description The URL to redirect the customer back to after completing the DigiLocker
@@ -367,7 +361,8 @@ export interface components {
          * Format: int64
          * @description Unique reference id of this DigiLocker session. Store it to poll the status and
          *     fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence
-         *     `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them).
+         *     `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them), and
+         *     1 .. 2^63-1, the status call's `reference_id` range (docs/answer-rule.md).
          */
         SessionReferenceId: number;
         /**
@@ -375,6 +370,17 @@ export interface components {
          * @description DigiLocker redirect URL. Present it to the customer to begin authorisation.
          */
         DigilockerConsentUrl: string;
+        /**
+         * @description List of document types requested for verification. Defaults to ["AADHAAR"].
+         *     At most 10 items: the local sandbox's own limit (Eko publishes none).
+         * @default [
+         *       "AADHAAR"
+         *     ]
+         * @example [
+         *       "AADHAAR"
+         *     ]
+         */
+        DocumentTypesToRequest: components["schemas"]["DocumentType"][];
         /** @description Echo of the document types requested. */
         RequestedDocuments: components["schemas"]["EchoedDocumentType"][];
         /**
@@ -477,11 +483,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description The `data` of a document answer (eps.eko.in). */
+        /**
+         * @description The `data` of a document answer (eps.eko.in). `status` and `session_status` are
+         *     where a session's state is reported, as on the status call: the local sandbox
+         *     sends `session_status` on a denied or expired session (sandbox's own).
+         */
         DigilockerDocumentPayload: {
             /** @description SUCCESS or PENDING (eps.eko.in). With PENDING verification is not done and `documents` may be empty or partial: clients read such an answer as pending, not as a success; another value leaves it a success, the value kept (docs/answer-rule.md, step 4). */
             verification_status?: string;
             documents?: components["schemas"]["DigilockerDocument"][];
+            status?: components["schemas"]["SessionState"];
+            session_status?: components["schemas"]["SessionState"];
         } & {
             [key: string]: unknown;
         };

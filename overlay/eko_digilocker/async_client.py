@@ -16,6 +16,7 @@ import httpx
 
 from . import body, deadline, flow
 from .base import ClientBase, WrongKind
+from .policy import DEFAULTS
 from .raw import RawResponse
 
 if TYPE_CHECKING:
@@ -179,8 +180,8 @@ class AsyncEkoClient(ClientBase):
         self,
         reference_id: int | str,
         *,
-        timeout: float = 600.0,
-        interval: float = 3.0,
+        timeout: float = DEFAULTS.consent_timeout,
+        interval: float = DEFAULTS.consent_interval,
         client_ref_id: str | None = None,
         user_code: str | None = None,
     ) -> ConsentResult:
@@ -196,6 +197,10 @@ class AsyncEkoClient(ClientBase):
         if self._loop is None or self._loop == _event_loop():
             await self._http.aclose()
         # else its connections belong to another event loop, which alone can close them
+
+    async def close(self) -> None:
+        """`aclose()` under the name httpx's AsyncClient users also reach for."""
+        await self.aclose()
 
     async def __aenter__(self) -> Self:
         return self

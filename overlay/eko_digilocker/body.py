@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 
 import httpx
 
-# Eko's answers are small JSON envelopes (a document with a photo is the largest, tens
-# of kilobytes); 1 MiB leaves ample room and bounds what a hostile peer can cost.
-DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
+from .policy import DEFAULTS
+
+# The spec's `x-eko-client` `max_response_bytes` (1 MiB): Eko's answers are small JSON
+# envelopes (a document with a photo is the largest, tens of kilobytes).
+DEFAULT_MAX_RESPONSE_BYTES = DEFAULTS.max_response_bytes
 # The encodings the client asks for in Accept-Encoding and can decode within the limit.
 ACCEPT_ENCODING = "gzip, deflate"
 

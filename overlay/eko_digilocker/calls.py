@@ -22,6 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
+from . import policy
 from .errors import EkoValidationError
 from .settings import Settings
 from .spec import FieldError, Operation, SchemaValidator, operation, resolve
@@ -115,6 +116,13 @@ def _route(operation_id: str) -> Route:
             initiator_id="", user_code="", reference_id=0
         )
     return Route(kwargs["method"].upper(), kwargs["url"], dict(kwargs.get("headers", {})))
+
+
+def _idempotent(op: Operation, client_ref_id: str | None) -> bool:
+    """Whether a call may be repeated: the operation's `x-eko-client` says it is safe,
+    and a body that carries the idempotency key carries one (without a client_ref_id Eko
+    cannot tell a repeat from a second request)."""
+    return policy.of(op.operation_id).idempotent and client_ref_id is not None
 
 
 @cache
@@ -288,7 +296,7 @@ def default_documents() -> tuple[str, ...]:
     """The spec's default for create's `document_requested`."""
     body = operation("createDigilockerUrl").body
     assert body is not None
-    return tuple(resolve(body.schema)["properties"]["document_requested"]["default"])
+    return tuple(resolve(resolve(body.schema)["properties"]["document_requested"])["default"])
 
 
 def _user_code(settings: Settings, user_code: str | None) -> str | None:
@@ -327,9 +335,9 @@ def create_digilocker_url(
     route = _route(op.operation_id)
     request: dict[str, Any] = {"method": route.method, "url": route.url, "headers": route.headers}
     request["content"] = _json_body(name, payload)
-    # A POST is safe to repeat only when Eko can recognise the repeat by client_ref_id.
-    idempotent = client_ref_id is not None
-    return Call(name, op, request, idempotent, _success(op.operation_id), client_ref_id)
+    return Call(
+        name, op, request, _idempotent(op, client_ref_id), _success(op.operation_id), client_ref_id
+    )
 
 
 def get_verification_status(
@@ -355,7 +363,8 @@ def get_verification_status(
     route = _route(op.operation_id)
     url = f"{route.url}?{_query(name, params)}"
     request = {"method": route.method, "url": url, "headers": _STATUS_HEADERS}
-    return Call(name, op, request, True, _success(op.operation_id), client_ref_id)
+    idempotent = policy.of(op.operation_id).idempotent
+    return Call(name, op, request, idempotent, _success(op.operation_id), client_ref_id)
 
 
 def get_document(
@@ -384,5 +393,6 @@ def get_document(
     route = _route(op.operation_id)
     request: dict[str, Any] = {"method": route.method, "url": route.url, "headers": route.headers}
     request["content"] = _json_body(name, payload)
-    idempotent = client_ref_id is not None
-    return Call(name, op, request, idempotent, _success(op.operation_id), client_ref_id)
+    return Call(
+        name, op, request, _idempotent(op, client_ref_id), _success(op.operation_id), client_ref_id
+    )

@@ -1,4 +1,5 @@
-"""`eko-digilocker`: the client's calls, request signing and the local sandbox from a shell.
+"""`eko-digilocker`: the client's calls and request signing from a shell; with the sandbox
+extra installed, also `eko-digilocker sandbox` and `proxy` (commands that package adds).
 
 Exit codes: 0 done; 1 the call failed (Eko refused it, the network, an answer that
 cannot be read; one line on stderr); 2 bad input: arguments, settings (credentials,
@@ -13,6 +14,7 @@ import argparse
 import json
 import sys
 import unicodedata
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -65,7 +67,7 @@ def _positive_whole_number(what: str, max_digits: int | None = None) -> Callable
     return check
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(added_commands: Sequence[str] = ()) -> argparse.ArgumentParser:
     from .settings import environments
 
     parser = _Parser(
@@ -137,17 +139,8 @@ def _parser() -> argparse.ArgumentParser:
         help="milliseconds since the epoch (default: now)",
     )
 
-    commands.add_parser(
-        "sandbox",
-        help="run the local sandbox (options: eko-digilocker sandbox --help)",
-        add_help=False,
-    )
-    commands.add_parser(
-        "proxy",
-        help="forward to --upstream, report where answers break the spec, record a HAR "
-        "(options: eko-digilocker proxy --help)",
-        add_help=False,
-    )
+    for name in added_commands:
+        commands.add_parser(name, help=f"added by another package (eko-digilocker {name} --help)")
     return parser
 
 
@@ -251,33 +244,52 @@ def _say(text: str, stream: Any) -> None:
     print(_escaped(text), file=stream)
 
 
-def _sandbox(argv: list[str]) -> int:
-    # only when asked; its main says itself, in one line, why it cannot listen
-    from eko_digilocker_sandbox.server import main as sandbox_main
-
-    code: int = sandbox_main(argv)
-    return code
+# Commands other packages add, by entry point: the sandbox extra adds `sandbox` and `proxy`
+# (pyproject.toml). Looked up only when asked for, as importlib.metadata costs ~40 ms.
+COMMANDS_GROUP = "eko_digilocker.commands"
+OWN_COMMANDS = frozenset({"create-url", "status", "document", "sign"})
 
 
-def _proxy(argv: list[str]) -> int:
-    from eko_digilocker_sandbox.recorder import main as proxy_main
+def _added_commands() -> dict[str, Any]:
+    from importlib.metadata import entry_points
 
-    code: int = proxy_main(argv)
+    return {point.name: point for point in entry_points(group=COMMANDS_GROUP)}
+
+
+def _run_added(name: str, argv: list[str]) -> int | None:
+    """Run the added command `name`, or None when no package adds one by that name."""
+    point = _added_commands().get(name)
+    if point is None:
+        return None
+    try:
+        command = point.load()
+    except ImportError as exc:  # the package is there, its dependencies are not
+        _say(
+            f"eko-digilocker {name}: needs the sandbox's dependencies, which are not "
+            f"installed ({exc}): pip install 'eko-digilocker[sandbox]'",
+            sys.stderr,
+        )
+        return 1
+    code: int = command(argv)  # each says itself, in one line, why it cannot run
     return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["sandbox"]:
-        return _sandbox(argv[1:])
-    if argv[:1] == ["proxy"]:
-        return _proxy(argv[1:])
-    args = _parser().parse_args(argv)
+    if argv and not argv[0].startswith("-") and argv[0] not in OWN_COMMANDS:
+        code = _run_added(argv[0], argv[1:])
+        if code is not None:
+            return code
+    asks_help = not argv or argv[0] in ("-h", "--help")
+    args = _parser(sorted(_added_commands()) if asks_help else ()).parse_args(argv)
 
-    from .errors import EkoConfigurationError, EkoError, EkoValidationError
+    from .errors import EkoConfigurationError, EkoConfigurationWarning, EkoError, EkoValidationError
 
     try:
-        code, result = _run(args)
+        with warnings.catch_warnings():
+            # --environment on the command line is meant: it beats EKO_BASE_URL unwarned
+            warnings.simplefilter("ignore", EkoConfigurationWarning)
+            code, result = _run(args)
     except EkoError as exc:
         _say(f"eko-digilocker: {type(exc).__name__}: {exc}", sys.stderr)
         bad_input = isinstance(exc, EkoValidationError | EkoConfigurationError)

@@ -16,6 +16,7 @@ import httpx
 
 from . import body, deadline, flow
 from .base import ClientBase, WrongKind
+from .policy import DEFAULTS
 from .raw import RawResponse
 
 if TYPE_CHECKING:
@@ -134,8 +135,8 @@ class EkoClient(ClientBase):
         self,
         reference_id: int | str,
         *,
-        timeout: float = 600.0,
-        interval: float = 3.0,
+        timeout: float = DEFAULTS.consent_timeout,
+        interval: float = DEFAULTS.consent_interval,
         client_ref_id: str | None = None,
         user_code: str | None = None,
     ) -> ConsentResult:

@@ -2,15 +2,19 @@
 
 EkoError
   EkoConfigurationError        missing or bad settings (no request was made)
+  (EkoConfigurationWarning, a UserWarning: a setting that is probably a mistake)
   EkoValidationError           input rejected by the spec's schema (nothing was sent)
   EkoApiError                  Eko answered with an envelope whose status is not 0
     EkoAuthenticationError     HTTP 403: bad signature, timestamp or developer_key
     EkoInvalidParamsError      Eko's own validation error (461 or `invalid_params`)
     EkoVerificationPendingError  327 (or a PENDING session state): not consented yet
+    EkoConsentDeniedError      a CONSENT_DENIED session state: the customer refused
     EkoNotFoundError           463: unknown reference
+      EkoSessionExpiredError   an EXPIRED session state: the session is over
   (codes in `status` or `response_status_id`: see `responses.ERROR_CODES`)
   EkoResponseError             the answer is not a valid envelope (HTML, empty, bad JSON,
                                wrong shape, an unexpected HTTP status)
+    EkoResponseTooLargeError   it is over max_response_bytes (decoded); not read further
   EkoConnectionError           the request could not be completed
     EkoTimeoutError            it took longer than the timeout
 """
@@ -33,6 +37,11 @@ class EkoError(Exception):
 
 class EkoConfigurationError(EkoError):
     """A required setting is missing or invalid; no request was made."""
+
+
+class EkoConfigurationWarning(UserWarning):
+    """A setting that works but is probably not what was meant (e.g. an explicit
+    environment while EKO_BASE_URL points elsewhere); no request is affected otherwise."""
 
 
 class EkoValidationError(EkoError, ValueError):
@@ -100,8 +109,18 @@ class EkoVerificationPendingError(EkoApiError):
     """Code 327, or a PENDING session state: the customer has not completed the journey."""
 
 
+class EkoConsentDeniedError(EkoApiError):
+    """The session's state is CONSENT_DENIED: the customer refused to share the documents.
+    Final: a new session (create_digilocker_url) is the only way on."""
+
+
 class EkoNotFoundError(EkoApiError):
     """Code 463: no session for this reference."""
+
+
+class EkoSessionExpiredError(EkoNotFoundError):
+    """The session's state is EXPIRED: the reference no longer names a live session (an
+    EkoNotFoundError, as an unknown reference is). Final: start a new session."""
 
 
 class EkoResponseError(EkoError):
@@ -115,6 +134,11 @@ class EkoResponseError(EkoError):
         excerpt = body[:BODY_EXCERPT] + ("..." if len(body) > BODY_EXCERPT else "")
         where = f"HTTP {http_status}, " if http_status is not None else ""
         super().__init__(f"{reason} ({where}body {excerpt!r})")
+
+
+class EkoResponseTooLargeError(EkoResponseError):
+    """The answer is larger than `max_response_bytes` (counted decoded); reading stopped
+    there, so a huge or gzip-bomb answer costs at most that much memory."""
 
 
 class EkoConnectionError(EkoError):

@@ -2,9 +2,10 @@
 before any request is made.
 
 Timeouts come in two kinds:
-- `timeout` (seconds, default 60) is the whole call's deadline: every attempt, every
-  backoff wait and the reading of the answer. It holds against a server that sends one
-  byte a second, in the headers or the body.
+- `timeout` (seconds, default the spec's `x-eko-client` `timeout_ms`: 60 s) is the
+  whole call's deadline: every attempt, every backoff wait and the reading of the
+  answer. It holds against a server that sends one byte a second, in the headers or
+  the body.
 - `phase_timeout` (an `httpx.Timeout`, default connect 5 s, others 30 s) limits each
   phase of one attempt: connecting, waiting for a pooled connection, each write, and
   each read (which restarts with every byte received).
@@ -24,10 +25,12 @@ import httpx
 from . import body
 from ._version import __version__
 from .errors import EkoConfigurationError
+from .policy import DEFAULTS
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = DEFAULTS.timeout
+# not a policy of the API but of this client's transport: each phase of one attempt
 DEFAULT_PHASE_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_RETRIES = DEFAULTS.max_retries
 MAX_RETRIES_LIMIT = 100
 USER_AGENT = (
     f"eko-digilocker-python/{__version__} httpx/{httpx.__version__} "

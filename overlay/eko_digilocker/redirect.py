@@ -27,6 +27,8 @@ from .spec import FieldError
 OPERATION = "parse_redirect"
 # The return URL comes from the customer's browser: bound what we read of it.
 MAX_REDIRECT_LENGTH = 8192
+# A reference id is a 64-bit signed integer (docs/answer-rule.md).
+MAX_REFERENCE_ID = 2**63 - 1
 # DigiLocker's OAuth error for a customer who declines (RFC 6749 section 4.1.2.1).
 OAUTH_DENIED = "access_denied"
 # Eko's `verification_status` of a completed verification (eps.eko.in document answer).
@@ -133,6 +135,8 @@ def _reference_id(value: str | None) -> int | None:
 
     if len(text) > max_reference_digits():
         raise EkoValidationError(OPERATION, [too_many_digits(len(text))])
+    if int(text) > MAX_REFERENCE_ID:
+        _invalid("reference_id", f"is past 2^63-1, the largest reference id, got {text[:40]!r}")
     return int(text)
 
 

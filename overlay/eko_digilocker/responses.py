@@ -8,7 +8,6 @@ and `ERROR_CODES` is the one table that says what each code means to the client.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any, NamedTuple, Protocol, Self, TypeVar
 
@@ -16,12 +15,15 @@ import httpx
 
 from eko_digilocker_client.models import SessionState
 
+from . import answer_json
 from .errors import (
     EkoApiError,
     EkoAuthenticationError,
+    EkoConsentDeniedError,
     EkoInvalidParamsError,
     EkoNotFoundError,
     EkoResponseError,
+    EkoSessionExpiredError,
     EkoVerificationPendingError,
 )
 from .spec import Operation, SchemaValidator
@@ -33,6 +35,9 @@ _PARSE_FAILURES = (KeyError, TypeError, ValueError, AttributeError, RecursionErr
 _GENERIC_STATUS = frozenset({0, 1})
 # `response_status_id` values that are not a code (legacy README section 4: -2..5).
 _GENERIC_STATUS_IDS = frozenset(range(-2, 6))
+# Every integer of an answer is 64-bit signed (docs/answer-rule.md); the spec's schemas
+# bound the fields of a success, this bounds `status` before any schema is consulted.
+_INT64 = range(-(2**63), 2**63)
 
 
 class ErrorCode(NamedTuple):
@@ -101,7 +106,10 @@ def error_code(body: Any) -> int | None:
 def is_final(error: EkoApiError) -> bool:
     """Whether polling again can change this answer (bad credentials, input, reference or
     set-up do not; a pending or an unrecognised answer might)."""
-    if isinstance(error, EkoAuthenticationError | EkoInvalidParamsError | EkoNotFoundError):
+    final = (
+        EkoAuthenticationError | EkoInvalidParamsError | EkoNotFoundError | EkoConsentDeniedError
+    )
+    if isinstance(error, final):
         return True
     known = ERROR_CODES.get(error.code) if error.code is not None else None
     return known is not None and known.final
@@ -149,25 +157,34 @@ def read_success(operation: Operation, response: httpx.Response) -> dict[str, An
     sent), checked against the spec, or the EkoError the answer stands for."""
     code = response.status_code
     try:
-        body = json.loads(response.content)
+        body, fractional = answer_json.parse(response.content)
     except _PARSE_FAILURES:
-        body = None
+        body, fractional = None, False
     # An HTTP 200 object whose `status` is a non-zero integer is an error answer, whatever
     # the shape of the rest (`data: []`, `null` or missing): its code is what matters
     # (docs/answer-rule.md). The spec admits `status: null` only so that generated
-    # decoders can tell it from 0; it is not an Eko answer.
+    # decoders can tell it from 0; it is not an Eko answer, nor is `0.0` or 2^64.
     status = body.get("status") if isinstance(body, dict) else None
-    if code == 200 and type(status) is int and status != 0:
+    if type(status) is not int or status not in _INT64:
+        status = None
+    if code == 200 and status is not None and status != 0:
         raise api_error(error_class(operation, body), response, body)
+    typed = body
     try:
         # The common case costs one validation: a documented HTTP 200 answer.
         documented_200 = code == 200 and status == 0 and operation.responses["200"].is_valid(body)
+        if documented_200 and fractional:
+            # an integer written `1.0` or `1e0` passes a schema's `integer` as a float
+            typed = answer_json.typed_numbers(response.content)
+            documented_200 = operation.responses["200"].is_valid(typed)
     except _PARSE_FAILURES:
         documented_200 = False
     if not documented_200:
-        raise _unexpected(operation, response, body)
+        raise _unexpected(operation, response, typed)
     data = body.get("data")
     problems = operation.success_data.errors(data)
+    if not problems and typed is not body:
+        problems = operation.success_data.errors(typed.get("data"))
     if problems:
         listed = "; ".join(map(str, problems[:3]))
         reason = f"success answer lacks what the spec requires of its data ({listed})"
@@ -212,10 +229,19 @@ def _unexpected(operation: Operation, response: httpx.Response, body: Any) -> Ex
     return EkoResponseError(reason, http_status=code, body=response.text)
 
 
+# What a session state in an answer's data means when the answer is not a success.
+# Eko documents none of these states; the sandbox sends them (see the spec's SessionState).
+STATE_ERRORS: dict[SessionState, type[EkoApiError]] = {
+    SessionState.PENDING: EkoVerificationPendingError,
+    SessionState.CONSENT_DENIED: EkoConsentDeniedError,
+    SessionState.EXPIRED: EkoSessionExpiredError,
+}
+
+
 def error_class(operation: Operation, body: dict[str, Any]) -> type[EkoApiError]:
     """The EkoApiError subclass for an answer that is not a success: by its code first,
-    then by the unknown-reference message, then by `invalid_params`, then by a PENDING
-    session state in its data."""
+    then by the unknown-reference message, then by `invalid_params`, then by the session
+    state in its data (PENDING, CONSENT_DENIED, EXPIRED)."""
     code = error_code(body)
     if code in ERROR_CODES:
         return ERROR_CODES[code].error
@@ -223,9 +249,8 @@ def error_class(operation: Operation, body: dict[str, Any]) -> type[EkoApiError]
         return EkoNotFoundError
     if body.get("invalid_params"):
         return EkoInvalidParamsError
-    if session_state(operation, body.get("data")) is SessionState.PENDING:
-        return EkoVerificationPendingError
-    return EkoApiError
+    state = session_state(operation, body.get("data"))
+    return STATE_ERRORS.get(state, EkoApiError) if state is not None else EkoApiError
 
 
 def api_error(

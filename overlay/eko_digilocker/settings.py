@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
 
-from .errors import EkoConfigurationError
+from .errors import EkoConfigurationError, EkoConfigurationWarning
 from .signing import mask
 from .spec import load_spec
 
@@ -127,6 +128,15 @@ def _base_url(base_url: str | None, environment: str | None, env: Mapping[str, s
         )
     if not environment:  # an explicit environment beats EKO_BASE_URL
         base_url = base_url or env.get("EKO_BASE_URL")
+    elif env.get("EKO_BASE_URL"):
+        # A recorder or sandbox set up through EKO_BASE_URL would be bypassed silently.
+        warnings.warn(
+            f"environment={environment!r} was given, so EKO_BASE_URL "
+            f"({env['EKO_BASE_URL']!r}) is ignored and calls go to {environment!r}; "
+            "leave environment unset (EkoClient()) to follow EKO_BASE_URL",
+            EkoConfigurationWarning,
+            stacklevel=4,
+        )
     if base_url:
         return check_base_url(base_url)
     name = (environment or env.get("EKO_ENVIRONMENT") or DEFAULT_ENVIRONMENT).lower()

@@ -17,11 +17,18 @@ from typing import Any
 
 @cache
 def load_spec() -> dict[str, Any]:
-    """The spec carried by the generated package (`eko_digilocker_client/openapi.json`)."""
-    from importlib import resources  # imports here and below wait for first use: cold start
+    """The spec carried by the generated package (`eko_digilocker_client/openapi.json`).
 
-    text = resources.files("eko_digilocker_client").joinpath("openapi.json").read_text("utf-8")
-    spec: dict[str, Any] = json.loads(text)
+    Read through the package's loader without importing the package (its models cost
+    tens of milliseconds), so the client policy can be read at import (`policy.py`)."""
+    import importlib.util  # imports here and below wait for first use: cold start
+    import os
+
+    package = importlib.util.find_spec("eko_digilocker_client")
+    if package is None or package.loader is None or not package.submodule_search_locations:
+        raise ImportError("the generated package eko_digilocker_client is not installed")
+    where = os.path.join(package.submodule_search_locations[0], "openapi.json")
+    spec: dict[str, Any] = json.loads(package.loader.get_data(where))  # type: ignore[attr-defined]
     return spec
 
 

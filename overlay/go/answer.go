@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
 )
@@ -36,16 +35,6 @@ type Answer[D any] struct {
 	InvalidParams map[string]string
 	// State is the session state that data reports (PENDING, EXPIRED...), or "".
 	State ekodigilocker.SessionState
-}
-
-// envelope is what every operation's answer shares, read from the body as sent: the
-// generated decoders take `status: null` for 0 and refuse a whole answer for a `data: []`.
-type envelope struct {
-	Status           json.RawMessage   `json:"status"`
-	Message          json.RawMessage   `json:"message"`
-	ResponseStatusID json.RawMessage   `json:"response_status_id"`
-	Data             json.RawMessage   `json:"data"`
-	InvalidParams    map[string]string `json:"invalid_params"`
 }
 
 // ReadCreate reads what CreateDigilockerUrl(...).Execute() returned.
@@ -83,60 +72,114 @@ func ReadAnswer[D any, E envelopeData[D]](operationID string, env E, resp *http.
 	}
 	body, readErr := io.ReadAll(resp.Body)
 	resp.Body = io.NopCloser(bytes.NewReader(body)) // the caller may read it again
-	answer := Answer[D]{HTTPStatus: resp.StatusCode}
 	if readErr != nil {
-		return answer, readErr
+		return Answer[D]{HTTPStatus: resp.StatusCode}, readErr
 	}
-	var sent envelope
-	isEnvelope := json.Unmarshal(body, &sent) == nil && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))
-	if isEnvelope {
-		_ = json.Unmarshal(sent.Message, &answer.Message) // a message that is not a string is none
+	found := judge(operationID, resp.StatusCode, body)
+	answer := Answer[D]{Outcome: found.outcome, Code: found.code, Message: found.message,
+		HTTPStatus: resp.StatusCode, InvalidParams: found.invalidParams, State: found.state}
+	if found.outcome == Success && (data == nil || err != nil) {
+		return Answer[D]{Outcome: Malformed, HTTPStatus: resp.StatusCode,
+			Message: "a success that does not match the spec: the generated client cannot decode it"}, nil
 	}
-	if resp.StatusCode != http.StatusOK {
-		answer.Outcome = HTTPError
-		return answer, nil
-	}
-	status, ok := integer(sent.Status)
-	if !isEnvelope || !ok {
-		return malformed(answer, "the answer is not an Eko envelope with an integer `status`"), nil
-	}
-	answer.InvalidParams = sent.InvalidParams
-	state := sessionState(sent.Data)
-	answer.State = state
-	if status != 0 {
-		// An error answer: nothing else in it needs a shape. The code first, then.
-		answer.Code = errorCode(status, sent.ResponseStatusID)
-		outcome, documented := ekoCodes[codeOrZero(answer.Code)]
-		switch {
-		case documented:
-			answer.Outcome = outcome
-		case len(sent.InvalidParams) > 0:
-			answer.Outcome = BusinessError // a validation error
-		case state == ekodigilocker.PENDING:
-			answer.Outcome = Pending
-		default:
-			answer.Outcome = BusinessError
-		}
-		return answer, nil
-	}
-	if why := successMismatch(operationID, body); data == nil || err != nil || why != "" {
-		if why == "" {
-			why = "the generated client cannot decode it"
-		}
-		return malformed(answer, "a success that does not match the spec: "+why), nil
-	}
-	switch {
-	case state == ekodigilocker.PENDING:
-		answer.Outcome = Pending // the upstream provider's pending session
-	case documentsPending(operationID, sent.Data):
-		answer.Outcome = Pending
-	case state != "" && state != ekodigilocker.AUTHENTICATED:
-		answer.Outcome = BusinessError
-	default:
-		answer.Outcome = Success
+	if found.outcome == Success {
 		answer.Data = data
 	}
 	return answer, nil
+}
+
+// verdict is what the answer rule makes of one answer's status and exact bytes.
+type verdict struct {
+	outcome Outcome
+	// code is Eko's code of a business error or a pending answer, or nil.
+	code *int64
+	// message is the envelope's message, or why the answer is malformed.
+	message       string
+	state         ekodigilocker.SessionState
+	invalidParams map[string]string
+	// envelope is the answer as decoded, when it is a JSON object without duplicate keys.
+	envelope map[string]interface{}
+}
+
+// judge reads one answer by the rule every language of this project shares
+// (docs/answer-rule.md); the caller decodes a success's data with the generated models.
+func judge(operationID string, httpStatus int, body []byte) verdict {
+	tree, decodeErr := decodeStrict(body)
+	sent, isObject := tree.(map[string]interface{})
+	found := verdict{envelope: sent}
+	if message, ok := sent["message"].(string); ok {
+		found.message = message
+	}
+	if httpStatus != http.StatusOK {
+		found.outcome = HTTPError
+		return found
+	}
+	if decodeErr != nil {
+		return malformedVerdict("the answer is not JSON as the answer rule reads it: " + decodeErr.Error())
+	}
+	status, ok := integer(sent["status"])
+	invalidParams, paramsOK := stringMap(sent["invalid_params"])
+	if !isObject || !ok || !paramsOK {
+		return malformedVerdict("the answer is not an Eko envelope with an integer `status`")
+	}
+	found.invalidParams = invalidParams
+	data := object(sent["data"])
+	found.state = sessionState(operationOf(operationID), data)
+	if status != 0 {
+		// An error answer: nothing else in it needs a shape. The code first, then.
+		found.code = errorCode(status, sent["response_status_id"])
+		meaning, documented := ekoCodes[codeOrZero(found.code)]
+		switch {
+		case documented:
+			found.outcome = meaning.outcome
+		case len(invalidParams) > 0:
+			found.outcome = BusinessError // a validation error
+		case found.state == ekodigilocker.PENDING:
+			found.outcome = Pending
+		default:
+			found.outcome = BusinessError
+		}
+		return found
+	}
+	if why := successMismatch(operationID, tree); why != "" {
+		return malformedVerdict("a success that does not match the spec: " + why)
+	}
+	switch {
+	case found.state == ekodigilocker.PENDING:
+		found.outcome = Pending // the upstream provider's pending session
+	case documentsPending(operationID, data):
+		found.outcome = Pending
+	case found.state != "" && found.state != ekodigilocker.AUTHENTICATED:
+		found.outcome = BusinessError
+	default:
+		found.outcome = Success
+	}
+	return found
+}
+
+func malformedVerdict(why string) verdict {
+	return verdict{outcome: Malformed, message: why}
+}
+
+// stringMap is `invalid_params` (absent or null: none), or false when it is not an
+// object of strings.
+func stringMap(node interface{}) (map[string]string, bool) {
+	if node == nil {
+		return nil, true
+	}
+	fields, ok := node.(map[string]interface{})
+	if !ok {
+		return nil, false
+	}
+	found := make(map[string]string, len(fields))
+	for name, value := range fields {
+		text, ok := value.(string)
+		if !ok {
+			return nil, false
+		}
+		found[name] = text
+	}
+	return found, true
 }
 
 // Eko's document answer says in `data.verification_status` whether verification is done:
@@ -147,23 +190,26 @@ const (
 	documentPending   = "PENDING"
 )
 
-func documentsPending(operationID string, data json.RawMessage) bool {
-	var fields struct {
-		VerificationStatus json.RawMessage `json:"verification_status"`
-	}
-	var value string
-	return operationID == documentOperation && json.Unmarshal(data, &fields) == nil &&
-		json.Unmarshal(fields.VerificationStatus, &value) == nil && value == documentPending
+func documentsPending(operationID string, data map[string]interface{}) bool {
+	return operationID == documentOperation && data["verification_status"] == documentPending
+}
+
+// codeMeaning is what one of Eko's codes means: the outcome, the kind of *APIError, and
+// whether waiting for consent can still change the answer (final) or not.
+type codeMeaning struct {
+	outcome Outcome
+	kind    Kind
+	final   bool
 }
 
 // ekoCodes are the codes Eko documents, and what each means.
-var ekoCodes = map[int64]Outcome{
-	301: BusinessError, // invalid redirect URL
-	319: BusinessError, // invalid initiator
-	327: Pending,       // the customer has not consented yet
-	346: BusinessError, // user not onboarded or wrong user_code
-	461: BusinessError, // invalid parameters
-	463: BusinessError, // invalid reference
+var ekoCodes = map[int64]codeMeaning{
+	301: {BusinessError, KindOther, true},         // invalid redirect URL
+	319: {BusinessError, KindOther, true},         // invalid initiator
+	327: {Pending, KindPending, false},            // the customer has not consented yet
+	346: {BusinessError, KindOther, true},         // user not onboarded or wrong user_code
+	461: {BusinessError, KindInvalidParams, true}, // invalid parameters
+	463: {BusinessError, KindNotFound, true},      // invalid reference
 }
 
 func codeOrZero(code *int64) int64 {
@@ -173,14 +219,8 @@ func codeOrZero(code *int64) int64 {
 	return *code
 }
 
-// successMismatch says where a status-0 body breaks the operation's schemas, or "".
-func successMismatch(operationID string, body []byte) string {
-	decoder := json.NewDecoder(bytes.NewReader(body))
-	decoder.UseNumber()
-	var answer interface{}
-	if decoder.Decode(&answer) != nil {
-		return "not JSON"
-	}
+// successMismatch says where a status-0 answer breaks the operation's schemas, or "".
+func successMismatch(operationID string, answer interface{}) string {
 	envelope, success := answerSchemas(operationID)
 	if found := mismatch(answer, envelope, "answer"); found != "" {
 		return found
@@ -188,23 +228,20 @@ func successMismatch(operationID string, body []byte) string {
 	return mismatch(object(answer)["data"], success, "answer.data")
 }
 
-func malformed[D any](answer Answer[D], why string) Answer[D] {
-	return Answer[D]{Outcome: Malformed, Message: why, HTTPStatus: answer.HTTPStatus}
-}
-
-// integer is a JSON integer (not null, a string or a fraction).
-func integer(raw json.RawMessage) (int64, bool) {
-	var value int64
-	text := strings.TrimSpace(string(raw))
-	if text == "" || text == "null" || strings.ContainsAny(text, `".eE`) || json.Unmarshal(raw, &value) != nil {
+// integer is a JSON integer by the answer rule (not null, a string, a fraction or an
+// exponent; within 64 signed bits).
+func integer(node interface{}) (int64, bool) {
+	number, ok := node.(json.Number)
+	if !ok || !isInteger(number) {
 		return 0, false
 	}
+	value, _ := number.Int64()
 	return value, true
 }
 
 // errorCode is whichever of status and response_status_id is not a generic value
 // (status 0 or 1, response_status_id -2..5), status first; nil when both are generic.
-func errorCode(status int64, responseStatusID json.RawMessage) *int64 {
+func errorCode(status int64, responseStatusID interface{}) *int64 {
 	if status != 0 && status != 1 {
 		return &status
 	}
@@ -214,17 +251,13 @@ func errorCode(status int64, responseStatusID json.RawMessage) *int64 {
 	return nil
 }
 
-// sessionState is the first SessionState that data reports in `status` or `session_status`
-// (the upstream provider's and the sandbox's field), or "". (On a success, the schema
-// check has already refused any other value there.)
-func sessionState(data json.RawMessage) ekodigilocker.SessionState {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(data, &fields) != nil {
-		return ""
-	}
-	for _, name := range []string{"status", "session_status"} {
-		var value string
-		if json.Unmarshal(fields[name], &value) != nil {
+// sessionState is the first SessionState that data reports in a field the operation's
+// success data types as one (`status` for the upstream provider, `session_status` for the
+// sandbox), or "". (On a success, the schema check has already refused any other value.)
+func sessionState(op *operation, data map[string]interface{}) ekodigilocker.SessionState {
+	for _, name := range op.stateFields {
+		value, ok := data[name].(string)
+		if !ok {
 			continue
 		}
 		if state := ekodigilocker.SessionState(value); state.IsValid() && state != ekodigilocker.SESSIONSTATE_UNKNOWN_DEFAULT_OPEN_API {

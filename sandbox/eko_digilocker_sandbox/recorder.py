@@ -55,7 +55,15 @@ from eko_digilocker_sandbox.control import control_refusal
 from eko_digilocker_sandbox.drift import DriftChecker, Finding
 from eko_digilocker_sandbox.har import Exchange, HarWriter, Message, without_secrets
 from eko_digilocker_sandbox.routing import operation_for
-from eko_digilocker_sandbox.server import _Parser, _port, _positive, _Server, base_url, bind
+from eko_digilocker_sandbox.server import (
+    DOCS_URL,
+    _Parser,
+    _port,
+    _positive,
+    _Server,
+    base_url,
+    bind,
+)
 
 DEFAULT_PORT = 8081
 #: Headers that belong to one connection, not to the message (RFC 9110 7.6.1), plus the
@@ -359,7 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against the spec and Eko's rules (one `violation: <operationId> <pointer>: <why>` "
         "line per finding on stderr), and record them to a HAR file with secrets redacted "
         "and each entry tied to its developer_key's SHA-256. Prints its base URL as the "
-        "first line of stdout. See docs/uat-drift.md.",
+        f"first line of stdout. See {DOCS_URL}uat-drift.md.",
     )
     parser.add_argument(
         "--upstream",

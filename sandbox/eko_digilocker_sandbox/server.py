@@ -45,6 +45,9 @@ from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 
+# The wheel carries no docs/: help points at the published pages.
+DOCS_URL = "https://github.com/eko-digilocker/eko-digilocker/blob/main/docs/"
+
 
 class _Server(uvicorn.Server):
     """uvicorn, told when it listens, and stopping on signals without re-raising them."""
@@ -211,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="eko-digilocker sandbox",
         description="Local emulator of Eko's DigiLocker API: checks signatures, validates "
         "requests against the spec, plays the consent journey. Prints its base URL "
-        "as the first line of stdout. Every limit and timeout: docs/sandbox.md.",
+        f"as the first line of stdout. Every limit and timeout: {DOCS_URL}sandbox.md.",
     )
     parser.add_argument(
         "--host", default=DEFAULT_HOST, help="address to bind (default %(default)s)"

@@ -129,3 +129,15 @@ async def test_module_level_wait_for_consent_serves_the_async_client(
     async with make_async_client(server, sleeps) as eko:
         result = await wait_for_consent(eko, 7, timeout=5)
     assert result.state is ConsentState.AUTHENTICATED
+
+
+# --- issue 23, item 17: `await eko.close()`, as httpx users write it, closes the client
+
+
+async def test_close_is_awaitable_as_well_as_aclose(server: Server, sleeps: list) -> None:
+    eko = make_async_client(server, sleeps)
+    await eko.close()
+    assert eko.closed
+    other = make_async_client(server, sleeps)
+    await other.aclose()
+    assert other.closed

@@ -7,7 +7,9 @@ from eko_digilocker import (
     ConsentState,
     EkoApiError,
     EkoConfigurationError,
+    EkoConsentDeniedError,
     EkoNotFoundError,
+    EkoSessionExpiredError,
     wait_for_consent,
 )
 from tests.client.fakes import Server, envelope, make_client
@@ -44,7 +46,9 @@ def test_denied_and_expired_are_final(server: Server, sleeps: list, state: str) 
     with make_client(server, sleeps) as eko:
         result = eko.wait_for_consent(7, timeout=60, interval=1)
     assert result.state == state
-    assert result.error is not None
+    # returned as the result, not raised; the answer's own typed error rides along
+    expected = {"CONSENT_DENIED": EkoConsentDeniedError, "EXPIRED": EkoSessionExpiredError}
+    assert type(result.error) is expected[state]
     assert not result.authenticated
 
 

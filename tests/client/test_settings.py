@@ -1,6 +1,6 @@
 import pytest
 
-from eko_digilocker import EkoClient, EkoConfigurationError
+from eko_digilocker import EkoClient, EkoConfigurationError, EkoConfigurationWarning
 from eko_digilocker.settings import Settings
 from tests.client.fakes import CREDENTIALS
 
@@ -68,7 +68,8 @@ def test_client_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_explicit_environment_wins_over_eko_base_url() -> None:
     env = {**ENV, "EKO_BASE_URL": "http://127.0.0.1:9"}
-    settings = Settings.resolve(environment="production-25002", env=env)
+    with pytest.warns(EkoConfigurationWarning):
+        settings = Settings.resolve(environment="production-25002", env=env)
     assert settings.base_url == "https://api.eko.in:25002/ekoicici/v3"
     # Without the argument, EKO_BASE_URL still beats EKO_ENVIRONMENT.
     env["EKO_ENVIRONMENT"] = "production"
@@ -80,3 +81,28 @@ def test_base_url_and_environment_together_are_refused() -> None:
         Settings.resolve(base_url="http://127.0.0.1:9", environment="uat", env=ENV)
     with pytest.raises(EkoConfigurationError, match="not both"):
         EkoClient(**CREDENTIALS, base_url="http://127.0.0.1:9", environment="production")
+
+
+# --- issue 23, item 15: following the recorder docs with the Quickstart's client must not
+# bypass the recorder without a word
+
+
+def test_an_explicit_environment_beside_eko_base_url_warns_at_the_callers_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in {**ENV, "EKO_BASE_URL": "http://127.0.0.1:9"}.items():
+        monkeypatch.setenv(name, value)
+    with pytest.warns(EkoConfigurationWarning, match="EKO_BASE_URL") as caught:
+        EkoClient(environment="uat").close()
+    assert caught[0].filename == __file__
+    assert "leave environment unset" in str(caught[0].message)
+
+
+def test_the_quickstart_client_follows_eko_base_url_without_a_warning(
+    monkeypatch: pytest.MonkeyPatch, recwarn: pytest.WarningsRecorder
+) -> None:
+    for name, value in {**ENV, "EKO_BASE_URL": "http://127.0.0.1:9"}.items():
+        monkeypatch.setenv(name, value)
+    with EkoClient() as eko:  # the Quickstart's client
+        assert eko.settings.base_url == "http://127.0.0.1:9"
+    assert not [w for w in recwarn if issubclass(w.category, EkoConfigurationWarning)]

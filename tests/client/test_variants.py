@@ -19,10 +19,12 @@ from eko_digilocker import (
     EkoApiError,
     EkoAuthenticationError,
     EkoClient,
+    EkoConsentDeniedError,
     EkoError,
     EkoInvalidParamsError,
     EkoNotFoundError,
     EkoResponseError,
+    EkoSessionExpiredError,
     EkoVerificationPendingError,
 )
 from eko_digilocker.responses import error_code, read_success
@@ -207,16 +209,16 @@ EXAMPLES: dict[tuple[str, str], Any] = {
     ("getDigilockerVerificationStatus", "pending_upstream"): EkoVerificationPendingError,
     ("getDigilockerVerificationStatus", "pending_327"): EkoVerificationPendingError,
     ("getDigilockerVerificationStatus", "not_found_463"): EkoNotFoundError,
-    ("getDigilockerVerificationStatus", "consent_denied"): EkoApiError,
-    ("getDigilockerVerificationStatus", "expired"): EkoApiError,
+    ("getDigilockerVerificationStatus", "consent_denied"): EkoConsentDeniedError,
+    ("getDigilockerVerificationStatus", "expired"): EkoSessionExpiredError,
     ("getDigilockerVerificationStatus", "validation_error"): EkoInvalidParamsError,
     ("getDigilockerDocument", "success"): DigilockerDocumentPayload,
     ("getDigilockerDocument", "pending"): EkoVerificationPendingError,
     ("getDigilockerDocument", "pending_legacy"): EkoVerificationPendingError,
     ("getDigilockerDocument", "not_found"): EkoNotFoundError,
     ("getDigilockerDocument", "not_found_legacy"): EkoNotFoundError,
-    ("getDigilockerDocument", "consent_denied"): EkoApiError,
-    ("getDigilockerDocument", "expired"): EkoApiError,
+    ("getDigilockerDocument", "consent_denied"): EkoConsentDeniedError,
+    ("getDigilockerDocument", "expired"): EkoSessionExpiredError,
     ("getDigilockerDocument", "validation_error"): EkoInvalidParamsError,
 }
 

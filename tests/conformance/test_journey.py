@@ -4,9 +4,9 @@ a forced 301, pending status, approval through the control surface, status, docu
 Then once more against `future_eko`, a loopback server answering with a reference_id past
 2^31 and unknown fields at every level (the sandbox sends none).
 
-Each runner (the Python client here; overlay/typescript, overlay/go and overlay/java on
-their generated clients, built by `make xlang-build` when a source changed) prints its
-reading of every step. The Python client then reads the same answers (the create again
+Every language with a runner file (tests/conformance/runners/*.json, protocol:
+docs/conformance.md), built by its own `build`, prints its reading of every step
+(`journey BASE_URL PROFILE`). The Python client then reads the same answers (the create again
 with the same client_ref_id and body, which the server answers with the same session;
 the runner's own session's status and document) and every value must be equal, field by
 field. A recording forwarder between clients and server checks that every call carries
@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from eko_digilocker import (
@@ -35,6 +34,7 @@ from eko_digilocker import (
 )
 
 from .future_eko import future_eko
+from .harness import load_runners
 from .wire import Recorder, recording_forwarder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,25 +46,18 @@ INITIATOR = {"initiator_id": "9962981729", "user_code": "20810200"}
 REDIRECT_URL = "https://yourapp.example/kyc/callback"
 STEPS = ("create", "forced_301", "pending", "status", "document")
 
-RUNNERS: dict[str, list[str]] = {
-    "typescript": ["node", str(ROOT / "build/typescript/tests/conformance/typescript/journey.js")],
-    "go": [str(ROOT / "build/conformance/go-runner"), "journey"],
-    "java": [str(ROOT / "build/conformance/java-runner"), "journey"],
-}
+RUNNERS = load_runners(ROOT)
 
 
 @pytest.fixture(scope="module")
 def built() -> None:
-    """The TypeScript, Go and Java runners, (re)built only when a source changed."""
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-s", "xlang-build"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    """Each runner file's build (each redone only when a source changed)."""
+    for runner in RUNNERS:
+        if runner.build:
+            result = subprocess.run(
+                runner.build, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
+            )
+            assert result.returncode == 0, (runner.language, result.stdout + result.stderr)
 
 
 # The sandbox in each profile, the legacy one counting its ids from 3,000,000,001 (past
@@ -74,6 +67,7 @@ SERVERS = {
     "legacy-3000000001": ["--profile", "legacy", "--first-reference-id", "3000000001"],
     "future": [],
 }
+PROFILE = {"eps": "eps", "legacy-3000000001": "legacy", "future": "eps"}
 
 
 @pytest.fixture(scope="module", params=sorted(SERVERS))
@@ -141,49 +135,26 @@ def python_client(url: str) -> EkoClient:
     return EkoClient(**UAT, **INITIATOR, base_url=url, max_retries=0, timeout=30)
 
 
-def python_journey(url: str, prefix: str) -> dict[str, Any]:
-    """The journey through the project's Python client, as the other runners drive it."""
-    with python_client(url) as eko:
-        create_ref = f"{prefix}-create"
-        created = reading(lambda: eko.create_digilocker_url(REDIRECT_URL, ["AADHAAR"], create_ref))
-        reference_id = created["values"]["reference_id"]
-        steps: dict[str, Any] = {"create": created, "create_client_ref_id": create_ref}
-        steps["forced_301"] = reading(
-            lambda: eko.create_digilocker_url(REDIRECT_URL, ["AADHAAR"], "SCENARIO-301")
-        )
-        steps["pending"] = reading(
-            lambda: eko.get_verification_status(reference_id, f"{prefix}-pending")
-        )
-        verification_id = approve(url, reference_id)
-        steps["reference_id"], steps["verification_id"] = reference_id, verification_id
-        steps["status"] = reading(
-            lambda: eko.get_verification_status(reference_id, f"{prefix}-status")
-        )
-        steps["document"] = reading(
-            lambda: eko.get_document(reference_id, verification_id, ["AADHAAR"], f"{prefix}-doc")
-        )
-    return steps
-
-
-def approve(url: str, reference_id: int) -> str:
-    answer = httpx.post(f"{url}/_sandbox/sessions/{reference_id}/approve", timeout=10)
-    answer.raise_for_status()
-    verification_id: str = answer.json()["verification_id"]
-    return verification_id
-
-
-def run(language: str, url: str, prefix: str) -> dict[str, Any]:
-    if language == "python":
-        return python_journey(url, prefix)
+def run(language: str, url: str, profile: str) -> dict[str, Any]:
+    """A runner's journey lines as one mapping of steps, with the ids they carry."""
+    runner = next(r for r in RUNNERS if r.language == language)
     result = subprocess.run(
-        [*RUNNERS[language], url, prefix],
+        [*runner.run, "journey", url, profile],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    steps: dict[str, Any] = json.loads(result.stdout)
+    steps: dict[str, Any] = {}
+    for line in result.stdout.splitlines():
+        step = json.loads(line)
+        steps[step["name"]] = step
+    assert sorted(steps) == sorted((*STEPS, "approve")), result.stdout
+    steps["create_client_ref_id"] = steps["create"]["client_ref_id"]
+    steps["reference_id"] = steps["approve"]["values"]["reference_id"]
+    steps["verification_id"] = steps["approve"]["values"]["verification_id"]
     return steps
 
 
@@ -213,12 +184,13 @@ def python_rereading(url: str, steps: dict[str, Any], prefix: str) -> dict[str, 
 
 
 @pytest.mark.usefixtures("built")
-@pytest.mark.parametrize("language", ["python", "typescript", "go", "java"])
+@pytest.mark.parametrize("language", [runner.language for runner in RUNNERS])
 def test_every_language_reads_the_journey_as_python_does(
     language: str, server: str, wire: Recorder, request: pytest.FixtureRequest
 ) -> None:
+    kind = request.node.callspec.params["server"]
     prefix = f"{language[:2].upper()}{os.getpid() % 10000}"
-    steps = run(language, wire.url, prefix)
+    steps = run(language, wire.url, PROFILE[kind])
     assert [steps[step]["outcome"] for step in STEPS] == [
         "success",
         "business_error",
@@ -241,7 +213,6 @@ def test_every_language_reads_the_journey_as_python_does(
             assert got["message"] == want["message"], step
         assert got["values"] == want["values"], step
 
-    kind = request.node.callspec.params["server"]
     if kind != "eps":
         assert steps["reference_id"] >= 3_000_000_001 > 2**31
     if kind == "future":
@@ -268,7 +239,7 @@ def test_java_offers_h2c_and_the_sandbox_answers_over_http1_quietly() -> None:
     the journey goes through, and its log stays free of uvicorn's per-request warnings
     (one of which told the user to install a WebSocket library)."""
     with sandbox_process() as (url, log):
-        steps = run("java", url, f"JH{os.getpid() % 10000}")
+        steps = run("java", url, "eps")
         assert [steps[step]["outcome"] for step in STEPS] == [
             "success",
             "business_error",

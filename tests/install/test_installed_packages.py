@@ -100,8 +100,23 @@ def wheel_venv(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -
     # the constraints pin each dependency to the version the suite tests; which
     # dependencies are installed is the wheel's own metadata's choice
     pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
+    run([*pip, "--quiet", "-c", str(CONSTRAINTS), f"{artifacts.wheel}[sandbox]"], cwd=home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def client_venv(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty venv with the wheel alone, as an app that only calls Eko installs it."""
+    home = tmp_path_factory.mktemp("client-venv") / "venv"
+    venv.EnvBuilder(with_pip=True).create(home)
+    pip = [str(home / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check"]
     run([*pip, "--quiet", "-c", str(CONSTRAINTS), str(artifacts.wheel)], cwd=home)
     return home
+
+
+def installed_names(home: Path) -> set[str]:
+    listed = run([str(home / "bin" / "python"), "-m", "pip", "list", "--format=json"], cwd=home)
+    return {distribution_name(item["name"]) for item in json.loads(listed)}
 
 
 @pytest.fixture(scope="module")
@@ -170,11 +185,24 @@ def test_the_sdist_builds_the_same_package(artifacts: Artifacts) -> None:
     assert not [name for name in names if name.startswith(prefix + "tests/")]
 
 
+# --- issue 23, item 12: both packages declare MIT and carry its text
+
+
+def test_the_wheel_and_the_tarball_carry_the_licence_text(artifacts: Artifacts) -> None:
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License")
+    with zipfile.ZipFile(artifacts.wheel) as wheel:
+        info = f"eko_digilocker-{artifacts.version}.dist-info/"
+        shipped = [name for name in wheel.namelist() if name.startswith(info + "licenses/")]
+        assert [wheel.read(name).decode() for name in shipped] == [licence]
+    with tarfile.open(artifacts.tarball) as tarball:
+        member = tarball.extractfile("package/LICENSE")
+        assert member is not None
+        assert member.read().decode() == licence
+
+
 def test_the_venv_holds_no_development_tool(wheel_venv: Path) -> None:
-    listed = run(
-        [str(wheel_venv / "bin" / "python"), "-m", "pip", "list", "--format=json"], cwd=wheel_venv
-    )
-    installed = {distribution_name(item["name"]) for item in json.loads(listed)}
+    installed = installed_names(wheel_venv)
     runtime = set(map(distribution_name, PYPROJECT["project"]["dependencies"]))
     dev_only = set(map(distribution_name, PYPROJECT["project"]["optional-dependencies"]["dev"]))
     assert "eko-digilocker" in installed
@@ -188,6 +216,56 @@ def test_the_venv_holds_no_development_tool(wheel_venv: Path) -> None:
 def test_the_installed_cli_reports_the_spec_version(wheel_venv: Path, artifacts: Artifacts) -> None:
     out = run([str(wheel_venv / "bin" / "eko-digilocker"), "--version"], cwd=wheel_venv)
     assert out.strip() == f"eko-digilocker {artifacts.version}"
+
+
+# --- issue 23, item 11: `pip install eko-digilocker` brings the client and no web server
+
+
+def test_the_client_alone_installs_no_web_server(client_venv: Path) -> None:
+    installed = installed_names(client_venv)
+    client = set(map(distribution_name, PYPROJECT["project"]["dependencies"]))
+    sandbox = set(map(distribution_name, PYPROJECT["project"]["optional-dependencies"]["sandbox"]))
+    assert sandbox == {"starlette", "uvicorn"}
+    assert client <= installed
+    assert installed & sandbox == set()
+
+
+def test_the_client_alone_says_in_one_line_how_to_get_the_sandbox(client_venv: Path) -> None:
+    for command in ("sandbox", "proxy"):
+        done = subprocess.run(
+            [str(client_venv / "bin" / "eko-digilocker"), command, "--port", "0"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            env=clean_env(),
+            cwd=client_venv,
+        )
+        assert done.returncode == 1
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"eko-digilocker {command}: needs the sandbox's dependencies")
+        assert line.endswith("pip install 'eko-digilocker[sandbox]'")
+
+
+NO_SANDBOX_PY = """\
+import importlib, pkgutil, sys
+import eko_digilocker
+
+for module in pkgutil.walk_packages(eko_digilocker.__path__, "eko_digilocker."):
+    importlib.import_module(module.name)
+sandbox_side = ("eko_digilocker_sandbox", "starlette", "uvicorn")
+print(sorted(name for name in sys.modules if name.split(".")[0] in sandbox_side))
+"""
+
+
+def test_the_client_alone_creates_a_session(client_venv: Path, installed_sandbox: str) -> None:
+    python = str(client_venv / "bin" / "python")
+    out = run(
+        [python, "-I", "-c", CREATE_SESSION_PY, installed_sandbox], cwd=client_venv, **UAT_KEYS
+    )
+    assert int(out.split()[1]) > 0
+    # every module of the client imports without the sandbox's
+    assert run([python, "-I", "-c", NO_SANDBOX_PY], cwd=client_venv).strip() == "[]"
 
 
 CREATE_SESSION_PY = """\
@@ -357,27 +435,22 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
-	ekodigilocker "{generated}"
 	eko "{overlay}"
 )
 
 func main() {
-	keys := eko.Keys{
-		DeveloperKey: os.Getenv("EKO_DEVELOPER_KEY"),
-		AccessKey:    os.Getenv("EKO_ACCESS_KEY"),
-	}
-	client := eko.NewClient(os.Args[1], keys, 30*time.Second)
-	documents := []ekodigilocker.DocumentType{ekodigilocker.AADHAAR}
-	body := ekodigilocker.NewCreateDigilockerUrlRequest(
-		os.Getenv("EKO_INITIATOR_ID"), documents, "https://yourapp.example/kyc/callback")
-	created, _, err := client.DigilockerAPI.CreateDigilockerUrl(context.Background()).
-		CreateDigilockerUrlRequest(*body).Execute()
+	// keys, initiator and user code from the EKO_* variables
+	client, err := eko.New(eko.Options{BaseURL: os.Args[1]})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(created.Data.GetReferenceId(), created.Data.GetUrl())
+	session, err := client.CreateDigilockerURL(context.Background(),
+		eko.CreateInput{RedirectURL: "https://yourapp.example/kyc/callback"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(session.ReferenceID, session.URL)
 }
 """
 
@@ -399,10 +472,9 @@ def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
     (app / "go.mod").write_text(go_mod, encoding="utf-8")
     # the import paths are the modules the README requires (from v2 on they end in /vN)
     modules = dict(re.findall(r"^\t(\S+/(generated|overlay)/go(?:/v\d+)?) v", requirements, re.M))
-    program = GO_PROGRAM.replace(
-        "{generated}", next(m for m, f in modules.items() if f == "generated")
-    )
-    program = program.replace("{overlay}", next(m for m, f in modules.items() if f == "overlay"))
+    # the SDK's module; the README requires the generated one under it as well
+    assert {"generated", "overlay"} <= set(modules.values())
+    program = GO_PROGRAM.replace("{overlay}", next(m for m, f in modules.items() if f == "overlay"))
     (app / "main.go").write_text(program, encoding="utf-8")
     go_env = {
         "GOFLAGS": "-mod=mod",
@@ -479,3 +551,49 @@ def test_a_java_program_compiles_the_java_sources_as_the_readme_says(
         **UAT_KEYS,
     )
     assert_a_session(out, installed_sandbox)
+
+
+# --- the PHP package, installed by Composer as the README's Install section says -------
+
+PHP_PROGRAM = """\
+<?php
+require __DIR__ . '/vendor/autoload.php';
+
+$eko = new Eko\\DigiLocker\\EkoClient(['base_url' => $argv[1]]);  // keys from EKO_* variables
+$session = $eko->createDigilockerUrl(redirectUrl: 'https://yourapp.example/kyc/callback');
+echo Eko\\DigiLocker\\Version::get(), ' ', $session->referenceId, ' ', $session->url, "\\n";
+"""
+
+
+def readme_composer_json() -> dict[str, object]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### PHP\n", 1)[1].split("\n### ", 1)[0]
+    document: dict[str, object] = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    return document
+
+
+def test_an_empty_composer_project_installs_the_php_package_as_the_readme_says(
+    tmp_path: Path, installed_sandbox: str, artifacts: Artifacts
+) -> None:
+    project = tmp_path / "kycapp"
+    project.mkdir()
+    manifest = readme_composer_json()
+    # only a `require` and one `path` repository: enough without Packagist, because the
+    # package finds Debian's Guzzle (php-guzzlehttp-guzzle) when Composer has not installed it
+    assert set(manifest) == {"require", "repositories"}
+    assert manifest["require"] == {"eko/digilocker": artifacts.version}
+    [repository] = manifest["repositories"]  # type: ignore[misc]
+    assert repository["type"] == "path"
+    repository["url"] = repository["url"].replace("../eko-digilocker/", f"{ROOT}/")
+    (project / "composer.json").write_text(json.dumps(manifest, indent=4), encoding="utf-8")
+    composer_env = {
+        "COMPOSER_HOME": str(tmp_path / "composer-home"),
+        "COMPOSER_DISABLE_NETWORK": "1",  # nothing but the path repository
+        "COMPOSER_NO_INTERACTION": "1",
+    }
+    run(["composer", "install", "--no-progress"], cwd=project, **composer_env)
+    (project / "session.php").write_text(PHP_PROGRAM, encoding="utf-8")
+    out = run(["php", "session.php", installed_sandbox], cwd=project, **UAT_KEYS)
+    version, rest = out.split(" ", 1)
+    assert version == artifacts.version
+    assert_a_session(rest, installed_sandbox)

@@ -58,9 +58,13 @@ class CreateDigilockerUrlRequest:
         initiator_id = self.initiator_id
 
         document_requested = []
-        for document_requested_item_data in self.document_requested:
-            document_requested_item = document_requested_item_data.value
-            document_requested.append(document_requested_item)
+        for (
+            componentsschemas_document_types_to_request_item_data
+        ) in self.document_requested:
+            componentsschemas_document_types_to_request_item = (
+                componentsschemas_document_types_to_request_item_data.value
+            )
+            document_requested.append(componentsschemas_document_types_to_request_item)
 
         redirect_url = self.redirect_url
 
@@ -91,10 +95,14 @@ class CreateDigilockerUrlRequest:
 
         document_requested = []
         _document_requested = d.pop("document_requested")
-        for document_requested_item_data in _document_requested:
-            document_requested_item = DocumentType(document_requested_item_data)
+        for (
+            componentsschemas_document_types_to_request_item_data
+        ) in _document_requested:
+            componentsschemas_document_types_to_request_item = DocumentType(
+                componentsschemas_document_types_to_request_item_data
+            )
 
-            document_requested.append(document_requested_item)
+            document_requested.append(componentsschemas_document_types_to_request_item)
 
         redirect_url = d.pop("redirect_url")
 

@@ -51,7 +51,10 @@ class DigilockerDocumentEnvelope:
                 create and document are not published. No source has 1390. The local sandbox
                 sends 1388/1389/1388 in its `eps` profile and 1627/1628/1630 in its `legacy`
                 profile.
-            data (DigilockerDocumentPayload | Unset): The `data` of a document answer (eps.eko.in).
+            data (DigilockerDocumentPayload | Unset): The `data` of a document answer (eps.eko.in). `status` and
+                `session_status` are
+                where a session's state is reported, as on the status call: the local sandbox
+                sends `session_status` on a denied or expired session (sandbox's own).
             invalid_params (InvalidParams | Unset): On validation errors, a message for each invalid field.
     """
 

@@ -18,7 +18,8 @@ class DigilockerUrlPayload:
     Attributes:
         reference_id (int | Unset): Unique reference id of this DigiLocker session. Store it to poll the status and
             fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence
-            `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them).
+            `int64` (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them), and
+            1 .. 2^63-1, the status call's `reference_id` range (docs/answer-rule.md).
         url (str | Unset): DigiLocker redirect URL. Present it to the customer to begin authorisation.
         document_requested (list[str] | Unset): Echo of the document types requested.
         redirect_url (str | Unset): The callback URL provided in the request.

@@ -29,13 +29,13 @@ import java.util.Objects;
  * The Java client (generated/java plus overlay/java) as a user of Java runs it:
  *
  * <pre>
+ * java Runner answers FILE                       every answers case, one protocol line each
+ *                                                (docs/conformance.md)
+ * java Runner journey BASE_URL PROFILE           the consent journey, one protocol line per step
  * java Runner corpus tests/vectors/answers.json  every corpus answer, served on loopback, read
  *                                                through the generated client and Answers;
  *                                                prints "conformance java: P/T", fails on a miss
  * java Runner signing tests/vectors/signing.json the signing vectors
- * java Runner journey BASE_URL REF_PREFIX        the consent journey against a sandbox; prints
- *                                                each step's reading as JSON
- *                                                (tests/conformance/test_journey.py)
  * </pre>
  */
 public final class Runner {
@@ -54,14 +54,27 @@ public final class Runner {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 2 && args[0].equals("corpus")) {
+    if (args.length == 2 && args[0].equals("answers")) {
+      System.exit(answers(new File(args[1])));
+    } else if (args.length == 2 && args[0].equals("corpus")) {
       System.exit(corpus(new File(args[1])));
     } else if (args.length == 2 && args[0].equals("signing")) {
       System.exit(signing(new File(args[1])));
     } else if (args.length == 3 && args[0].equals("journey")) {
-      System.out.println(JSON.writeValueAsString(journey(args[1], args[2])));
+      String prefix = "JA" + args[2].charAt(0) + ProcessHandle.current().pid() % 100000;
+      ObjectNode steps = journey(args[1], prefix);
+      ObjectNode approve = JSON.createObjectNode().put("outcome", "success").putNull("code");
+      approve.putObject("values").put("reference_id", steps.get("reference_id").asLong())
+          .put("verification_id", steps.get("verification_id").asText());
+      steps.set("approve", approve);
+      ((ObjectNode) steps.get("create")).put("client_ref_id", steps.get("create_client_ref_id").asText());
+      for (String name : List.of("create", "forced_301", "pending", "approve", "status", "document")) {
+        ObjectNode line = JSON.createObjectNode().put("name", name);
+        line.setAll((ObjectNode) steps.get(name));
+        System.out.println(JSON.writeValueAsString(line));
+      }
     } else {
-      System.err.println("usage: Runner corpus FILE | signing FILE | journey BASE_URL REF_PREFIX");
+      System.err.println("usage: Runner answers FILE | corpus FILE | signing FILE | journey BASE_URL PROFILE");
       System.exit(2);
     }
   }
@@ -129,6 +142,48 @@ public final class Runner {
     volatile int status;
     volatile byte[] body;
     volatile boolean json;
+  }
+
+  /** Every answers case's reading as one protocol line; the harness compares. */
+  static int answers(File file) throws IOException {
+    JsonNode cases = JSON.readTree(file).get("cases");
+    Served served = new Served();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange
+              .getResponseHeaders()
+              .set("content-type", served.json ? "application/json" : "text/html; charset=utf-8");
+          exchange.sendResponseHeaders(served.status, served.body.length == 0 ? -1 : served.body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(served.body);
+          }
+        });
+    server.start();
+    try {
+      Runner runner = new Runner("http://127.0.0.1:" + server.getAddress().getPort());
+      for (JsonNode item : cases) {
+        JsonNode body = item.get("body");
+        served.status = item.get("http_status").asInt();
+        // a JSON string stands for a non-JSON body; body_text is exact JSON bytes
+        served.json = item.has("body_text") || !body.isTextual();
+        String text = item.has("body_text") ? item.get("body_text").asText()
+            : body.isTextual() ? body.asText() : JSON.writeValueAsString(body);
+        served.body = text.getBytes(StandardCharsets.UTF_8);
+        try {
+          ObjectNode line = JSON.createObjectNode().put("name", item.get("name").asText());
+          line.setAll(runner.call(item.get("operation").asText()));
+          System.out.println(JSON.writeValueAsString(line));
+        } catch (ApiException | RuntimeException e) {
+          System.err.println(item.get("name").asText() + ": " + e);
+        }
+      }
+    } finally {
+      server.stop(0);
+    }
+    return 0;
   }
 
   static int corpus(File file) throws IOException {

@@ -1,7 +1,7 @@
 // The consent journey through the TypeScript client (overlay/typescript) against a sandbox:
-//   node build/typescript/tests/conformance/typescript/journey.js BASE_URL REF_PREFIX
-// prints each step's reading as JSON; tests/conformance/test_journey.py compares it with
-// the Python client's reading of the same answers.
+//   node build/typescript/tests/conformance/typescript/journey.js journey BASE_URL PROFILE
+// prints each step's reading as one protocol line (docs/conformance.md);
+// tests/conformance/test_journey.py compares them with the Python client's readings.
 import { createEkoClient, readAnswer, type Answer, type AnswerBody } from "../../../overlay/typescript/index.js";
 
 // Eko's public UAT credentials (the sandbox's default pair) and test initiator.
@@ -98,9 +98,18 @@ async function journey(baseUrl: string, prefix: string): Promise<Record<string, 
   return steps;
 }
 
-const [baseUrl, prefix] = process.argv.slice(2);
-if (baseUrl === undefined || prefix === undefined) {
-  console.error("usage: journey.js BASE_URL REF_PREFIX");
+const [command, baseUrl, profile] = process.argv.slice(2);
+if (command !== "journey" || baseUrl === undefined || profile === undefined) {
+  console.error("usage: journey.js journey BASE_URL PROFILE");
   process.exit(2);
 }
-console.log(JSON.stringify(await journey(baseUrl, prefix)));
+const steps = await journey(baseUrl, `TS${profile.slice(0, 1)}${process.pid % 100000}`);
+steps["approve"] = {
+  outcome: "success",
+  code: null,
+  values: { reference_id: steps["reference_id"], verification_id: steps["verification_id"] },
+};
+for (const name of ["create", "forced_301", "pending", "approve", "status", "document"]) {
+  const extra = name === "create" ? { client_ref_id: steps["create_client_ref_id"] } : {};
+  console.log(JSON.stringify({ name, ...(steps[name] as object), ...extra }));
+}

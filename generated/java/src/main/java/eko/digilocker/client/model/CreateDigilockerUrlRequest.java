@@ -59,7 +59,7 @@ public class CreateDigilockerUrlRequest {
 
   public static final String JSON_PROPERTY_DOCUMENT_REQUESTED = "document_requested";
   @javax.annotation.Nonnull
-  private List<DocumentType> documentRequested = new ArrayList<>(Arrays.asList(DocumentType.AADHAAR));
+  private List<DocumentType> documentRequested;
 
   public static final String JSON_PROPERTY_REDIRECT_URL = "redirect_url";
   @javax.annotation.Nonnull

@@ -83,6 +83,8 @@ public class DigilockerDocumentEnvelope {
 
   /**
    * Primary success indicator: 0 &#x3D; success, anything else &#x3D; failure (legacy README section 5). Eko&#39;s corrected answers put the error code here (e.g. 463, 319, 346, 461); older DigiLocker answers send 1 and the code in &#x60;response_status_id&#x60;. Error pages for HTTP 403/404/405/413/415 of the local sandbox repeat the HTTP status here (sandbox&#39;s own). Eko never documents &#x60;null&#x60;: the type admits it only so that generated decoders keep it apart from 0 (Go decodes a &#x60;null&#x60; into a plain integer as 0, which would read as success). A client reads an answer whose &#x60;status&#x60; is not an integer as not an Eko answer (&#x60;docs/answer-rule.md&#x60;). 
+   * minimum: -9223372036854775808
+   * maximum: 9223372036854775807
    * @return status
    */
   @javax.annotation.Nullable
@@ -131,6 +133,8 @@ public class DigilockerDocumentEnvelope {
 
   /**
    * Granular status id. Legacy README section 4: -2 another transaction in progress for the user, -1 success for GET / non-transactional APIs, 0 success for POST / transactional APIs, 1 failure, 2 initiated, 3 refund initiated, 4 refunded, 5 on hold. The DigiLocker calls use 0 on success (the status call too, in both sources), -1 with &#x60;status&#x60; 1 for a pending or invalid reference on the status call (eps.eko.in), 1 on failure. Older DigiLocker answers put the error code here instead (&#x60;status&#x60; 1): 301 invalid redirect URL, 327 verification pending, 463 not found / invalid reference (api-specs.ts, &#x60;api-error-codes.ts&#x60;); Eko&#39;s codes 319 invalid initiator (\&quot;Invalid Sender/Initiator\&quot;) and 346 user not onboarded or wrong &#x60;user_code&#x60; may come in either placement too. 
+   * minimum: -9223372036854775808
+   * maximum: 9223372036854775807
    * @return responseStatusId
    */
   @javax.annotation.Nullable
@@ -155,6 +159,8 @@ public class DigilockerDocumentEnvelope {
 
   /**
    * Identifies the shape of the answer (\&quot;for client logic branching and analytics\&quot;, eps.eko.in). -1 on validation errors. Known DigiLocker ids: legacy README 7.1-7.3 gives 1627 (create), 1628 (status), 1630 (document, legacy GET call). eps-platform api-specs.ts gives 1389 for the status call and 1388 for create and document, but 1388 is Eko&#39;s generic placeholder there (commit 1679f0c \&quot;fix fabricated 1388\&quot;; it occurs 93 times), so the real eps ids for create and document are not published. No source has 1390. The local sandbox sends 1388/1389/1388 in its &#x60;eps&#x60; profile and 1627/1628/1630 in its &#x60;legacy&#x60; profile. 
+   * minimum: -9223372036854775808
+   * maximum: 9223372036854775807
    * @return responseTypeId
    */
   @javax.annotation.Nullable

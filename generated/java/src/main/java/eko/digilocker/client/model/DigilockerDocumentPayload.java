@@ -29,6 +29,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.annotation.JsonValue;
 import eko.digilocker.client.model.DigilockerDocument;
+import eko.digilocker.client.model.SessionState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,11 +38,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import eko.digilocker.client.ApiClient;
 /**
- * The &#x60;data&#x60; of a document answer (eps.eko.in).
+ * The &#x60;data&#x60; of a document answer (eps.eko.in). &#x60;status&#x60; and &#x60;session_status&#x60; are where a session&#39;s state is reported, as on the status call: the local sandbox sends &#x60;session_status&#x60; on a denied or expired session (sandbox&#39;s own). 
  */
 @JsonPropertyOrder({
   DigilockerDocumentPayload.JSON_PROPERTY_VERIFICATION_STATUS,
-  DigilockerDocumentPayload.JSON_PROPERTY_DOCUMENTS
+  DigilockerDocumentPayload.JSON_PROPERTY_DOCUMENTS,
+  DigilockerDocumentPayload.JSON_PROPERTY_STATUS,
+  DigilockerDocumentPayload.JSON_PROPERTY_SESSION_STATUS
 })
 @javax.annotation.Generated(value = "org.openapitools.codegen.languages.JavaClientCodegen", comments = "Generator version: 7.26.0")
 public class DigilockerDocumentPayload {
@@ -52,6 +55,14 @@ public class DigilockerDocumentPayload {
   public static final String JSON_PROPERTY_DOCUMENTS = "documents";
   @javax.annotation.Nullable
   private List<DigilockerDocument> documents;
+
+  public static final String JSON_PROPERTY_STATUS = "status";
+  @javax.annotation.Nullable
+  private SessionState status;
+
+  public static final String JSON_PROPERTY_SESSION_STATUS = "session_status";
+  @javax.annotation.Nullable
+  private SessionState sessionStatus;
 
   public DigilockerDocumentPayload() { 
   }
@@ -111,6 +122,54 @@ public class DigilockerDocumentPayload {
     this.documents = documents;
   }
 
+
+  public DigilockerDocumentPayload status(@javax.annotation.Nullable SessionState status) {
+    this.status = status;
+    return this;
+  }
+
+  /**
+   * Get status
+   * @return status
+   */
+  @javax.annotation.Nullable
+  @JsonProperty(value = JSON_PROPERTY_STATUS, required = false)
+  @JsonInclude(value = JsonInclude.Include.USE_DEFAULTS)
+  public SessionState getStatus() {
+    return status;
+  }
+
+
+  @JsonProperty(value = JSON_PROPERTY_STATUS, required = false)
+  @JsonInclude(value = JsonInclude.Include.USE_DEFAULTS)
+  public void setStatus(@javax.annotation.Nullable SessionState status) {
+    this.status = status;
+  }
+
+
+  public DigilockerDocumentPayload sessionStatus(@javax.annotation.Nullable SessionState sessionStatus) {
+    this.sessionStatus = sessionStatus;
+    return this;
+  }
+
+  /**
+   * Get sessionStatus
+   * @return sessionStatus
+   */
+  @javax.annotation.Nullable
+  @JsonProperty(value = JSON_PROPERTY_SESSION_STATUS, required = false)
+  @JsonInclude(value = JsonInclude.Include.USE_DEFAULTS)
+  public SessionState getSessionStatus() {
+    return sessionStatus;
+  }
+
+
+  @JsonProperty(value = JSON_PROPERTY_SESSION_STATUS, required = false)
+  @JsonInclude(value = JsonInclude.Include.USE_DEFAULTS)
+  public void setSessionStatus(@javax.annotation.Nullable SessionState sessionStatus) {
+    this.sessionStatus = sessionStatus;
+  }
+
   /**
    * A container for additional, undeclared properties.
    * This is a holder for any undeclared properties as specified with
@@ -168,13 +227,15 @@ public class DigilockerDocumentPayload {
     }
     DigilockerDocumentPayload digilockerDocumentPayload = (DigilockerDocumentPayload) o;
     return Objects.equals(this.verificationStatus, digilockerDocumentPayload.verificationStatus) &&
-        Objects.equals(this.documents, digilockerDocumentPayload.documents)&&
+        Objects.equals(this.documents, digilockerDocumentPayload.documents) &&
+        Objects.equals(this.status, digilockerDocumentPayload.status) &&
+        Objects.equals(this.sessionStatus, digilockerDocumentPayload.sessionStatus)&&
         Objects.equals(this.additionalProperties, digilockerDocumentPayload.additionalProperties);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(verificationStatus, documents, additionalProperties);
+    return Objects.hash(verificationStatus, documents, status, sessionStatus, additionalProperties);
   }
 
   @Override
@@ -183,6 +244,8 @@ public class DigilockerDocumentPayload {
     sb.append("class DigilockerDocumentPayload {\n");
     sb.append("    verificationStatus: ").append(toIndentedString(verificationStatus)).append("\n");
     sb.append("    documents: ").append(toIndentedString(documents)).append("\n");
+    sb.append("    status: ").append(toIndentedString(status)).append("\n");
+    sb.append("    sessionStatus: ").append(toIndentedString(sessionStatus)).append("\n");
     sb.append("    additionalProperties: ").append(toIndentedString(additionalProperties)).append("\n");
     sb.append("}");
     return sb.toString();
@@ -242,6 +305,16 @@ public class DigilockerDocumentPayload {
               ApiClient.urlEncode(ApiClient.valueToString(getDocuments().get(i)))));
         }
       }
+    }
+
+    // add `status` to the URL query string
+    if (getStatus() != null) {
+      joiner.add(String.format(java.util.Locale.ROOT, "%sstatus%s=%s", prefix, suffix, ApiClient.urlEncode(ApiClient.valueToString(getStatus()))));
+    }
+
+    // add `session_status` to the URL query string
+    if (getSessionStatus() != null) {
+      joiner.add(String.format(java.util.Locale.ROOT, "%ssession_status%s=%s", prefix, suffix, ApiClient.urlEncode(ApiClient.valueToString(getSessionStatus()))));
     }
 
     return joiner.toString();

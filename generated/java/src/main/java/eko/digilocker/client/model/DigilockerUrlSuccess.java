@@ -73,7 +73,9 @@ public class DigilockerUrlSuccess {
   }
 
   /**
-   * Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence &#x60;int64&#x60; (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them). 
+   * Unique reference id of this DigiLocker session. Store it to poll the status and fetch the document. Eko publishes no upper bound: ids may exceed 2^31, hence &#x60;int64&#x60; (a 32-bit integer in Go, Java, Kotlin or Rust would refuse them), and 1 .. 2^63-1, the status call&#39;s &#x60;reference_id&#x60; range (docs/answer-rule.md). 
+   * minimum: 1
+   * maximum: 9223372036854775807
    * @return referenceId
    */
   @javax.annotation.Nonnull
