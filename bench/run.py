@@ -24,6 +24,7 @@ from bench import (
     sandbox_throughput,
     signing,
     startup,
+    typescript_overhead,
     validation,
 )
 
@@ -123,6 +124,19 @@ def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
             "<= 1.10x",
             async_.ratio <= 1.10,
             1.10,
+        )
+    )
+    progress("TypeScript client overhead")
+    ts = typescript_overhead.overhead(effort.rounds, effort.calls * 5)
+    rows.append(
+        Row(
+            "TypeScript EkoClient.createDigilockerUrl vs signed openapi-fetch POST (mock fetch)",
+            f"{ts.ours_us:.1f} us",
+            f"{ts.floor_us:.1f} us",
+            ts.ratio,
+            f"<= {typescript_overhead.TARGET:.2f}x",
+            ts.ratio <= typescript_overhead.TARGET,
+            typescript_overhead.TARGET,
         )
     )
     progress("signing")

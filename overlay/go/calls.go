@@ -285,7 +285,9 @@ func strings2(values []string) []interface{} {
 func defaultDocuments(create *operation) []string {
 	schema := object(resolve(create.body))
 	var found []string
-	for _, value := range object(object(schema["properties"])["document_requested"])["default"].([]interface{}) {
+	// the property may name its schema by $ref (DocumentTypesToRequest), default and all
+	requested := object(resolve(object(schema["properties"])["document_requested"]))
+	for _, value := range requested["default"].([]interface{}) {
 		found = append(found, value.(string))
 	}
 	return found

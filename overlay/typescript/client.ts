@@ -1,11 +1,13 @@
-// The generated types (generated/typescript) on openapi-fetch, signed on every request.
+// The low-level client: the generated types (generated/typescript) on openapi-fetch,
+// signed on every request, with no deadline, retry or read limit (EkoClient has them).
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/typescript/eko-digilocker.js";
+import { keepAnswerText } from "./answers.js";
 import { ekoSigning, type EkoKeys } from "./signing.js";
 
-export type EkoClient = Client<paths>;
+export type EkoFetchClient = Client<paths>;
 
-export interface EkoClientOptions extends EkoKeys {
+export interface EkoFetchClientOptions extends EkoKeys {
   /** e.g. https://staging.eko.in/ekoapi/v3 (UAT) or the local sandbox's URL */
   baseUrl: string;
   /** replaces globalThis.fetch (tests, proxies) */
@@ -14,12 +16,12 @@ export interface EkoClientOptions extends EkoKeys {
   now?: () => number;
 }
 
-export function createEkoClient(options: EkoClientOptions): EkoClient {
+export function createEkoClient(options: EkoFetchClientOptions): EkoFetchClient {
   const client = createClient<paths>({
     baseUrl: options.baseUrl,
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
-  client.use(jsonContentType, nonJsonAsText, ekoSigning(options, options.now));
+  client.use(jsonContentType, exactText, ekoSigning(options, options.now));
   return client;
 }
 
@@ -32,21 +34,26 @@ const jsonContentType: Middleware = {
   },
 };
 
-/** openapi-fetch throws on a 2xx body that is not JSON (an HTML page, say); hand it on
- * as a JSON string instead, so that `readAnswer` reads it as malformed. */
-const nonJsonAsText: Middleware = {
+/** Keeps each answer's exact text for readAnswer (which reads the bytes, not what
+ * JSON.parse made of them). openapi-fetch throws on a 2xx body that is not JSON (an HTML
+ * page, say): that one is handed on as a JSON string instead, which readAnswer reads as
+ * malformed. */
+const exactText: Middleware = {
   async onResponse({ response }) {
+    const text = await response.clone().text();
+    keepAnswerText(response, text);
     if (!response.ok) {
       return undefined;
     }
-    const text = await response.clone().text();
     try {
       JSON.parse(text);
       return undefined;
     } catch {
       const headers = new Headers(response.headers);
       headers.delete("content-length");
-      return new Response(JSON.stringify(text), { status: response.status, headers });
+      const replaced = new Response(JSON.stringify(text), { status: response.status, headers });
+      keepAnswerText(replaced, text);
+      return replaced;
     }
   },
 };

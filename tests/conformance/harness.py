@@ -80,6 +80,7 @@ class Result:
     totals: dict[str, int] = field(default_factory=dict)
     failed: dict[str, dict[str, str]] = field(default_factory=dict)  # kind: name -> why
     notes: list[str] = field(default_factory=list)
+    build_failed: bool = False
 
 
 def load_runners(root: Path) -> list[Runner]:
@@ -474,6 +475,7 @@ def run_language(
             check=False,
         )
         if done.returncode != 0:
+            result.build_failed = True
             result.notes.append(
                 f"build {runner.build} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
             )
@@ -563,6 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{result.language}: {note}", file=sys.stderr)
         print("\n".join(summary(result)), flush=True)
         bad += violations(result, expected.get(result.language, {}))
+        if result.build_failed:  # whatever the list says: a build that fails fails the run
+            bad.append(f"{result.language}: its build failed (above)")
     if args.update_expected_failures:
         for result in results:
             listed = {kind: sorted(failed) for kind, failed in result.failed.items() if failed}

@@ -16,7 +16,7 @@ COMPILED = {
     "java": ROOT / "tests" / "conformance" / "java" / "Example.java",
 }
 # the documented example of each language: the block that reads an answer
-MARKER = {"go": "c.CreateDigilockerURL(", "java": "Answers.create("}
+MARKER = {"go": "c.CreateDigilockerURL(", "java": "EkoClient.builder()"}
 
 
 def documented(language: str) -> list[str]:

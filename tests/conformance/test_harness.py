@@ -125,6 +125,18 @@ def test_a_language_joins_by_adding_a_runner_file(tmp_path: Path) -> None:
     assert "listed in tests/conformance/expected-failures.json but passes" in again.stderr
 
 
+def test_a_failing_build_fails_the_run_whatever_is_listed(tmp_path: Path) -> None:
+    root = copy_of_the_repository(tmp_path)
+    runner = {"language": "broken", "build": ["false"], "run": ["true"]}
+    (root / harness.RUNNERS / "broken.json").write_text(json.dumps(runner), encoding="utf-8")
+    policy_keys = sorted(spec_policy(ROOT / harness.SPEC))
+    (root / harness.EXPECTED_FAILURES).write_text(json.dumps({"broken": {"policy": policy_keys}}))
+    done = run_harness(root, "--kinds", "policy")
+    assert "policy broken: FAIL" in done.stdout
+    assert done.returncode == 1
+    assert "broken: its build failed" in done.stderr
+
+
 def test_a_runner_file_must_name_its_language_and_run(tmp_path: Path) -> None:
     (tmp_path / harness.RUNNERS).mkdir(parents=True)
     (tmp_path / harness.RUNNERS / "rust.json").write_text('{"language": "rust"}')

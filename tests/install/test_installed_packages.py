@@ -305,17 +305,35 @@ def test_the_tarball_is_an_installable_package(artifacts: Artifacts) -> None:
         names = tarball.getnames()
     assert package["version"] == artifacts.version
     assert "private" not in package
-    assert package["dependencies"] == {"openapi-fetch": locked_version("openapi-fetch")}
+    assert package["dependencies"] == {
+        name: locked_version(name) for name in ("openapi-fetch", "undici")
+    }
     entry = package["exports"]["."]
     for path in (entry["import"], entry["types"]):
         assert "package/" + path.removeprefix("./") in names
     assert not [name for name in names if name.endswith(".ts") and not name.endswith(".d.ts")]
 
 
-def test_the_npm_project_installed_only_the_runtime_dependency(npm_project: Path) -> None:
+def test_the_readme_links_resolve_inside_the_tarball(artifacts: Artifacts) -> None:
+    """npm shows the package's README; each of its relative links must reach a file the
+    tarball ships (issue 23 item 13)."""
+    with tarfile.open(artifacts.tarball) as tarball:
+        names = set(tarball.getnames())
+        member = tarball.extractfile("package/README.md")
+        assert member is not None
+        readme = member.read().decode("utf-8")
+    links = re.findall(r"\]\(([^)#\s]+)", readme)
+    local = sorted({link for link in links if not re.match(r"[a-z][a-z0-9+.-]*:", link)})
+    missing = [link for link in local if f"package/{link.removeprefix('./')}" not in names]
+    assert local, "the README has no relative links: the test reads the wrong file"
+    assert not missing, f"README links the tarball lacks: {missing}"
+
+
+def test_the_npm_project_installed_only_the_runtime_dependencies(npm_project: Path) -> None:
     modules = npm_project / "node_modules"
     assert (modules / "eko-digilocker").is_dir()
     assert (modules / "openapi-fetch").is_dir()
+    assert (modules / "undici").is_dir()
     assert not (modules / "openapi-typescript").exists()
 
 
@@ -426,6 +444,124 @@ def test_the_package_exposes_only_its_entry_point(npm_project: Path) -> None:
     assert out.strip() == "ERR_PACKAGE_PATH_NOT_EXPORTED"
 
 
+# --- the SDK (EkoClient) from the tarball, under tsc --strict --------------------------
+
+# The journey as the README tells it: create, pending, approval (the sandbox's control
+# surface plays the customer), waitForConsent, the customer's return read by
+# parseRedirect, getDocument. Compiles only if the narrowed types need no `!`.
+JOURNEY_TS = """\
+import {
+  EkoClient,
+  EkoVerificationPendingError,
+  parseRedirect,
+  type CreatedSession,
+  type DigilockerDocuments,
+} from "eko-digilocker";
+
+const baseUrl = process.argv[2] ?? "";
+const eko = new EkoClient({ baseUrl }); // keys from the EKO_* variables
+const session: CreatedSession = await eko.createDigilockerUrl({
+  redirectUrl: "https://yourapp.example/kyc/callback",
+});
+const referenceId: bigint = session.reference_id;
+const url: string = session.url;
+let pending = false;
+try {
+  await eko.getVerificationStatus(referenceId);
+} catch (error) {
+  pending = error instanceof EkoVerificationPendingError;
+}
+const control = `${baseUrl}/_sandbox/sessions/${referenceId}/approve`;
+const approved = await fetch(control, { method: "POST" });
+const { redirect_location } = (await approved.json()) as { redirect_location: string };
+const done = await eko.waitForConsent(referenceId, { timeoutMs: 20_000, intervalMs: 200 });
+const back = parseRedirect(redirect_location);
+if (!back.approved || back.verificationId === null) throw new Error(JSON.stringify(back));
+const documents: DigilockerDocuments = await eko.getDocument(referenceId, back.verificationId);
+await eko.close();
+console.log(JSON.stringify({
+  url, pending, state: done.state, same: back.referenceId === referenceId,
+  verification_status: documents.verification_status, documents: documents.documents?.length,
+}));
+"""
+
+# Each hostile answer against the client's deadline and read limit, in one process
+# whose memory is measured: its resident size after loading, and its peak.
+HOSTILE_TS = """\
+import { EkoClient, EkoError } from "eko-digilocker";
+
+const [timeoutMs, ...targets] = process.argv.slice(2);
+const start = process.memoryUsage().rss;
+const lines = [];
+for (const target of targets) {
+  const [name, baseUrl] = target.split("=");
+  const eko = new EkoClient({ baseUrl, timeoutMs: Number(timeoutMs) });
+  const begun = performance.now();
+  let error = "none";
+  try {
+    await eko.getVerificationStatus(1n);
+  } catch (caught) {
+    error = caught instanceof EkoError ? caught.constructor.name : `untyped ${String(caught)}`;
+  }
+  lines.push({ name, error, elapsed_ms: Math.round(performance.now() - begun) });
+  await eko.close();
+}
+const peak = process.resourceUsage().maxRSS * 1024;
+console.log(JSON.stringify({ lines, start, peak }));
+"""
+
+HOSTILE = {
+    "hang": ([{"hang": True}], "EkoTimeoutError"),
+    "drip": (
+        [{"json": {"status": 0, "message": "x" * 200, "data": {}}, "drip_ms": 200}],
+        "EkoTimeoutError",
+    ),
+    "huge": ([{"bytes": 200_000_000}], "EkoResponseTooLargeError"),
+    "bomb": ([{"gzip_bomb": 1024 * 1024 * 1024}], "EkoResponseTooLargeError"),
+}
+HOSTILE_TIMEOUT_MS = 3000
+MEMORY_SLACK = 64 * 1024 * 1024
+
+
+def compile_strict(project: Path, name: str, source: str) -> None:
+    (project / f"{name}.ts").write_text(source, encoding="utf-8")
+    config = {**TSCONFIG, "files": [f"{name}.ts"]}
+    (project / f"tsconfig.{name}.json").write_text(json.dumps(config), encoding="utf-8")
+    tsc = str(project / "node_modules" / ".bin" / "tsc")
+    run([tsc, "-p", f"tsconfig.{name}.json"], cwd=project)
+
+
+def test_strict_typescript_runs_the_sdk_journey(npm_project: Path, installed_sandbox: str) -> None:
+    compile_strict(npm_project, "journey", JOURNEY_TS)
+    command = ["node", "out/journey.js", installed_sandbox]
+    out = json.loads(run(command, cwd=npm_project, **UAT_KEYS))
+    assert out["url"].startswith(f"{installed_sandbox}/consent/")
+    assert out == {**out, "pending": True, "state": "AUTHENTICATED", "same": True}
+    assert out["verification_status"] == "SUCCESS"
+    assert out["documents"] >= 1
+
+
+def test_hostile_answers_end_typed_on_time_within_bounded_memory(npm_project: Path) -> None:
+    from tests.conformance.scenario_server import ScenarioServer
+
+    compile_strict(npm_project, "hostile", HOSTILE_TS)
+    with ScenarioServer() as server:
+        cases = [{"server": steps} for steps, _ in HOSTILE.values()]
+        filled = server.load(cases, "npm")
+        targets = [f"{name}={case['base_url']}" for name, case in zip(HOSTILE, filled, strict=True)]
+        command = ["node", "out/hostile.js", str(HOSTILE_TIMEOUT_MS), *targets]
+        out = json.loads(run(command, cwd=npm_project, **UAT_KEYS))
+    for line in out["lines"]:
+        assert line["error"] == HOSTILE[line["name"]][1], line
+        # the deadline, plus slack for a machine under load
+        assert line["elapsed_ms"] <= HOSTILE_TIMEOUT_MS + 2000, line
+    grown = out["peak"] - out["start"]
+    start, peak = out["start"] / 2**20, out["peak"] / 2**20
+    print(f"npm SDK hostile answers: {out['lines']}")
+    print(f"npm SDK memory: start {start:.1f} MiB, peak {peak:.1f} MiB")
+    assert grown <= MEMORY_SLACK, f"peak {peak:.1f} MiB is over 64 MiB above the start {start:.1f}"
+
+
 # --- the Go modules, as the README's Install section says to depend on them -------------
 
 GO_PROGRAM = """\
@@ -491,25 +627,15 @@ def test_a_go_module_depends_on_the_go_client_as_the_readme_says(
 # --- the Java sources, compiled as the README's Install section says ---------------------
 
 JAVA_PROGRAM = """\
-import eko.digilocker.EkoClients;
-import eko.digilocker.client.api.DigilockerApi;
-import eko.digilocker.client.model.CreateDigilockerUrlRequest;
-import eko.digilocker.client.model.DigilockerUrlEnvelope;
-import eko.digilocker.client.model.DocumentType;
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
+import eko.digilocker.CreateInput;
+import eko.digilocker.DigilockerSession;
+import eko.digilocker.EkoClient;
 
 public class KycApp {
-  public static void main(String[] args) throws Exception {
-    DigilockerApi digilocker = new DigilockerApi(EkoClients.apiClient(
-        args[0], System.getenv("EKO_DEVELOPER_KEY"), System.getenv("EKO_ACCESS_KEY"),
-        Duration.ofSeconds(30)));
-    DigilockerUrlEnvelope created = digilocker.createDigilockerUrl(new CreateDigilockerUrlRequest()
-        .initiatorId(System.getenv("EKO_INITIATOR_ID"))
-        .documentRequested(List.of(DocumentType.AADHAAR))
-        .redirectUrl(URI.create("https://yourapp.example/kyc/callback")));
-    System.out.println(created.getData().getReferenceId() + " " + created.getData().getUrl());
+  public static void main(String[] args) {
+    EkoClient eko = EkoClient.builder().baseUrl(args[0]).build(); // keys from EKO_* variables
+    DigilockerSession s = eko.createDigilockerUrl(CreateInput.of("https://yourapp.example/kyc/callback"));
+    System.out.println(s.referenceId() + " " + s.url());
   }
 }
 """
@@ -544,6 +670,10 @@ def test_a_java_program_compiles_the_java_sources_as_the_readme_says(
     run(
         ["javac", "-nowarn", "-d", str(classes), "-cp", classpath, *sources, "KycApp.java"],
         cwd=tmp_path,
+    )
+    # the spec beside the classes: the SDK's input checks and policy come from it
+    (classes / "eko" / "digilocker" / "openapi.json").write_bytes(
+        (ROOT / "generated" / "eko_digilocker_client" / "openapi.json").read_bytes()
     )
     out = run(
         ["java", "-cp", f"{classes}:{classpath}", "KycApp", installed_sandbox],

@@ -2,11 +2,11 @@
 // every answer is narrowed by `kind`, never cast.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { createEkoClient, readAnswer, type EkoClient } from "../../overlay/typescript/index.js";
+import { createEkoClient, readAnswer, type EkoFetchClient } from "../../overlay/typescript/index.js";
 import { INITIATOR, UAT_KEYS, startSandbox, type Sandbox } from "./support.js";
 
 let sandbox: Sandbox;
-let eko: EkoClient;
+let eko: EkoFetchClient;
 
 before(async () => {
   sandbox = await startSandbox();

@@ -1,15 +1,21 @@
-import eko.digilocker.Answer;
-import eko.digilocker.Answers;
-import eko.digilocker.EkoClients;
-import eko.digilocker.client.ApiClient;
-import eko.digilocker.client.ApiException;
-import eko.digilocker.client.api.DigilockerApi;
-import eko.digilocker.client.model.CreateDigilockerUrlRequest;
-import eko.digilocker.client.model.DigilockerUrlPayload;
-import eko.digilocker.client.model.DocumentType;
+import eko.digilocker.ConsentRedirect;
+import eko.digilocker.ConsentResult;
+import eko.digilocker.CreateInput;
+import eko.digilocker.DigilockerSession;
+import eko.digilocker.Documents;
+import eko.digilocker.EkoApiException;
+import eko.digilocker.EkoClient;
+import eko.digilocker.EkoConsentDeniedException;
+import eko.digilocker.EkoException;
+import eko.digilocker.EkoSessionExpiredException;
+import eko.digilocker.EkoTimeoutException;
+import eko.digilocker.EkoValidationException;
+import eko.digilocker.EkoVerificationPendingException;
+import eko.digilocker.Keys;
+import eko.digilocker.VerificationStatus;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The example of docs/other-languages.md (tests/conformance/test_docs_examples.py keeps the two
@@ -18,20 +24,57 @@ import java.util.List;
 final class Example {
   private Example() {}
 
-  static void createSession(String developerKey, String accessKey) throws ApiException {
-    ApiClient client = EkoClients.apiClient(
-        "https://staging.eko.in/ekoapi/v3", developerKey, accessKey, Duration.ofSeconds(30));
-    DigilockerApi api = new DigilockerApi(client);
+  static void journey(Keys keys, URI callback) {
+    EkoClient eko = EkoClient.builder()
+        .environment("uat") // or .baseUrl("http://127.0.0.1:8080") for a local sandbox
+        .keys(keys) // or EKO_DEVELOPER_KEY and EKO_ACCESS_KEY
+        .initiatorId("9962981729") // or EKO_INITIATOR_ID
+        .timeout(Duration.ofSeconds(60))
+        .maxRetries(2)
+        .build();
 
-    CreateDigilockerUrlRequest body = new CreateDigilockerUrlRequest()
-        .initiatorId("9962981729")
-        .documentRequested(List.of(DocumentType.AADHAAR))
-        .redirectUrl(URI.create("https://yourapp.example/kyc/callback"));
-    Answer<DigilockerUrlPayload> answer = Answers.create(() -> api.createDigilockerUrlWithHttpInfo(body));
-    switch (answer.outcome()) {
-      case SUCCESS -> System.out.println(answer.data().getReferenceId()); // Long
-      case PENDING, BUSINESS_ERROR -> System.out.println(answer.code() + " " + answer.message());
-      default -> System.out.println("HTTP " + answer.httpStatus() + ": " + answer.message());
+    // 1. A consent session: send the customer to s.url(), keep s.referenceId() (a long).
+    DigilockerSession s = eko.createDigilockerUrl(CreateInput.of("https://yourapp.com/kyc/callback"));
+    System.out.println(s.url() + " " + s.referenceId());
+
+    // 2. The customer comes back to your redirect_url.
+    ConsentRedirect back = ConsentRedirect.parse(callback); // EkoValidationException if tampered
+    if (!back.approved()) {
+      System.out.println(back.denied() ? "the customer declined" : back.error());
+      return;
+    }
+
+    // 3. The status, then the documents.
+    try {
+      VerificationStatus st = eko.getVerificationStatus(s.referenceId());
+      Documents doc = eko.getDocument(s.referenceId(), back.verificationId());
+      System.out.println(st.data().getUserDetails() + " " + doc.documents());
+    } catch (EkoVerificationPendingException e) {
+      System.out.println("not consented yet: " + e.code());
+    } catch (EkoConsentDeniedException | EkoSessionExpiredException e) {
+      System.out.println("the session ended: " + e.kind());
+    } catch (EkoApiException e) {
+      System.out.println("Eko said " + e.code() + ": " + e.ekoMessage());
+    } catch (EkoTimeoutException e) {
+      System.out.println("no answer within the deadline");
+    } catch (EkoException e) { // EkoResponseException, EkoConnectionException...
+      System.out.println(e.getMessage());
+    }
+
+    // Or wait for the customer instead of a redirect (a denied or expired session is a result).
+    ConsentResult done = eko.waitForConsent(s.referenceId(), Duration.ofMinutes(10));
+    System.out.println(done.state());
+
+    // Every call has a CompletableFuture form.
+    CompletableFuture<VerificationStatus> later = eko.getVerificationStatusAsync(s.referenceId());
+    later.thenAccept(status -> System.out.println(status.data().getStatus()));
+  }
+
+  static void badInput(EkoClient eko) {
+    try {
+      eko.createDigilockerUrl(CreateInput.of("not a url"));
+    } catch (EkoValidationException e) {
+      System.out.println(e.fields()); // [redirect_url]: nothing was sent
     }
   }
 }

@@ -2,18 +2,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import eko.digilocker.Answer;
-import eko.digilocker.Answers;
+import eko.digilocker.ConsentRedirect;
+import eko.digilocker.ConsentResult;
+import eko.digilocker.CreateInput;
+import eko.digilocker.EkoApiException;
+import eko.digilocker.EkoClient;
 import eko.digilocker.EkoClients;
+import eko.digilocker.EkoConnectionException;
+import eko.digilocker.EkoException;
+import eko.digilocker.EkoResponseException;
 import eko.digilocker.EkoSigning;
-import eko.digilocker.client.ApiException;
-import eko.digilocker.client.api.DigilockerApi;
-import eko.digilocker.client.model.CreateDigilockerUrlRequest;
-import eko.digilocker.client.model.DocumentType;
-import eko.digilocker.client.model.GetDigilockerDocumentRequest;
+import eko.digilocker.EkoTimeoutException;
+import eko.digilocker.EkoValidationException;
+import eko.digilocker.Keys;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,241 +29,213 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * The Java client (generated/java plus overlay/java) as a user of Java runs it:
+ * The Java SDK (overlay/java on generated/java) through the runner protocol
+ * (docs/conformance.md): one JSON object per case or step on stdout, nothing else.
  *
  * <pre>
- * java Runner answers FILE                       every answers case, one protocol line each
- *                                                (docs/conformance.md)
- * java Runner journey BASE_URL PROFILE           the consent journey, one protocol line per step
- * java Runner corpus tests/vectors/answers.json  every corpus answer, served on loopback, read
- *                                                through the generated client and Answers;
- *                                                prints "conformance java: P/T", fails on a miss
- * java Runner signing tests/vectors/signing.json the signing vectors
+ * answers FILE          each answer corpus case, served exactly on loopback, read by EkoClient
+ * behaviour FILE        each behaviour case against its base_url
+ * redirects FILE        each return URL through ConsentRedirect.parse
+ * journey BASE_URL PROFILE   the consent journey against a sandbox
+ * policy                the client's effective default policy
+ * corpus FILE           answers, compared here: prints "conformance java: P/T"
+ * signing FILE          the signing vectors: prints "signing java: P/T"
  * </pre>
  */
 public final class Runner {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper MODELS = EkoClients.objectMapper();
   // Eko's public UAT credentials (the sandbox's default pair) and test initiator.
-  private static final String DEVELOPER_KEY = "becbbce45f79c6f5109f848acd540567";
-  private static final String ACCESS_KEY = "d2fe1d99-6298-4af2-8cc5-d97dcf46df30";
+  private static final Keys UAT = new Keys("becbbce45f79c6f5109f848acd540567", "d2fe1d99-6298-4af2-8cc5-d97dcf46df30");
   private static final String INITIATOR = "9962981729";
   private static final String USER_CODE = "20810200";
   private static final String REDIRECT_URL = "https://yourapp.example/kyc/callback";
-
-  private final DigilockerApi api;
-
-  private Runner(String baseUri) {
-    api = new DigilockerApi(EkoClients.apiClient(baseUri, DEVELOPER_KEY, ACCESS_KEY, Duration.ofSeconds(30)));
-  }
+  private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 2 && args[0].equals("answers")) {
-      System.exit(answers(new File(args[1])));
-    } else if (args.length == 2 && args[0].equals("corpus")) {
-      System.exit(corpus(new File(args[1])));
-    } else if (args.length == 2 && args[0].equals("signing")) {
-      System.exit(signing(new File(args[1])));
-    } else if (args.length == 3 && args[0].equals("journey")) {
-      String prefix = "JA" + args[2].charAt(0) + ProcessHandle.current().pid() % 100000;
-      ObjectNode steps = journey(args[1], prefix);
-      ObjectNode approve = JSON.createObjectNode().put("outcome", "success").putNull("code");
-      approve.putObject("values").put("reference_id", steps.get("reference_id").asLong())
-          .put("verification_id", steps.get("verification_id").asText());
-      steps.set("approve", approve);
-      ((ObjectNode) steps.get("create")).put("client_ref_id", steps.get("create_client_ref_id").asText());
-      for (String name : List.of("create", "forced_301", "pending", "approve", "status", "document")) {
-        ObjectNode line = JSON.createObjectNode().put("name", name);
-        line.setAll((ObjectNode) steps.get(name));
-        System.out.println(JSON.writeValueAsString(line));
+    System.setOut(System.err); // only this class writes to stdout
+    String command = args.length > 0 ? args[0] : "";
+    int status = switch (command + "/" + args.length) {
+      case "answers/2" -> answers(new File(args[1]), false);
+      case "corpus/2" -> answers(new File(args[1]), true);
+      case "behaviour/2" -> behaviour(new File(args[1]));
+      case "redirects/2" -> redirects(new File(args[1]));
+      case "journey/3" -> journey(args[1], args[2]);
+      case "policy/1" -> policy();
+      case "signing/2" -> signing(new File(args[1]));
+      default -> {
+        System.err.println("usage: Runner answers FILE | behaviour FILE | redirects FILE | journey BASE_URL PROFILE | policy | corpus FILE | signing FILE");
+        yield 2;
       }
-    } else {
-      System.err.println("usage: Runner answers FILE | corpus FILE | signing FILE | journey BASE_URL PROFILE");
-      System.exit(2);
-    }
+    };
+    System.exit(status);
   }
 
-  static <D> ObjectNode reading(Answer<D> answer) {
+  static void print(JsonNode line) {
+    OUT.println(line.toString());
+  }
+
+  /** One protocol line: name, outcome, code, values. */
+  static ObjectNode line(String name, String outcome, Long code, JsonNode values) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("outcome", answer.outcome().wireName());
-    if (answer.code() == null) {
-      node.putNull("code");
-    } else {
-      node.put("code", answer.code());
-    }
-    node.put("message", answer.message());
-    // the generated model's own encoding (the client's ObjectMapper)
-    JsonNode values = answer.data() == null ? null : EkoClients.objectMapper().valueToTree(answer.data());
+    node.put("name", name);
+    node.put("outcome", outcome);
+    if (code == null) node.putNull("code"); else node.put("code", code);
     node.set("values", values == null ? JSON.createObjectNode() : values);
     return node;
   }
 
-  ObjectNode create(String clientRefId) throws ApiException {
-    CreateDigilockerUrlRequest body =
-        new CreateDigilockerUrlRequest()
-            .initiatorId(INITIATOR)
-            .userCode(USER_CODE)
-            .clientRefId(clientRefId)
-            .documentRequested(List.of(DocumentType.AADHAAR))
-            .redirectUrl(URI.create(REDIRECT_URL));
-    return reading(Answers.create(() -> api.createDigilockerUrlWithHttpInfo(body)));
-  }
-
-  ObjectNode status(long referenceId, String clientRefId) throws ApiException {
-    return reading(
-        Answers.status(
-            () -> api.getDigilockerVerificationStatusWithHttpInfo(INITIATOR, referenceId, USER_CODE, clientRefId)));
-  }
-
-  ObjectNode document(long referenceId, String verificationId, String clientRefId)
-      throws ApiException {
-    GetDigilockerDocumentRequest body =
-        new GetDigilockerDocumentRequest()
-            .initiatorId(INITIATOR)
-            .userCode(USER_CODE)
-            .clientRefId(clientRefId)
-            .documentType(List.of(DocumentType.AADHAAR))
-            .verificationId(verificationId)
-            .referenceId(Long.toString(referenceId));
-    return reading(Answers.document(() -> api.getDigilockerDocumentWithHttpInfo(body)));
-  }
-
-  ObjectNode call(String operation) throws ApiException {
-    switch (operation) {
-      case "createDigilockerUrl":
-        return create("CORPUS");
-      case "getDigilockerVerificationStatus":
-        return status(1, "CORPUS");
-      case "getDigilockerDocument":
-        return document(1, "VER-1", "CORPUS");
-      default:
-        throw new IllegalArgumentException("unknown operation " + operation);
+  /** A call's result as a protocol line: success with the model's JSON, or the exception's outcome. */
+  static ObjectNode outcome(String name, Supplier<Object> call) {
+    long started = System.nanoTime();
+    ObjectNode node;
+    try {
+      Object result = call.get();
+      node = line(name, "success", null, values(result));
+      node.putNull("error");
+      if (result instanceof ConsentResult c && !c.authenticated()) { // a wait that ended otherwise
+        boolean timedOut = c.state() == eko.digilocker.ConsentState.TIMED_OUT;
+        node.put("outcome", timedOut ? "timeout" : "business_error");
+        if (!timedOut && c.error() != null) {
+          if (c.error().code() == null) node.putNull("code"); else node.put("code", c.error().code());
+          node.put("error", c.error().getClass().getSimpleName());
+        }
+      }
+    } catch (EkoException e) {
+      node = line(name, outcomeOf(e), e instanceof EkoApiException api && api.httpStatus() == 200 ? api.code() : null, null);
+      node.put("error", e.getClass().getSimpleName());
+      node.put("message", e instanceof EkoApiException api ? api.ekoMessage() : e.getMessage());
     }
+    node.put("elapsed_ms", (System.nanoTime() - started) / 1_000_000);
+    return node;
   }
 
-  /** The answer the loopback server gives: the case's body exactly as the corpus has it. */
+  static String outcomeOf(EkoException e) {
+    if (e instanceof EkoValidationException || e instanceof eko.digilocker.EkoConfigurationException) return "invalid_input";
+    if (e instanceof EkoApiException api) {
+      if (api.httpStatus() != 200) return "http_error";
+      return api.kind() == EkoApiException.Kind.PENDING ? "pending" : "business_error";
+    }
+    if (e instanceof EkoResponseException r) {
+      return switch (r.problem()) {
+        case TOO_LARGE -> "too_large";
+        case HTTP_STATUS -> "http_error";
+        default -> r.httpStatus() != null && r.httpStatus() != 200 ? "http_error" : "malformed";
+      };
+    }
+    if (e instanceof EkoTimeoutException) return "timeout";
+    if (e instanceof EkoConnectionException) return "connection_error";
+    return "malformed";
+  }
+
+  /** What a call returned, as JSON: the generated model's own encoding. */
+  static JsonNode values(Object result) {
+    Object data = result;
+    if (result instanceof eko.digilocker.DigilockerSession s) data = s.data();
+    if (result instanceof eko.digilocker.VerificationStatus s) data = s.data();
+    if (result instanceof eko.digilocker.Documents d) data = d.data();
+    if (result instanceof ConsentResult c) { // the state, and an authenticated session's status fields
+      ObjectNode node = JSON.createObjectNode().put("state", c.state().name());
+      if (c.details() != null) node.setAll((ObjectNode) MODELS.valueToTree(c.details()));
+      return node;
+    }
+    return data == null ? JSON.createObjectNode() : MODELS.valueToTree(data);
+  }
+
+  // --- answers -------------------------------------------------------------------------
+
+  /** The answer the loopback server gives: a case's bytes exactly. */
   private static final class Served {
     volatile int status;
     volatile byte[] body;
     volatile boolean json;
   }
 
-  /** Every answers case's reading as one protocol line; the harness compares. */
-  static int answers(File file) throws IOException {
+  static int answers(File file, boolean compare) throws IOException {
     JsonNode cases = JSON.readTree(file).get("cases");
     Served served = new Served();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange
-              .getResponseHeaders()
-              .set("content-type", served.json ? "application/json" : "text/html; charset=utf-8");
-          exchange.sendResponseHeaders(served.status, served.body.length == 0 ? -1 : served.body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(served.body);
-          }
-        });
-    server.start();
-    try {
-      Runner runner = new Runner("http://127.0.0.1:" + server.getAddress().getPort());
-      for (JsonNode item : cases) {
-        JsonNode body = item.get("body");
-        served.status = item.get("http_status").asInt();
-        // a JSON string stands for a non-JSON body; body_text is exact JSON bytes
-        served.json = item.has("body_text") || !body.isTextual();
-        String text = item.has("body_text") ? item.get("body_text").asText()
-            : body.isTextual() ? body.asText() : JSON.writeValueAsString(body);
-        served.body = text.getBytes(StandardCharsets.UTF_8);
-        try {
-          ObjectNode line = JSON.createObjectNode().put("name", item.get("name").asText());
-          line.setAll(runner.call(item.get("operation").asText()));
-          System.out.println(JSON.writeValueAsString(line));
-        } catch (ApiException | RuntimeException e) {
-          System.err.println(item.get("name").asText() + ": " + e);
-        }
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().set("content-type", served.json ? "application/json" : "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(served.status, served.body.length == 0 ? -1 : served.body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(served.body);
       }
-    } finally {
-      server.stop(0);
-    }
-    return 0;
-  }
-
-  static int corpus(File file) throws IOException {
-    JsonNode cases = JSON.readTree(file).get("cases");
-    Served served = new Served();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          exchange.getRequestBody().readAllBytes();
-          exchange
-              .getResponseHeaders()
-              .set("content-type", served.json ? "application/json" : "text/html; charset=utf-8");
-          exchange.sendResponseHeaders(served.status, served.body.length == 0 ? -1 : served.body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(served.body);
-          }
-        });
+    });
     server.start();
     int passed = 0;
     try {
-      Runner runner = new Runner("http://127.0.0.1:" + server.getAddress().getPort());
+      // no retries: the corpus is about reading one answer
+      EkoClient eko = client("http://127.0.0.1:" + server.getAddress().getPort()).withMaxRetries(0);
       for (JsonNode item : cases) {
         JsonNode body = item.get("body");
         served.status = item.get("http_status").asInt();
-        served.json = !body.isTextual(); // a JSON string stands for a non-JSON body
-        served.body =
-            (body.isTextual() ? body.asText() : JSON.writeValueAsString(body))
-                .getBytes(StandardCharsets.UTF_8);
-        List<String> problems;
-        try {
-          problems = compare(item.get("expect"), runner.call(item.get("operation").asText()));
-        } catch (ApiException | RuntimeException e) {
-          problems = List.of(e.toString());
+        if (item.has("body_text")) {
+          served.json = true;
+          served.body = item.get("body_text").asText().getBytes(StandardCharsets.UTF_8);
+        } else {
+          served.json = !body.isTextual(); // a JSON string stands for a non-JSON body
+          served.body = (body.isTextual() ? body.asText() : JSON.writeValueAsString(body)).getBytes(StandardCharsets.UTF_8);
         }
-        for (String problem : problems) {
-          System.out.println("FAIL " + item.get("name").asText() + ": " + problem);
+        String name = item.get("name").asText();
+        ObjectNode got = outcome(name, () -> call(eko, item.get("operation").asText()));
+        if (!compare) {
+          got.remove(List.of("error", "elapsed_ms", "message"));
+          print(got);
+          continue;
         }
+        List<String> problems = compare(item.get("expect"), got);
+        problems.forEach(p -> OUT.println("FAIL " + name + ": " + p));
         passed += problems.isEmpty() ? 1 : 0;
       }
     } finally {
       server.stop(0);
     }
-    System.out.println("conformance java: " + passed + "/" + cases.size());
-    return passed == cases.size() && passed > 0 ? 0 : 1;
+    if (compare) {
+      OUT.println("conformance java: " + passed + "/" + cases.size());
+      return passed == cases.size() && passed > 0 ? 0 : 1;
+    }
+    return 0;
+  }
+
+  static EkoClient client(String baseUrl) {
+    return EkoClient.builder().baseUrl(baseUrl).keys(UAT).initiatorId(INITIATOR).userCode(USER_CODE)
+        .timeout(Duration.ofSeconds(30)).build();
+  }
+
+  static Object call(EkoClient eko, String operation) {
+    return switch (operation) {
+      case "createDigilockerUrl" -> eko.createDigilockerUrl(CreateInput.of(REDIRECT_URL).withClientRefId("CORPUS"));
+      case "getDigilockerVerificationStatus" -> eko.getVerificationStatus(1);
+      case "getDigilockerDocument" -> eko.getDocument(1, "VER-1", List.of("AADHAAR"));
+      default -> throw new IllegalArgumentException("unknown operation " + operation);
+    };
   }
 
   /** How a reading differs from a case's expectation, each value compared as JSON. */
   static List<String> compare(JsonNode expect, ObjectNode got) {
     List<String> problems = new ArrayList<>();
     if (!expect.get("outcome").equals(got.get("outcome"))) {
-      problems.add("outcome " + got.get("outcome") + " (" + got.get("message") + "), want " + expect.get("outcome"));
+      problems.add("outcome " + got.get("outcome") + " (" + got.path("message").asText() + "), want " + expect.get("outcome"));
     }
-    if (!sameNumberOrNull(expect.get("code"), got.get("code"))) {
-      problems.add("code " + got.get("code") + ", want " + expect.get("code"));
+    JsonNode want = expect.get("code");
+    JsonNode have = got.get("code");
+    boolean same = (want == null || want.isNull()) ? have.isNull() : have.isIntegralNumber() && want.asLong() == have.asLong();
+    if (!same) {
+      problems.add("code " + have + ", want " + want);
     }
     JsonNode values = got.get("values");
-    expect
-        .path("values")
-        .fields()
-        .forEachRemaining(
-            field -> {
-              JsonNode value = values.get(field.getKey());
-              if (!Objects.equals(normalise(field.getValue()), normalise(value))) {
-                problems.add(field.getKey() + " = " + value + ", want " + field.getValue());
-              }
-            });
+    expect.path("values").fields().forEachRemaining(field -> {
+      JsonNode value = values.get(field.getKey());
+      if (!Objects.equals(normalise(field.getValue()), normalise(value))) {
+        problems.add(field.getKey() + " = " + value + ", want " + field.getValue());
+      }
+    });
     return problems;
-  }
-
-  private static boolean sameNumberOrNull(JsonNode a, JsonNode b) {
-    if (a == null || a.isNull() || b == null || b.isNull()) {
-      return (a == null || a.isNull()) && (b == null || b.isNull());
-    }
-    return a.isIntegralNumber() && b.isIntegralNumber() && a.asLong() == b.asLong();
   }
 
   /** The same JSON text parsed again, so that 3000000001 as int or long compares equal. */
@@ -270,6 +247,188 @@ public final class Runner {
     }
   }
 
+  // --- behaviour -----------------------------------------------------------------------
+
+  static int behaviour(File file) throws IOException {
+    JsonNode corpus = JSON.readTree(file);
+    JsonNode keys = corpus.get("keys");
+    warmUp();
+    for (JsonNode item : corpus.get("cases")) {
+      String name = item.get("name").asText();
+      JsonNode call = item.get("call");
+      JsonNode input = call.path("input");
+      JsonNode options = call.path("options");
+      ObjectNode got = outcome(name, () -> {
+        EkoClient.Builder builder = EkoClient.builder().env(java.util.Map.of())
+            .baseUrl(item.get("base_url").asText())
+            .keys(keys.get("developer_key").asText(), keys.get("access_key").asText())
+            .initiatorId(input.has("initiator_id") ? input.get("initiator_id").asText() : keys.get("initiator_id").asText())
+            .userCode(keys.path("user_code").asText(null));
+        if (options.has("timeout_ms") && !call.path("operation").asText().equals("waitForConsent")) {
+          builder.timeout(Duration.ofMillis(options.get("timeout_ms").asLong()));
+        }
+        if (options.has("max_retries")) builder.maxRetries(options.get("max_retries").asInt());
+        if (options.has("max_response_bytes")) builder.maxResponseBytes(options.get("max_response_bytes").asLong());
+        return behave(builder.build(), call.get("operation").asText(), input, options);
+      });
+      print(got);
+    }
+    return 0;
+  }
+
+  /**
+   * What the SDK loads on its first call (the spec, its checks, the models, HttpClient), so that
+   * a case's elapsed_ms is its call's, not the JVM's start.
+   */
+  static void warmUp() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] ok = "{\"status\":0,\"data\":{\"status\":\"AUTHENTICATED\",\"reference_id\":1,\"url\":\"https://x.example/\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    server.createContext("/", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(200, ok.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(ok);
+      }
+    });
+    server.start();
+    try {
+      EkoClient eko = client("http://127.0.0.1:" + server.getAddress().getPort()).withMaxRetries(0);
+      for (Supplier<Object> call : List.<Supplier<Object>>of(
+          () -> eko.createDigilockerUrl(CreateInput.of(REDIRECT_URL)),
+          () -> eko.getVerificationStatus(1),
+          () -> eko.getDocument(1, "VER-1", List.of("AADHAAR")),
+          () -> eko.waitForConsent(1, Duration.ofSeconds(5)),
+          () -> eko.getVerificationStatus(0))) {
+        outcome("warm-up", call);
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  static Object behave(EkoClient eko, String operation, JsonNode input, JsonNode options) {
+    return switch (operation) {
+      case "createDigilockerUrl" -> {
+        List<String> documents = null;
+        if (input.has("document_requested")) {
+          documents = new ArrayList<>();
+          for (JsonNode d : input.get("document_requested")) documents.add(d.asText());
+        }
+        yield eko.createDigilockerUrl(new CreateInput(input.path("redirect_url").asText(null), documents,
+            input.path("client_ref_id").asText(null), input.path("user_code").asText(null)));
+      }
+      case "getDigilockerVerificationStatus" -> eko.getVerificationStatus(referenceId(input));
+      case "getDigilockerDocument" -> {
+        List<String> documents = null;
+        if (input.has("document_type")) {
+          documents = new ArrayList<>();
+          for (JsonNode d : input.get("document_type")) documents.add(d.asText());
+        }
+        yield eko.getDocument(referenceId(input), input.path("verification_id").asText(null), documents);
+      }
+      case "waitForConsent" -> eko.waitForConsent(referenceId(input),
+          options.has("timeout_ms") ? Duration.ofMillis(options.get("timeout_ms").asLong()) : null,
+          options.has("interval_ms") ? Duration.ofMillis(options.get("interval_ms").asLong()) : null);
+      default -> throw new IllegalArgumentException("unknown operation " + operation);
+    };
+  }
+
+  /** The case's reference_id as the long the SDK takes; one a long cannot hold is refused as the SDK would. */
+  static long referenceId(JsonNode input) {
+    JsonNode value = input.get("reference_id");
+    if (value != null && value.isIntegralNumber() && value.canConvertToLong()) return value.asLong();
+    if (value != null && value.isTextual()) {
+      try {
+        return Long.parseLong(value.asText());
+      } catch (NumberFormatException e) {
+        // falls through
+      }
+    }
+    throw new EkoValidationException("runner", List.of(new EkoValidationException.FieldError("reference_id",
+        "is not a 64-bit integer (" + value + "); a Java caller cannot pass it")));
+  }
+
+  // --- redirects -----------------------------------------------------------------------
+
+  static int redirects(File file) throws IOException {
+    for (JsonNode item : JSON.readTree(file).get("cases")) {
+      String name = item.get("name").asText();
+      try {
+        ConsentRedirect back = ConsentRedirect.parse(item.get("url").asText());
+        ObjectNode values = JSON.createObjectNode();
+        if (back.referenceId() == null) values.putNull("reference_id"); else values.put("reference_id", back.referenceId());
+        values.put("verification_id", back.verificationId());
+        values.put("denied", back.denied());
+        values.put("error", back.error());
+        print(line(name, "ok", null, values));
+      } catch (EkoValidationException e) {
+        ObjectNode got = line(name, "invalid_input", null, null);
+        got.put("message", e.getMessage());
+        print(got);
+      }
+    }
+    return 0;
+  }
+
+  // --- journey -------------------------------------------------------------------------
+
+  /**
+   * The consent journey against a sandbox, one protocol line per step: create, a forced 301,
+   * the pending status, the customer's approval (through /_sandbox/), the status and the
+   * document (tests/conformance/harness.py and test_journey.py judge them).
+   */
+  static int journey(String baseUrl, String profile) throws Exception {
+    EkoClient eko = client(baseUrl);
+    String prefix = "JA" + profile.charAt(0) + ProcessHandle.current().pid() % 100000;
+    String createRef = prefix + "-create";
+    ObjectNode created = outcome("create", () -> eko.createDigilockerUrl(
+        CreateInput.of(REDIRECT_URL).withClientRefId(createRef).withDocuments(List.of("AADHAAR"))));
+    created.put("client_ref_id", createRef);
+    step(created);
+    if (!created.get("outcome").asText().equals("success")) {
+      return 1;
+    }
+    long referenceId = created.get("values").get("reference_id").asLong();
+    step(outcome("forced_301", () -> eko.createDigilockerUrl(CreateInput.of(REDIRECT_URL).withClientRefId("SCENARIO-301"))));
+    step(outcome("pending", () -> eko.getVerificationStatus(referenceId)));
+    String verificationId = approve(baseUrl, referenceId);
+    ObjectNode approved = JSON.createObjectNode().put("reference_id", referenceId).put("verification_id", verificationId);
+    step(line("approve", "success", null, approved));
+    step(outcome("status", () -> eko.getVerificationStatus(referenceId)));
+    step(outcome("document", () -> eko.getDocument(referenceId, verificationId, List.of("AADHAAR"))));
+    return 0;
+  }
+
+  private static void step(ObjectNode line) {
+    line.remove(List.of("error", "elapsed_ms"));
+    if (line.get("outcome").asText().equals("success")) {
+      line.remove("message");
+    }
+    print(line);
+  }
+
+  /** Consents as the customer would, through POST /_sandbox/sessions/{id}/approve. */
+  static String approve(String baseUri, long referenceId) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(baseUri + "/_sandbox/sessions/" + referenceId + "/approve"))
+            .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    JsonNode session = JSON.readTree(response.body());
+    if (response.statusCode() != 200 || !session.path("verification_id").isTextual()) {
+      throw new IllegalStateException("approve: HTTP " + response.statusCode());
+    }
+    return session.get("verification_id").asText();
+  }
+
+  // --- policy and signing --------------------------------------------------------------
+
+  static int policy() {
+    EkoClient eko = EkoClient.builder().baseUrl("http://127.0.0.1:9").keys(UAT).initiatorId(INITIATOR).env(java.util.Map.of()).build();
+    print(eko.defaultPolicy().toJson());
+    return 0;
+  }
+
   static int signing(File file) throws IOException {
     JsonNode vectors = JSON.readTree(file).get("vectors");
     int passed = 0;
@@ -278,48 +437,10 @@ public final class Runner {
       if (got.equals(vector.get("secret_key").asText())) {
         passed++;
       } else {
-        System.out.println("FAIL " + vector.get("name").asText() + ": got " + got);
+        OUT.println("FAIL " + vector.get("name").asText() + ": got " + got);
       }
     }
-    System.out.println("signing java: " + passed + "/" + vectors.size());
+    OUT.println("signing java: " + passed + "/" + vectors.size());
     return passed == vectors.size() && passed > 0 ? 0 : 1;
-  }
-
-  static ObjectNode journey(String baseUri, String prefix) throws Exception {
-    Runner runner = new Runner(baseUri);
-    ObjectNode steps = JSON.createObjectNode();
-    String createRef = prefix + "-create";
-    ObjectNode created = runner.create(createRef);
-    steps.set("create", created);
-    steps.put("create_client_ref_id", createRef);
-    if (!created.get("outcome").asText().equals("success")) {
-      throw new IllegalStateException("create: " + created);
-    }
-    long referenceId = created.get("values").get("reference_id").asLong();
-    steps.set("forced_301", runner.create("SCENARIO-301"));
-    steps.set("pending", runner.status(referenceId, prefix + "-pending"));
-    String verificationId = approve(baseUri, referenceId);
-    steps.put("reference_id", referenceId);
-    steps.put("verification_id", verificationId);
-    steps.set("status", runner.status(referenceId, prefix + "-status"));
-    steps.set("document", runner.document(referenceId, verificationId, prefix + "-doc"));
-    return steps;
-  }
-
-  /** Consents as the customer would, through POST /_sandbox/sessions/{id}/approve. */
-  static String approve(String baseUri, long referenceId) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(baseUri + "/_sandbox/sessions/" + referenceId + "/approve"))
-                    .POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(30))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    JsonNode session = JSON.readTree(response.body());
-    if (response.statusCode() != 200 || !session.path("verification_id").isTextual()) {
-      throw new IllegalStateException("approve: HTTP " + response.statusCode());
-    }
-    return session.get("verification_id").asText();
   }
 }

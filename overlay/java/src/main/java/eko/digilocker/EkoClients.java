@@ -9,7 +9,11 @@ import eko.digilocker.client.ApiClient;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
-/** The generated client, set up for Eko: signed, and reading answers as the other languages do. */
+/**
+ * The generated client, set up for Eko (signed, redirects not followed), for code that calls
+ * {@code DigilockerApi} directly; {@link EkoClient} is the SDK, with the answer rule, retries,
+ * deadlines and caps.
+ */
 public final class EkoClients {
   private EkoClients() {}
 
@@ -21,8 +25,7 @@ public final class EkoClients {
   public static ApiClient apiClient(
       String baseUri, String developerKey, String accessKey, Duration timeout) {
     ApiClient client = new ApiClient();
-    // keeps each answer as sent, for Answers (the generated client drops what it cannot decode)
-    client.setHttpClientBuilder(new RecordingHttpClient.Builder(HttpClient.newBuilder()));
+    client.setHttpClientBuilder(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER));
     client.updateBaseUri(baseUri);
     client.setRequestInterceptor(new EkoSigning(developerKey, accessKey));
     client.setObjectMapper(objectMapper());
