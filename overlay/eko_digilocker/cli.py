@@ -5,7 +5,9 @@ Exit codes: 0 done; 1 the call failed (Eko refused it, the network, an answer th
 cannot be read; one line on stderr); 2 bad input: arguments, settings (credentials,
 environment) or values the spec refuses, found before anything is sent (one line on
 stderr); 3 `status` or `document` of a session still pending (the customer has not
-consented yet, or Eko's documents are not ready; printed on stdout).
+consented yet, or Eko's documents are not ready; printed on stdout). `sandbox` and
+`proxy` exit 2 on bad arguments too, and 1 when they cannot run (a port in use, the
+sandbox extra not installed).
 """
 
 from __future__ import annotations
