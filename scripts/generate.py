@@ -52,6 +52,9 @@ from versions import spec_version, stale_version_files, write_version_files
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
 CONFIG = ROOT / "openapi" / "generator-config.yaml"
+# Templates that replace openapi-python-client's own of the same name (types.py: a
+# readable repr of UNSET); the rest are the pinned generator's.
+TEMPLATES = ROOT / "openapi" / "python-templates"
 PACKAGE = "eko_digilocker_client"
 TARGET = ROOT / "generated" / PACKAGE
 TS_FILE = "eko-digilocker.ts"
@@ -81,6 +84,8 @@ def build(out: Path, spec_path: Path = SPEC) -> None:
             str(spec_path),
             "--config",
             str(CONFIG),
+            "--custom-template-path",
+            str(TEMPLATES),
             "--meta",
             "none",
             "--output-path",

@@ -11,6 +11,11 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    # eko-digilocker: a model's repr reads `status=UNSET`, not `<...Unset object at 0x...>`
+    # (openapi/python-templates overrides openapi-python-client's types.py.jinja for this).
+    def __repr__(self) -> str:
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 

@@ -1,9 +1,13 @@
 """`eko-digilocker`: the client's calls and request signing from a shell; with the sandbox
 extra installed, also `eko-digilocker sandbox` and `proxy` (commands that package adds).
 
-Exit codes: 0 done, 1 an error (one line on stderr), 2 bad usage, 3 `status` or
-`document` of a session still pending (the customer has not consented yet, or Eko's
-documents are not ready; printed on stdout).
+Exit codes: 0 done; 1 the call failed (Eko refused it, the network, an answer that
+cannot be read; one line on stderr); 2 bad input: arguments, settings (credentials,
+environment) or values the spec refuses, found before anything is sent (one line on
+stderr); 3 `status` or `document` of a session still pending (the customer has not
+consented yet, or Eko's documents are not ready; printed on stdout). `sandbox` and
+`proxy` exit 2 on bad arguments too, and 1 when they cannot run (a port in use, the
+sandbox extra not installed).
 """
 
 from __future__ import annotations
@@ -21,21 +25,30 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .client import EkoClient
 
+FAILED_EXIT = 1
+#: Every kind of bad input: a command line argparse refuses, a missing or invalid
+#: setting, a value the spec refuses. Nothing was sent.
+BAD_INPUT_EXIT = 2
 PENDING_EXIT = 3
 CREDENTIALS_HELP = (
     "Credentials come from EKO_DEVELOPER_KEY, EKO_ACCESS_KEY, EKO_INITIATOR_ID and "
     "EKO_USER_CODE; the target from --base-url / EKO_BASE_URL or --environment / "
-    "EKO_ENVIRONMENT (uat by default). Exit codes: 0 done, 1 error, 2 bad usage, "
+    f"EKO_ENVIRONMENT (uat by default). Exit codes: 0 done, {FAILED_EXIT} the call failed "
+    f"(Eko refused it, the network, an unreadable answer), {BAD_INPUT_EXIT} bad input "
+    "(arguments, settings or values the spec refuses; nothing sent), "
     f"{PENDING_EXIT} status or document of a session still pending."
 )
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (`eko-digilocker status: error: ...`), exit status 2;
-    its subcommand parsers are of this class too."""
+    """argparse with one-line errors (`eko-digilocker status: error: ...`), exit status
+    BAD_INPUT_EXIT; its subcommand parsers are of this class too."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, _escaped(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n")
+        self.exit(
+            BAD_INPUT_EXIT,
+            _escaped(f"{self.prog}: error: {message} (see {self.prog} --help)") + "\n",
+        )
 
 
 def _positive_whole_number(what: str, max_digits: int | None = None) -> Callable[[str], str]:
@@ -272,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     asks_help = not argv or argv[0] in ("-h", "--help")
     args = _parser(sorted(_added_commands()) if asks_help else ()).parse_args(argv)
 
-    from .errors import EkoConfigurationWarning, EkoError
+    from .errors import EkoConfigurationError, EkoConfigurationWarning, EkoError, EkoValidationError
 
     try:
         with warnings.catch_warnings():
@@ -281,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             code, result = _run(args)
     except EkoError as exc:
         _say(f"eko-digilocker: {type(exc).__name__}: {exc}", sys.stderr)
-        return 1
+        bad_input = isinstance(exc, EkoValidationError | EkoConfigurationError)
+        return BAD_INPUT_EXIT if bad_input else FAILED_EXIT
     if args.command == "sign":
         for name, value in result["headers"].items():
             print(f"{name}: {value}")

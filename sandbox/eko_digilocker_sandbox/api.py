@@ -273,7 +273,7 @@ class ApiPath:
             params = query
             errors_of = op.query.errors if op.query is not None else lambda _: []
         replay = self.state.config.replay
-        recorded = None if replay is None else replay.answer(op, scope, params)
+        recorded = None if replay is None else replay.answer(op, scope, params, developer_key)
         if recorded is not None:  # before validation: what Eko answered is replayed as it was
             return Answer(recorded.status, recorded.answer, content_type=recorded.content_type)
         try:

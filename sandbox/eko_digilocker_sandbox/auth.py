@@ -13,6 +13,7 @@ import base64
 import hashlib
 import heapq
 import hmac
+import secrets
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
@@ -21,6 +22,8 @@ SECRET_KEY = "secret-key"
 TIMESTAMP = "secret-key-timestamp"
 
 _MAX_TIMESTAMP_DIGITS = 16
+#: The spec's documented 403 message, for a wrong secret-key and an unknown developer_key.
+SIGNATURE_MISMATCH = "Authentication failed: secret-key does not match secret-key-timestamp."
 
 
 class AuthFailure(Exception):
@@ -47,6 +50,7 @@ class Authenticator:
             )
             for developer_key, access_key in credentials.items()
         }
+        self._nobody = hmac.new(secrets.token_bytes(32), digestmod=hashlib.sha256)
         self._window_ms = window_seconds * 1000.0
         self._window_seconds = window_seconds
         self._clock = clock
@@ -62,9 +66,10 @@ class Authenticator:
         if missing:
             raise AuthFailure(f"Authentication failed: missing header {', '.join(missing)}.")
         developer_key = headers[DEVELOPER_KEY.encode()]
-        keyed = self._keys.get(developer_key)
-        if keyed is None:
-            raise AuthFailure("Authentication failed: unknown developer_key.")
+        # An unknown developer_key goes through the same checks, against a key nobody
+        # holds, and fails as a wrong secret-key does: Eko answers both with the same
+        # HTTP 403, so the answer never tells which developer keys exist.
+        keyed = self._keys.get(developer_key, self._nobody)
         timestamp = headers[TIMESTAMP.encode()]
         if not (timestamp.isdigit() and len(timestamp) <= _MAX_TIMESTAMP_DIGITS):
             raise AuthFailure(
@@ -85,11 +90,10 @@ class Authenticator:
         mac = keyed.copy()
         mac.update(timestamp)
         expected = base64.b64encode(mac.digest())
-        if not hmac.compare_digest(expected, headers[SECRET_KEY.encode()]):
-            raise AuthFailure(
-                "Authentication failed: secret-key does not match secret-key-timestamp "
-                "for this developer_key."
-            )
+        if not hmac.compare_digest(expected, headers[SECRET_KEY.encode()]) or (
+            keyed is self._nobody
+        ):
+            raise AuthFailure(SIGNATURE_MISMATCH)
         if self._replays is not None:
             self._replays.admit(
                 (developer_key, timestamp, expected), int(timestamp) + self._window_ms, now_ms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,13 @@ def _uat_credentials() -> dict[str, str]:
 
 def _check_base_url(url: str) -> None:
     """Consent URLs are `{base}/consent/...`: the base must be an absolute http(s) URL."""
+    # What it is not comes first: "not a url" is not a URL, whatever its characters.
+    shape = re.match(r"(https?)://[^/?#\s]", url, re.IGNORECASE)
+    if shape is None:
+        raise ValueError(
+            f"public_base_url {url[:80]!r} is not an absolute http:// or https:// URL with "
+            f"a host (e.g. https://sandbox.example:8443)"
+        )
     problem = None
     if not url.isascii() or not url.isprintable() or " " in url:
         problem = "only visible ASCII characters"
@@ -50,7 +58,7 @@ def _check_base_url(url: str) -> None:
         except ValueError as exc:
             problem = f"a valid host and port ({exc})"
         else:
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            if not parts.hostname:
                 problem = "an absolute http:// or https:// URL with a host"
             elif parts.query or parts.fragment or "?" in url or "#" in url:
                 problem = "no query or fragment"

@@ -15,6 +15,8 @@ subclass adds, per connection:
   connection, and the unsent megabytes, forever: closing waits for the buffer to drain;
 - connection cap: a connection beyond `max_connections` open ones -> HTTP 503 envelope,
   closed at once;
+- a request with both Content-Length and Transfer-Encoding: answered (the body read
+  by Transfer-Encoding), then the connection is closed (RFC 9112 6.1);
 - header size: a request line plus headers over `max_header_bytes` -> HTTP 400
   envelope, closed; any request h11 cannot parse gets a 400 envelope too. Measured in
   h11's buffer just before h11 parses each head, so a head that arrived behind another
@@ -120,7 +122,15 @@ class _HeadLimitedConnection(h11.Connection):
                 self._too_big()
         if self._refused:
             return h11.NEED_DATA
-        return super().next_event()
+        event = super().next_event()
+        if isinstance(event, h11.Request):
+            names = {name for name, _ in event.headers}
+            if b"content-length" in names and b"transfer-encoding" in names:
+                # RFC 9112 6.1: h11 reads the body by Transfer-Encoding, as allowed, but
+                # the connection MUST close after the answer (a request-smuggling guard).
+                # h11 then writes `connection: close` itself; its own API has no switch.
+                self._cstate.process_keep_alive_disabled()
+        return event
 
 
 def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:

@@ -30,7 +30,7 @@ import base64
 import binascii
 import ipaddress
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,10 +66,6 @@ def is_loopback(host: str) -> bool:
     return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
-def _is_loopback(request: Request) -> bool:
-    return is_loopback(request.client.host if request.client else "")
-
-
 #: A Host header: a bracketed IPv6 address or a name, and an optional port.
 _HOST_HEADER = re.compile(
     r"(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<name>[^\[\]:@/\\]+))(?::[0-9]{1,5})?"
@@ -88,15 +84,32 @@ def is_loopback_host(host_header: str, public_host: str | None = None) -> bool:
     return host == "localhost" or host == public_host or is_loopback(host)
 
 
-def _from_another_site(request: Request) -> bool:
+def _from_another_site(headers: Mapping[str, str]) -> bool:
     """A browser request made by another site's page: a form or fetch that a web page
     aims at localhost. A loopback peer, but not the developer: a cross-site form POST
     needs no CORS preflight, so it could switch faults on or approve sessions."""
-    site = request.headers.get("sec-fetch-site")
+    site = headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
         return True
-    origin = request.headers.get("origin")
-    return origin is not None and urlsplit(origin).netloc != request.headers.get("host")
+    origin = headers.get("origin")
+    return origin is not None and urlsplit(origin).netloc != headers.get("host")
+
+
+def control_refusal(peer: str, headers: Mapping[str, str], public_host: str | None) -> str | None:
+    """Why the control surface refuses a request from `peer` (an IP address) with these
+    headers (lower-case names), or None when it may answer. The one rule for the sandbox
+    and for the proxy in front of it (`eko-digilocker proxy`), which sees the caller."""
+    if not is_loopback(peer):
+        return "the sandbox control surface answers loopback clients only"
+    host = headers.get("host", "")
+    if not is_loopback_host(host, public_host):
+        return (
+            f"the sandbox control surface answers only requests addressed to localhost, "
+            f"a loopback address or the --public-base-url host, not Host {host[:80]!r}"
+        )
+    if _from_another_site(headers):
+        return "the sandbox control surface refuses requests from other sites' pages"
+    return None
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -105,19 +118,10 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def _loopback_only(endpoint: Endpoint, public_host: str | None) -> Endpoint:
     async def guarded(request: Request) -> Response:
-        if not _is_loopback(request):
-            return _error(403, "the sandbox control surface answers loopback clients only")
-        host = request.headers.get("host", "")
-        if not is_loopback_host(host, public_host):
-            return _error(
-                403,
-                f"the sandbox control surface answers only requests addressed to localhost, "
-                f"a loopback address or the --public-base-url host, not Host {host[:80]!r}",
-            )
-        if _from_another_site(request):
-            return _error(
-                403, "the sandbox control surface refuses requests from other sites' pages"
-            )
+        peer = request.client.host if request.client else ""
+        refusal = control_refusal(peer, request.headers, public_host)
+        if refusal is not None:
+            return _error(403, refusal)
         return await endpoint(request)
 
     return guarded

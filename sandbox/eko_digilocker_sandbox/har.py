@@ -12,13 +12,15 @@ any signal leaves a usable recording.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
 #: Names of headers, query parameters and body fields whose values are never written.
@@ -31,12 +33,27 @@ _MIN_SCRUBBED = 6
 MIB = 1024 * 1024
 #: The largest HAR file replay reads (`--max-har-mb`).
 MAX_HAR_BYTES = 64 * MIB
+#: The most JSON values (objects, arrays, strings, numbers, ...) replay parses in a HAR
+#: file (`--max-har-values`): parsed, a value costs up to about 100 bytes, so a file of
+#: tiny values (`[],[],...`) would take 25 times its size. A recorded exchange is about
+#: 110 values, so the default holds 18,000 of them (the proxy records 10,000 by default).
+MAX_HAR_VALUES = 2_000_000
+#: The SHA-256 (hex) of the developer_key that made the request: replay serves an entry
+#: only to that key, and the key itself never reaches the file.
+DEVELOPER_FIELD = "_eko_developer_key_sha256"
+_DEVELOPER_HEADER = "developer_key"
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 #: Marks an answer the proxy made itself (upstream down, slow, too large): replay skips it.
 PROXY_ANSWER_FIELD = "_eko_proxy_answer"
 
 
 class HarError(ValueError):
     """A HAR file that cannot be read: one line saying where and why."""
+
+
+def developer_fingerprint(developer_key: str | bytes) -> str:
+    raw = developer_key.encode("latin-1") if isinstance(developer_key, str) else developer_key
+    return hashlib.sha256(raw).hexdigest()
 
 
 def is_secret_name(name: str) -> bool:
@@ -72,24 +89,53 @@ class Exchange:
     proxy_answer: bool = False
 
 
+def _leaves(value: Any, secrets: set[str]) -> None:
+    """Every string and number inside `value` (a secret-named field's), as a secret."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _leaves(item, secrets)
+    elif isinstance(value, list):
+        for item in value:
+            _leaves(item, secrets)
+    elif isinstance(value, str | int | float) and not isinstance(value, bool):
+        secrets.add(str(value))
+
+
 def _redact_json(value: Any, secrets: set[str]) -> Any:
     if isinstance(value, dict):
         redacted: dict[str, Any] = {}
         for name, item in value.items():
-            if is_secret_name(name) and isinstance(item, str | int):
-                secrets.add(str(item))
+            if is_secret_name(name) and item is not None:
+                _leaves(item, secrets)  # whatever its type: a list, a number, an object
                 redacted[name] = REDACTED
             else:
                 redacted[name] = _redact_json(item, secrets)
         return redacted
     if isinstance(value, list):
         return [_redact_json(item, secrets) for item in value]
+    if isinstance(value, str) and _URL_WITH_QUERY.match(value):
+        return _redact_url(value, secrets)  # a consent URL's `token=` in data.url
     return value
 
 
+#: An absolute URL with a query, as a JSON string value may hold (a consent URL).
+_URL_WITH_QUERY = re.compile(r"https?://[^?\s]*\?", re.I)
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _redact_form(text: str, secrets: set[str]) -> str:
+    """A form-encoded body with the values of secret-named fields REDACTED."""
+    fields = parse_qsl(text, keep_blank_values=True)
+    named = [value for name, value in fields if is_secret_name(name)]
+    if not named:
+        return text
+    secrets.update(named)
+    return urlencode([(n, REDACTED if is_secret_name(n) else v) for n, v in fields], safe="")
+
+
 def _content(message: Message, secrets: set[str]) -> dict[str, Any]:
-    """HAR `content`/`postData` fields: text (JSON bodies with secret fields redacted)
-    or, for bytes that are not UTF-8, base64."""
+    """HAR `content`/`postData` fields: text (JSON and form bodies with secret fields
+    redacted) or, for bytes that are not UTF-8, base64."""
     mime = message.content_type()
     try:
         text = message.body.decode("utf-8")
@@ -99,13 +145,15 @@ def _content(message: Message, secrets: set[str]) -> dict[str, Any]:
             "text": base64.b64encode(message.body).decode(),
             "encoding": "base64",
         }
+    if mime.split(";")[0].strip().lower() == _FORM:
+        return {"mimeType": mime, "text": _redact_form(text, secrets)}
     try:
         parsed = json.loads(text)
     except (ValueError, RecursionError):  # kept as it came
         return {"mimeType": mime, "text": text}
     kept: set[str] = set()
     redacted = _redact_json(parsed, kept)
-    if kept:
+    if redacted != parsed:
         secrets.update(kept)
         text = json.dumps(redacted, ensure_ascii=False)
     return {"mimeType": mime, "text": text}
@@ -121,36 +169,98 @@ def _headers(headers: list[tuple[str, str]], secrets: set[str]) -> list[dict[str
     return written
 
 
-def _url_and_query(url: str, secrets: set[str]) -> tuple[str, list[dict[str, str]]]:
+def _redact_url(url: str, secrets: set[str]) -> str:
+    """`url` with the values of secret-named query parameters REDACTED."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     kept = [(name, REDACTED if is_secret_name(name) else value) for name, value in query]
-    if kept != query:
-        secrets.update(value for name, value in query if is_secret_name(name))
-        url = urlunsplit(parts._replace(query=urlencode(kept)))
-    return url, [{"name": name, "value": value} for name, value in kept]
+    if kept == query:
+        return url
+    secrets.update(value for name, value in query if is_secret_name(name))
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def _cut(text: str, secret: str) -> str:
+    """`text` with every occurrence of `secret` made REDACTED, and every piece of it at
+    least _MIN_SCRUBBED long that starts the secret (what an excerpt cut at byte N keeps
+    of it). A piece never ends inside a JSON escape: a backslash left open is taken too."""
+    head = secret[:_MIN_SCRUBBED]
+    out: list[str] = []
+    done = 0
+    found = text.find(head)
+    while found >= 0:
+        end = found + len(head)
+        while end < len(text) and end - found < len(secret) and text[end] == secret[end - found]:
+            end += 1
+        start = found
+        if _odd_backslashes(text, start):  # `\` + secret: the escape goes with it
+            start -= 1
+        out += (text[done:start], REDACTED)
+        done = end
+        found = text.find(head, end)
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _odd_backslashes(text: str, index: int) -> bool:
+    count = 0
+    while index - count > 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+#: A run of URL characters with percent-escapes in it (`%62%65...` is the key to a server).
+#: Only from the start of a run (the lookbehind): matching from each character inside a
+#: long run would scan the rest of it each time, quadratic in its length.
+_PERCENT_RUN = re.compile(
+    r"(?<![A-Za-z0-9._~+%-])[A-Za-z0-9._~+-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+-]*)+"
+)
+
+
+def _redacted(text: str, secrets: list[str]) -> str:
+    """`text` with each secret, its prefixes and its suffixes (`_cut` on the reversed
+    text), also percent-encoded, made REDACTED."""
+
+    def plain(text: str) -> str:
+        for secret in secrets:
+            text = _cut(text, secret)
+            text = _cut(text[::-1], secret[::-1])[::-1].replace(REDACTED[::-1], REDACTED)
+        return text
+
+    def decoded(run: re.Match[str]) -> str:
+        value = unquote(run[0])
+        return REDACTED if plain(value) != value else run[0]
+
+    if not secrets:
+        return text
+    text = plain(text)
+    if "%" not in text or plain(unquote(text)) == unquote(text):
+        return text  # no percent-encoded piece anywhere: no run to look at one by one
+    return _PERCENT_RUN.sub(decoded, text)
+
+
+def _forms(secrets: set[str]) -> list[str]:
+    """The secrets worth searching for, longest first."""
+    kept = {secret for secret in secrets if len(secret) >= _MIN_SCRUBBED and secret != REDACTED}
+    return sorted(kept, key=len, reverse=True)
 
 
 def without_secrets(text: str, headers: list[tuple[str, str]]) -> str:
     """`text` (a line the proxy prints, which may quote what the upstream sent) with the
-    value of every secret header among `headers` written as REDACTED."""
-    for name, value in headers:
-        if is_secret_name(name) and len(value) >= _MIN_SCRUBBED:
-            text = text.replace(value, REDACTED)
-    return text
+    value of every secret header among `headers`, and any prefix or suffix of it of at
+    least six characters (an excerpt's cut), written as REDACTED."""
+    return _redacted(text, _forms({value for name, value in headers if is_secret_name(name)}))
 
 
 def har_entry(exchange: Exchange) -> dict[str, Any]:
     """The HAR 1.2 entry of one exchange, with every secret redacted."""
     secrets: set[str] = set()
-    url, query = _url_and_query(exchange.url, secrets)
     request: dict[str, Any] = {
         "method": exchange.method,
-        "url": url,
+        "url": _redact_url(exchange.url, secrets),
         "httpVersion": "HTTP/1.1",
         "cookies": [],
         "headers": _headers(exchange.request.headers, secrets),
-        "queryString": query,
         "headersSize": -1,
         "bodySize": len(exchange.request.body),
     }
@@ -179,39 +289,47 @@ def har_entry(exchange: Exchange) -> dict[str, Any]:
         entry["comment"] = "\n".join(exchange.findings)
     if exchange.proxy_answer:
         entry[PROXY_ANSWER_FIELD] = True
-    return _scrub(entry, secrets)
+    scrubbed = _scrub(entry, _forms(secrets))
+    for name, value in exchange.request.headers:
+        if name.lower() == _DEVELOPER_HEADER:  # after scrubbing, which never changes it
+            scrubbed[DEVELOPER_FIELD] = developer_fingerprint(value)
+            break
+    return scrubbed
 
 
-def _scrub(entry: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
+def _scrub(entry: dict[str, Any], secrets: list[str]) -> dict[str, Any]:
     """Every other occurrence of a redacted value (in URLs, bodies, comments) redacted too."""
-    searched = [
-        secret
-        for secret in sorted(secrets, key=len, reverse=True)
-        if len(secret) >= _MIN_SCRUBBED and secret != REDACTED
-    ]
-    text = _replaced(json.dumps(entry, ensure_ascii=False), searched)
+    text = _replaced(json.dumps(entry, ensure_ascii=False), secrets)
     scrubbed: dict[str, Any] = json.loads(text)
-    for body in (scrubbed["request"].get("postData"), scrubbed["response"]["content"]):
+    request = scrubbed["request"]
+    # from the scrubbed URL: a value redacted there is redacted here, however encoded
+    query = parse_qsl(urlsplit(request["url"]).query, keep_blank_values=True)
+    request["queryString"] = [{"name": name, "value": value} for name, value in query]
+    for body in (request.get("postData"), scrubbed["response"]["content"]):
         if body is not None:
-            _scrub_body(body, searched)
+            _scrub_body(body, secrets)
     return scrubbed
 
 
 def _replaced(text: str, secrets: list[str]) -> str:
     """`text` (JSON) with each secret, as JSON writes it in a string, made REDACTED."""
-    for secret in secrets:
-        text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
-    return text
+    return _redacted(text, [json.dumps(secret, ensure_ascii=False)[1:-1] for secret in secrets])
 
 
 def _scrub_body(body: dict[str, Any], secrets: list[str]) -> None:
-    """The echoes a search of the entry's text cannot see: in a body kept in base64, or
-    written with JSON escapes (`\\u0064eveloper...`), which a reader decodes."""
+    """The echoes a search of the entry's text cannot see: in a body kept in base64,
+    written with JSON escapes (`\\u0064eveloper...`), which a reader decodes, or
+    percent-encoded in a form."""
     if body.get("encoding") == "base64":
-        raw = base64.b64decode(body["text"])
-        for secret in secrets:
-            raw = raw.replace(secret.encode(), REDACTED.encode())
-        body["text"] = base64.b64encode(raw).decode()
+        raw = base64.b64decode(body["text"]).decode("latin-1")
+        redacted = _redacted(raw, [secret.encode().decode("latin-1") for secret in secrets])
+        body["text"] = base64.b64encode(redacted.encode("latin-1")).decode()
+        return
+    if body.get("mimeType", "").split(";")[0].strip().lower() == _FORM:
+        fields = parse_qsl(body["text"], keep_blank_values=True)
+        kept = [(name, _redacted(value, secrets)) for name, value in fields]
+        if kept != fields:
+            body["text"] = urlencode(kept, safe="")
         return
     try:
         decoded = json.dumps(json.loads(body["text"]), ensure_ascii=False)
@@ -225,9 +343,12 @@ def _scrub_body(body: dict[str, Any], secrets: list[str]) -> None:
 class HarWriter:
     """Appends entries to a HAR file, keeping it valid JSON after each one.
 
-    Each entry is written once: the writer seeks back over the closing brackets and
-    writes the entry followed by them again, so an entry costs its own size, not the
-    file's. At most `max_entries` are written; `add` returns False beyond that.
+    Each entry is written once: the writer writes the entry followed by the closing
+    brackets over the previous closing brackets, so an entry costs its own size, not
+    the file's. A write that fails part way (a full disk) is undone: the closing
+    brackets go back where the failed entry began and the file is cut there, in space
+    the file already held, so every earlier entry stays readable. At most
+    `max_entries` are written; `add` returns False beyond that.
     """
 
     _TRAILER = b"\n]}}\n"
@@ -235,27 +356,41 @@ class HarWriter:
     def __init__(self, path: Path, *, max_entries: int, creator_version: str) -> None:
         self.max_entries = max_entries
         self.count = 0
-        self._file: BinaryIO = path.open("wb")
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         creator = {"name": "eko-digilocker proxy", "version": creator_version}
         head = f'{{"log":{{"version":"1.2","creator":{json.dumps(creator)},"entries":['
-        self._file.write(head.encode())
-        self._end = self._file.tell()
-        self._file.write(self._TRAILER)
-        self._file.flush()
+        self._end = 0
+        try:
+            self._write_at(head.encode() + self._TRAILER)
+        except OSError:
+            os.close(self._fd)
+            raise
+        self._end = len(head.encode())
+
+    def _write_at(self, data: bytes) -> None:
+        """`data` at `self._end`, whole (os.pwrite may write part of it), unbuffered so
+        a failure leaves nothing pending to be flushed later."""
+        written = 0
+        while written < len(data):
+            written += os.pwrite(self._fd, data[written:], self._end + written)
+        os.ftruncate(self._fd, self._end + len(data))
 
     def add(self, exchange: Exchange) -> bool:
+        """Write one entry; OSError (the file unchanged) when it cannot be written."""
         if self.count >= self.max_entries:
             return False
         data = (b",\n" if self.count else b"\n") + json.dumps(har_entry(exchange)).encode()
-        self._file.seek(self._end)
-        self._file.write(data + self._TRAILER)
-        self._file.flush()
+        try:
+            self._write_at(data + self._TRAILER)
+        except OSError:
+            self._write_at(self._TRAILER)  # over the failed entry's first bytes
+            raise
         self._end += len(data)
         self.count += 1
         return True
 
     def close(self) -> None:
-        self._file.close()
+        os.close(self._fd)
 
 
 # --- reading --------------------------------------------------------------------------
@@ -272,6 +407,8 @@ class Recorded:
     status: int
     content_type: str
     answer: bytes
+    #: `developer_fingerprint` of the key that made the request; None when unknown
+    developer: str | None = None
 
 
 #: Answers HTTP forbids a body (RFC 9110 6.4.1).
@@ -305,6 +442,23 @@ def _body(content: Any, text_field: str, where: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def _developer(entry: dict[str, Any], request: dict[str, Any], where: str) -> str | None:
+    """Who made the request: the proxy's fingerprint, or the developer_key header of a
+    HAR another tool wrote without redacting it; None when neither says."""
+    fingerprint: str | None = _optional(entry, DEVELOPER_FIELD, str, where)
+    if fingerprint is not None:
+        if not _SHA256_HEX.fullmatch(fingerprint):
+            raise HarError(f"{where}.{DEVELOPER_FIELD}: not a SHA-256 in lower-case hex")
+        return fingerprint
+    headers = request.get("headers")
+    for header in headers if isinstance(headers, list) else []:
+        if isinstance(header, dict) and str(header.get("name", "")).lower() == _DEVELOPER_HEADER:
+            value = header.get("value")
+            if isinstance(value, str) and value and value != REDACTED:
+                return developer_fingerprint(value)
+    return None
+
+
 def _recorded(entry: Any, where: str) -> Recorded:
     request = _field(entry, "request", dict, where)
     response = _field(entry, "response", dict, where)
@@ -324,6 +478,7 @@ def _recorded(entry: Any, where: str) -> Recorded:
     except ValueError as exc:
         raise HarError(f"{where}.request.url: not a URL ({exc})") from None
     return Recorded(
+        developer=_developer(entry, request, where),
         method=method.upper(),
         url=url,
         query=parse_qsl(query, keep_blank_values=True),
@@ -334,10 +489,29 @@ def _recorded(entry: Any, where: str) -> Recorded:
     )
 
 
-def read_har(path: Path, max_bytes: int = MAX_HAR_BYTES) -> list[Recorded]:
+#: A JSON string, escapes included: what `_values` leaves out before counting.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _values(text: bytes, limit: int) -> int:
+    """An upper bound of the number of JSON values in `text`, found without parsing it:
+    outside strings, every value but the first follows a comma or opens a container.
+    Counted in strings too first: only a count over `limit` costs a copy without them."""
+
+    def counted(text: bytes) -> int:
+        return text.count(b",") + text.count(b"[") + text.count(b"{") + 1
+
+    values = counted(text)
+    return values if values <= limit else counted(_JSON_STRING.sub(b"", text))
+
+
+def read_har(
+    path: Path, max_bytes: int = MAX_HAR_BYTES, max_values: int = MAX_HAR_VALUES
+) -> list[Recorded]:
     """The exchanges of a HAR file, except those the proxy answered itself; HarError
-    (one line naming the file and the place) for anything that is not HAR, or a file
-    over `max_bytes` (parsed, a HAR takes about five times its size in memory)."""
+    (one line naming the file and the place) for anything that is not HAR, a file over
+    `max_bytes`, or one of more than `max_values` JSON values, counted before parsing
+    (what parsing costs is bounded by the values, not by the bytes)."""
     try:
         with path.open("rb") as file:
             text = file.read(max_bytes + 1)  # bounded: a device or a growing file too
@@ -345,6 +519,8 @@ def read_har(path: Path, max_bytes: int = MAX_HAR_BYTES) -> list[Recorded]:
         raise HarError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if len(text) > max_bytes:
         raise HarError(f"{path}: more than {max_bytes / MIB:g} MiB (--max-har-mb)")
+    if _values(text, max_values) > max_values:
+        raise HarError(f"{path}: more than {max_values} JSON values (--max-har-values)")
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:

@@ -1,7 +1,12 @@
 """`eko-digilocker proxy --upstream URL`: a validating, recording proxy.
 
 Run your integration tests against its URL instead of Eko's UAT (or a sandbox): it
-forwards every request to `--upstream` and every answer back, unchanged; checks each
+forwards every request to `--upstream` and every answer back, as they came apart from
+what docs/uat-drift.md lists (header names lower-cased; Host, Content-Length and
+Accept-Encoding the proxy's; hop-by-hop headers and those `Connection` names dropped;
+nothing added); refuses dot segments in the path (HTTP 400) and, for the sandbox's
+`/_sandbox/` control surface, a caller the sandbox's own Host rule refuses (HTTP 403,
+DNS rebinding); checks each
 exchange against the spec and Eko's rules (`drift.DriftChecker`), printing one line per
 finding on stderr (`violation: <operationId> <JSON pointer>: <why>`); and with
 `--record FILE.har` writes every exchange to a HAR 1.2 file with its secrets redacted,
@@ -17,7 +22,9 @@ is forwarded as it is, and reported. Limits, each settable: request bodies up to
 `--max-entries` recorded exchanges, `--max-tracked` reference_ids remembered for the
 journey rules, and the sandbox's per-connection limits (`connections.ConnectionLimits`
 defaults). The body of an answer is forwarded decoded (the proxy asks the upstream for
-`accept-encoding: identity` and drops `content-encoding` if it compresses anyway).
+`accept-encoding: identity`; if it compresses anyway, the client's bounded reader
+inflates at most `--max-answer-bytes` + 1 bytes at a time, and `content-encoding` is
+dropped).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -38,10 +46,12 @@ import httpx
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
+from eko_digilocker import body as bounded
 from eko_digilocker._version import __version__
 from eko_digilocker.spec import Operation
 from eko_digilocker_sandbox import answers
 from eko_digilocker_sandbox.connections import BACKLOG, ConnectionLimits, protocol_class
+from eko_digilocker_sandbox.control import control_refusal
 from eko_digilocker_sandbox.drift import DriftChecker, Finding
 from eko_digilocker_sandbox.har import Exchange, HarWriter, Message, without_secrets
 from eko_digilocker_sandbox.routing import operation_for
@@ -77,6 +87,19 @@ HOP_BY_HOP = frozenset(
     }
 )
 T = TypeVar("T")
+
+
+def _hop_by_hop(headers: list[tuple[str, str]]) -> frozenset[str]:
+    """HOP_BY_HOP and the headers a `Connection` header names (RFC 9110 7.6.1)."""
+    named = {
+        token.strip().lower()
+        for name, value in headers
+        if name.lower() == "connection"
+        for token in value.split(",")
+    }
+    return HOP_BY_HOP | named
+
+
 OUTSIDE_SPEC = "-"  # the operationId printed for a request that is no operation of the spec
 
 
@@ -95,6 +118,35 @@ class ProxySettings:
         if parts.query or parts.fragment:
             raise ValueError("--upstream takes a base URL without a query or fragment")
         object.__setattr__(self, "upstream", self.upstream.rstrip("/"))
+
+
+#: A `.` or `..` path segment, also percent-encoded (RFC 3986 5.2.4 removes them).
+_DOT_SEGMENT = re.compile(rb"(?:^|/)(?:\.|%2e){1,2}(?:/|$)", re.I)
+#: The sandbox's control surface and consent pages, behind an upstream sandbox.
+_CONTROL_PREFIX = "/_sandbox"
+
+
+def _refusal(scope: Scope, path: bytes) -> tuple[int, str] | None:
+    """The HTTP status and reason the proxy refuses a request with, before reading its
+    body; None when it is forwarded."""
+    if not path.startswith(b"/"):
+        # `*`, `host:443` (CONNECT) or `@host/...` after the upstream's authority
+        # would name another host: only paths are forwarded.
+        return 404, "Not found: the request target must be a path starting with /"
+    if _DOT_SEGMENT.search(path.partition(b"?")[0]):
+        # httpx would resolve them, sending `/../admin` as `/admin`, outside the upstream's
+        # base path, while the HAR recorded the original.
+        return 400, "Bad request: the path has a dot segment (`.` or `..`); send it resolved"
+    decoded: str = scope["path"]  # as the sandbox routes it: `/%5Fsandbox` is `/_sandbox`
+    if decoded == _CONTROL_PREFIX or decoded.startswith(_CONTROL_PREFIX + "/"):
+        # The upstream sees the proxy, a loopback peer, and the upstream's own address in
+        # Host: the sandbox's rule against DNS rebinding is applied here, to the caller.
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        peer = scope["client"][0] if scope.get("client") else ""
+        why = control_refusal(peer, headers, None)
+        if why is not None:
+            return 403, why
+    return None
 
 
 class _Failed(Exception):
@@ -137,6 +189,8 @@ class RecorderApp:
                 self._client = httpx.AsyncClient(
                     timeout=self.settings.upstream_timeout, follow_redirects=False
                 )
+                # httpx's defaults (user-agent, accept, ...) would be added to every request.
+                self._client.headers.clear()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self._client is not None:
@@ -170,12 +224,11 @@ class RecorderApp:
         url = self.settings.upstream + path.decode("latin-1")
         if query_string:
             url += "?" + query_string.decode("latin-1")
-        if not path.startswith(b"/"):
-            # `*`, `host:443` (CONNECT) or `@host/...` after the upstream's authority
-            # would name another host: only paths are forwarded.
-            why = "Not found: the request target must be a path starting with /"
+        refusal = _refusal(scope, path)
+        if refusal is not None:
+            status, why = refusal
             refused = [("content-type", "application/json"), ("connection", "close")]
-            await self._send(send, 404, refused, answers.encode(answers.http_error(404, why)))
+            await self._send(send, status, refused, answers.encode(answers.http_error(status, why)))
             return
         body = await self._read_body(receive)
         if body is None:
@@ -260,10 +313,14 @@ class RecorderApp:
         self, method: str, url: str, headers: list[tuple[str, str]], body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         assert self._client is not None, "lifespan startup creates the client"
-        sent = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
-        sent.append(("accept-encoding", "identity"))
+        sent = [
+            # latin-1: every header byte (obs-text too) goes out as it came in
+            (k.encode("latin-1"), v.encode("latin-1"))
+            for k, v in headers
+            if k.lower() not in _hop_by_hop(headers)
+        ]
+        sent.append((b"accept-encoding", b"identity"))
         limit = self.settings.max_answer_bytes
-        chunks: list[bytes] = []
         try:
             # The whole exchange within the timeout: an upstream that trickles its answer
             # byte by byte would pass httpx's per-read timeout.
@@ -272,15 +329,14 @@ class RecorderApp:
                     method, url, headers=sent, content=body or None
                 )
                 response = await self._client.send(request, stream=True)
-                try:
-                    total = 0
-                    async for chunk in response.aiter_bytes():
-                        total += len(chunk)
-                        if total > limit:
-                            raise _Failed(502, f"upstream answer larger than {limit} bytes")
-                        chunks.append(chunk)
-                finally:
-                    await response.aclose()
+                # The client's bounded reader: a compressed answer is inflated at most
+                # `limit` + 1 bytes at a time, never a whole network chunk at once.
+                answer = await bounded.aread(response, limit, None)
+        except bounded.BodyTooLarge:
+            raise _Failed(502, f"upstream answer larger than {limit} bytes") from None
+        except bounded.UnsupportedEncoding as exc:
+            why = f"upstream answer in content-encoding {str(exc)[:40]!r}, not gzip or deflate"
+            raise _Failed(502, why) from None
         except (httpx.TimeoutException, TimeoutError):
             timeout = self.settings.upstream_timeout
             raise _Failed(504, f"upstream did not answer within {timeout:g} s") from None
@@ -288,8 +344,8 @@ class RecorderApp:
             raise _Failed(502, f"upstream unreachable ({type(exc).__name__}: {exc})") from None
         # latin-1 both ways: every header byte is forwarded as it came
         raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-        kept = [(k, v) for k, v in raw if k.lower() not in HOP_BY_HOP]
-        return response.status_code, kept, b"".join(chunks)
+        kept = [(k, v) for k, v in raw if k.lower() not in _hop_by_hop(raw)]
+        return response.status_code, kept, answer
 
     @staticmethod
     async def _send(send: Send, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
@@ -305,10 +361,13 @@ class RecorderApp:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="eko-digilocker proxy",
-        description="Forward requests to --upstream unchanged, check every exchange against "
-        "the spec and Eko's rules (one `violation: <operationId> <pointer>: <why>` line per "
-        "finding on stderr), and record them to a HAR file with secrets redacted. Prints its "
-        f"base URL as the first line of stdout. See {DOCS_URL}uat-drift.md.",
+        description="Forward requests to --upstream (header names lower-cased; Host, "
+        "Content-Length and Accept-Encoding the proxy's; hop-by-hop headers dropped; nothing "
+        "added; dot segments and rebound /_sandbox/ calls refused), check every exchange "
+        "against the spec and Eko's rules (one `violation: <operationId> <pointer>: <why>` "
+        "line per finding on stderr), and record them to a HAR file with secrets redacted "
+        "and each entry tied to its developer_key's SHA-256. Prints its base URL as the "
+        f"first line of stdout. See {DOCS_URL}uat-drift.md.",
     )
     parser.add_argument(
         "--upstream",
@@ -336,7 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive(int),
         default=8 * 1024 * 1024,
         metavar="BYTES",
-        help="largest upstream answer read; larger ones become HTTP 502 (default 8388608)",
+        help="largest upstream answer read, counted decoded (a compressed one is inflated "
+        "within it); larger ones become HTTP 502 (default 8388608)",
     )
     limits.add_argument(
         "--upstream-timeout",

@@ -1,8 +1,10 @@
 """`eko-digilocker sandbox --replay FILE.har`: answer recorded requests as they were answered.
 
-A request matches a recorded one when it is the same operation with the same body and
-query, apart from `client_ref_id` (a fresh one per call) and signing (headers are not
-compared; the sandbox still checks the live request's signature first). It then gets
+A request matches a recorded one when it is made with the same developer_key (the HAR
+holds its SHA-256, never the key: one developer's recorded customers are never served
+to another) and is the same operation with the same body and query, apart from
+`client_ref_id` (a fresh one per call) and signing (other headers are not compared; the
+sandbox still checks the live request's signature first). It then gets
 the recorded HTTP status, content type and body, before the sandbox validates it: an
 answer Eko gave to a request the spec calls invalid is replayed too. A request recorded
 several times (a status call polled until the customer consented) gets the recorded
@@ -23,7 +25,14 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.types import Scope
 
 from eko_digilocker.spec import Operation
-from eko_digilocker_sandbox.har import MAX_HAR_BYTES, HarError, Recorded, read_har
+from eko_digilocker_sandbox.har import (
+    MAX_HAR_BYTES,
+    MAX_HAR_VALUES,
+    HarError,
+    Recorded,
+    developer_fingerprint,
+    read_har,
+)
 from eko_digilocker_sandbox.routing import operation_for
 
 _IGNORED = "client_ref_id"
@@ -39,11 +48,12 @@ class Replayed:
     answer: bytes
 
 
-def _key(operation_id: str, query: list[tuple[str, str]], body: Any) -> str:
+def _key(developer: str, operation_id: str, query: list[tuple[str, str]], body: Any) -> str:
     kept_query = sorted((name, value) for name, value in query if name != _IGNORED)
     if isinstance(body, dict):
         body = {name: value for name, value in body.items() if name != _IGNORED}
-    return json.dumps([operation_id, kept_query, body], sort_keys=True, separators=(",", ":"))
+    key = [developer, operation_id, kept_query, body]
+    return json.dumps(key, sort_keys=True, separators=(",", ":"))
 
 
 def _references(entry: Recorded, body: Any) -> set[int]:
@@ -78,6 +88,8 @@ class Replay:
             op = operation_for(entry.method, urlsplit(entry.url).path)
             if op is None:
                 continue  # a control or consent call, or anything outside the spec
+            if entry.developer is None:
+                continue  # nobody's: a customer's data is served only to its recorder
             try:
                 body = json.loads(entry.body) if entry.body else None
             except (ValueError, RecursionError):
@@ -86,23 +98,33 @@ class Replay:
             if not _HEADER_VALUE.fullmatch(entry.content_type):
                 content_type = _DEFAULT_TYPE
             answer = Replayed(entry.status, content_type, entry.answer)
-            key = _key(op.operation_id, entry.query, body)
+            key = _key(entry.developer, op.operation_id, entry.query, body)
             self._answers.setdefault(key, []).append(answer)
             references |= _references(entry, body)
         if not self._answers:
-            raise HarError(f"{source}: no entry is a call of the spec's operations")
+            raise HarError(
+                f"{source}: no entry is a call of the spec's operations made with a known "
+                f"developer_key (recordings by eko-digilocker proxy before 2.1 carry none: "
+                f"record them again)"
+            )
         #: reference_ids the sandbox must never hand out (they mean recorded sessions)
         self.reference_ids = frozenset(references)
 
     @classmethod
-    def from_har(cls, path: Path, max_bytes: int = MAX_HAR_BYTES) -> Replay:
-        return cls(str(path), read_har(path, max_bytes))
+    def from_har(
+        cls, path: Path, max_bytes: int = MAX_HAR_BYTES, max_values: int = MAX_HAR_VALUES
+    ) -> Replay:
+        return cls(str(path), read_har(path, max_bytes, max_values))
 
-    def answer(self, op: Operation, scope: Scope, params: Any) -> Replayed | None:
-        """The recorded answer for this request, or None when none matches."""
+    def answer(
+        self, op: Operation, scope: Scope, params: Any, developer_key: bytes
+    ) -> Replayed | None:
+        """The answer recorded for this request made with this (authenticated)
+        developer_key, or None when none matches."""
         raw = scope.get("query_string", b"").decode("utf-8", "replace")
         query = parse_qsl(raw, keep_blank_values=True)
-        key = _key(op.operation_id, query, params if op.body is not None else None)
+        body = params if op.body is not None else None
+        key = _key(developer_fingerprint(developer_key), op.operation_id, query, body)
         with self._lock:
             answers = self._answers.get(key)
             if answers is None:

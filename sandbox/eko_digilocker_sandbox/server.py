@@ -38,7 +38,7 @@ from eko_digilocker_sandbox.connections import (
     reserve_files,
 )
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
-from eko_digilocker_sandbox.har import MAX_HAR_BYTES, MIB
+from eko_digilocker_sandbox.har import MAX_HAR_BYTES, MAX_HAR_VALUES, MIB
 from eko_digilocker_sandbox.replay import Replay
 from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID
 
@@ -351,6 +351,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MIB",
         help="largest --replay file read; a larger one is refused at start (%(default)s)",
     )
+    parser.add_argument(
+        "--max-har-values",
+        type=_positive(int),
+        default=MAX_HAR_VALUES,
+        metavar="N",
+        help="most JSON values in a --replay file, counted before parsing it (each costs "
+        "up to ~100 bytes parsed); a file with more is refused at start (%(default)s)",
+    )
     faults = parser.add_argument_group("fault injection (off by default; API paths only)")
     for flag, help_text in (
         ("--fault-latency", "probability of added latency (see --fault-latency-ms)"),
@@ -406,7 +414,11 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         profile=args.profile,
         first_reference_id=args.first_reference_id,
         faults=faults,
-        replay=Replay.from_har(args.replay, args.max_har_mb * MIB) if args.replay else None,
+        replay=(
+            Replay.from_har(args.replay, args.max_har_mb * MIB, args.max_har_values)
+            if args.replay
+            else None
+        ),
     )
     if args.credential:
         config = dataclasses.replace(config, credentials=dict(args.credential))

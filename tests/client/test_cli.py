@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from eko_digilocker.cli import main
+from eko_digilocker.cli import BAD_INPUT_EXIT, main
 from eko_digilocker_sandbox import UAT_TEST_ACCOUNT
 from tests.client.test_signing import verify
 
@@ -82,12 +82,22 @@ def test_the_journey_from_the_command_line(
 
 
 @pytest.mark.usefixtures("eko_env")
-def test_invalid_input_is_one_line_and_exit_1(
-    sandbox: str, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["create-url", "--redirect-url", "notaurl"],
+        ["create-url", "--redirect-url", "not a url"],
+        ["status", "--reference-id", "9" * 25],  # over-long: the spec refuses it
+    ],
+)
+def test_invalid_input_is_one_line_and_the_bad_usage_exit_code(
+    argv: list[str], sandbox: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["create-url", "--base-url", sandbox, "--redirect-url", "not a url"])
+    # Before: `status --reference-id -5` exited 2 (argparse) but these exited 1, the
+    # code of a failed call. Bad input is exit 2 everywhere, and nothing is sent.
+    code = main([*argv, "--base-url", sandbox])
     error = capsys.readouterr().err
-    assert code == 1
+    assert code == BAD_INPUT_EXIT == 2
     assert error.startswith("eko-digilocker: EkoValidationError: ")
     assert error.count("\n") == 1
 
@@ -97,8 +107,24 @@ def test_missing_credentials_say_which(
 ) -> None:
     for name in ENV:
         monkeypatch.delenv(name, raising=False)
-    assert main(["status", "--reference-id", "1"]) == 1
+    assert main(["status", "--reference-id", "1"]) == BAD_INPUT_EXIT
     assert "EKO_ACCESS_KEY" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("eko_env")
+def test_a_failed_call_is_exit_1_and_the_help_says_each_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    assert main(["status", "--reference-id", "1", "--base-url", url, "--max-retries", "0"]) == 1
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "2 bad input" in help_text
+    assert "1 the call failed" in help_text
 
 
 @pytest.mark.usefixtures("eko_env")
@@ -172,7 +198,7 @@ def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
 def test_bad_options_are_one_line(
     argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(argv) == 1
+    assert main(argv) == BAD_INPUT_EXIT
     assert said in one_line_error(capsys)
 
 
@@ -364,7 +390,9 @@ def test_every_environment_of_the_spec_is_offered_and_beats_eko_base_url(
 
 @pytest.mark.usefixtures("eko_env")
 def test_base_url_and_environment_together_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sign", "--base-url", "http://127.0.0.1:9", "--environment", "uat"]) == 1
+    assert (
+        main(["sign", "--base-url", "http://127.0.0.1:9", "--environment", "uat"]) == BAD_INPUT_EXIT
+    )
     assert "not both" in one_line_error(capsys)
 
 
@@ -426,7 +454,10 @@ def test_a_reference_id_of_thousands_of_digits_is_one_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Before: a traceback (int() refuses over 4,300 digits).
-    assert main(["status", "--base-url", "http://127.0.0.1:9", "--reference-id", "9" * 5000]) == 1
+    assert (
+        main(["status", "--base-url", "http://127.0.0.1:9", "--reference-id", "9" * 5000])
+        == BAD_INPUT_EXIT
+    )
     err = capsys.readouterr().err
     assert err.startswith("eko-digilocker: EkoValidationError: get_verification_status:")
     assert err.count("\n") == 1

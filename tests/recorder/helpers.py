@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -38,8 +39,14 @@ class Process:
 
 
 @contextmanager
-def cli_process(*args: str) -> Iterator[Process]:
-    """`eko-digilocker ARGS...` as a process; its first stdout line is its URL."""
+def cli_process(*args: str, max_file_bytes: int | None = None) -> Iterator[Process]:
+    """`eko-digilocker ARGS...` as a process; its first stdout line is its URL.
+    `max_file_bytes` caps the size of any file it writes (RLIMIT_FSIZE): a full disk."""
+
+    def limit_files() -> None:
+        if max_file_bytes is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
     proc = subprocess.Popen(
         [sys.executable, "-m", "eko_digilocker.cli", *args],
         stdout=subprocess.PIPE,
@@ -47,6 +54,7 @@ def cli_process(*args: str) -> Iterator[Process]:
         text=True,
         cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=limit_files,
     )
     assert proc.stdout is not None
     running = Process(proc, proc.stdout.readline().strip())
@@ -57,8 +65,10 @@ def cli_process(*args: str) -> Iterator[Process]:
         running.stop()
 
 
-def proxy(upstream: str, *args: str) -> Any:
-    return cli_process("proxy", "--upstream", upstream, "--port", "0", *args)
+def proxy(upstream: str, *args: str, max_file_bytes: int | None = None) -> Any:
+    return cli_process(
+        "proxy", "--upstream", upstream, "--port", "0", *args, max_file_bytes=max_file_bytes
+    )
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -6,7 +6,7 @@ import base64
 import json
 from datetime import UTC, datetime
 
-from eko_digilocker_sandbox.har import Exchange, Message, har_entry
+from eko_digilocker_sandbox.har import Exchange, Message, _values, har_entry
 
 DEVELOPER_KEY = "dev-key-0123456789"
 SIGNATURE = "c2lnbmF0dXJlLXZhbHVl+/="
@@ -107,3 +107,13 @@ def test_an_answer_nested_too_deep_for_json_is_kept_as_text() -> None:
     deep = b'{"data": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
     content = har_entry(_echoing(deep))["response"]["content"]
     assert content["text"].encode() == deep
+
+
+def test_json_values_are_counted_outside_strings() -> None:
+    # a comma or bracket inside a string is no value; the count is an upper bound
+    text = b'{"a": ["x,[{", 1, {"b": "\\\\\\",,"}], "c": []}'
+    assert len(json.loads(text)["a"]) == 3
+    # 7 values; the bound counts 8 (a comma and an opener per non-empty container),
+    # 13 when the strings' commas and brackets are counted too (the cheap first count)
+    assert _values(text, 0) == 8
+    assert _values(text, 100) == 13

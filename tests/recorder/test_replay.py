@@ -4,12 +4,15 @@ regression fixture for a fresh sandbox process."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from eko_digilocker_sandbox import SandboxControl
+from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, SandboxControl
 from tests.recorder.helpers import cli_process, proxy, run_cli
 from tests.sandbox.helpers import CREATE, STATUS, create_body, signed_headers, status_params
 
@@ -58,7 +61,12 @@ def test_a_recorded_create_is_served_to_a_fresh_sandbox(tmp_path: Path) -> None:
         )
         # unsigned: refused by the sandbox, whatever was recorded
         unsigned = httpx.post(sandbox.url + CREATE, json=create_body())
-    assert (replayed.status_code, replayed.content) == (200, recorded.content)
+    # as recorded, but for the consent URL's token, which the HAR never holds
+    expected = recorded.json()
+    url, _, token = expected["data"]["url"].partition("?token=")
+    expected["data"]["url"] = f"{url}?token=REDACTED"
+    assert (replayed.status_code, replayed.json()) == (200, expected)
+    assert token not in replayed.text
     assert own.status_code == 200
     assert own.json()["status"] == 0
     assert own.json()["data"]["reference_id"] != recorded_id
@@ -124,6 +132,11 @@ def test_a_request_recorded_several_times_gets_its_answers_in_order(tmp_path: Pa
             "log.entries[0].response.content.mimeType: missing or not a string",
         ),
         (
+            '{"log": {"entries": [{"_eko_developer_key_sha256": "ab", "request": {"method": '
+            '"GET", "url": "http://x/"}, "response": {"status": 200, "content": {}}}]}}',
+            "log.entries[0]._eko_developer_key_sha256: not a SHA-256 in lower-case hex",
+        ),
+        (
             '{"log": {"entries": [{"request": {"method": "GET", "url": "http://[::1/x"}, '
             '"response": {"status": 200, "content": {}}}]}}',
             "log.entries[0].request.url: not a URL (Invalid IPv6 URL)",
@@ -160,3 +173,69 @@ def test_a_har_file_over_the_size_limit_is_one_line_at_start(tmp_path: Path) -> 
     assert result.stderr.splitlines() == [
         f"eko-digilocker sandbox: error: {har}: more than 1 MiB (--max-har-mb) (see --help)"
     ]
+
+
+def test_a_har_of_many_tiny_values_is_refused_before_parsing(tmp_path: Path) -> None:
+    # Before: a 63 MiB HAR of empty lists peaked at 1,682 MiB and took 12 s to load, 27
+    # times its size; the values are counted first now, and the file refused.
+    har = tmp_path / "lists.har"
+    lists = 21 * 1024 * 1024  # `[],` each: 63 MiB
+    har.write_bytes(b'{"log": {"entries": [' + b"[]," * (lists - 1) + b"[]]}}")
+    peak = tmp_path / "peak"
+    script = (
+        "import resource, sys\n"
+        "from eko_digilocker.cli import main\n"
+        "try:\n"
+        "    code = main(sys.argv[1:])\n"
+        "except SystemExit as exc:\n"
+        "    code = exc.code\n"
+        f"open({str(peak)!r}, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        "sys.exit(code)\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", script, "sandbox", "--port", "0", "--replay", str(har)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    peak_mib = int(peak.read_text()) / 1024
+    print(f"63 MiB HAR of empty lists: peak RSS {peak_mib:.0f} MiB, {elapsed:.1f} s")
+    assert result.returncode == 2, result.stderr
+    assert "JSON values (--max-har-values)" in result.stderr, result.stderr
+    assert peak_mib < 4 * 63, peak_mib  # the file, a copy of it, the interpreter
+
+
+OTHER_DEVELOPER = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+OTHER_ACCESS = "11111111-2222-4333-8444-555555555555"
+
+
+def test_recorded_sessions_belong_to_the_developer_key_that_recorded_them(
+    tmp_path: Path,
+) -> None:
+    # Before: developer B got developer A's recorded customer (name, date of birth,
+    # masked Aadhaar) and A's recorded reference_id for B's own create.
+    har = tmp_path / "uat.har"
+    created, polled = _record(har)
+    reference_id = created.json()["data"]["reference_id"]
+    assert "developer_key_sha256" in har.read_text()
+    both = ("--credential", f"{UAT_DEVELOPER_KEY}:{UAT_ACCESS_KEY}")
+    other = ("--credential", f"{OTHER_DEVELOPER}:{OTHER_ACCESS}")
+    with cli_process("sandbox", "--port", "0", "--replay", str(har), *both, *other) as sandbox:
+        b_keys = signed_headers(OTHER_DEVELOPER, OTHER_ACCESS)
+        b_status = httpx.get(
+            sandbox.url + STATUS, params=status_params(reference_id), headers=b_keys
+        )
+        b_keys = signed_headers(OTHER_DEVELOPER, OTHER_ACCESS)
+        b_create = httpx.post(
+            sandbox.url + CREATE, json=create_body(client_ref_id="B-1"), headers=b_keys
+        )
+        a_status = httpx.get(
+            sandbox.url + STATUS, params=status_params(reference_id), headers=signed_headers()
+        )
+    assert b_status.json()["status"] != 0  # the sandbox's own "no such session"
+    assert b_status.content != polled[0].content
+    assert b_create.json()["data"]["reference_id"] != reference_id
+    assert a_status.content == polled[0].content  # A still gets A's recording

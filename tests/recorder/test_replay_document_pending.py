@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from eko_digilocker import EkoClient, EkoVerificationPendingError
-from eko_digilocker_sandbox import UAT_TEST_ACCOUNT
+from eko_digilocker_sandbox import UAT_DEVELOPER_KEY, UAT_TEST_ACCOUNT
 from tests.recorder.helpers import cli_process
 from tests.sandbox.helpers import DOCUMENT
 
@@ -30,6 +30,8 @@ def _recording(har: Path, request: dict[str, object]) -> None:
         "request": {
             "method": "POST",
             "url": "https://staging.eko.in/ekoapi/v3" + DOCUMENT,
+            # as a HAR from another tool holds it: replay serves it to this key only
+            "headers": [{"name": "developer_key", "value": UAT_DEVELOPER_KEY}],
             "postData": {"mimeType": "application/json", "text": json.dumps(request)},
         },
         "response": {

@@ -306,3 +306,19 @@ def test_pipelined_requests_within_the_limit_are_all_answered(small_heads: str) 
         sock.sendall(request * 30 + last)
         raw, _ = _until_closed(sock)
     assert _answers(raw) == [200] * 31
+
+
+def test_a_request_with_content_length_and_transfer_encoding_closes_its_connection() -> None:
+    # RFC 9112 6.1: read by Transfer-Encoding, answered, then the connection MUST close
+    # (request smuggling). Before: answered and kept open until the idle timeout.
+    limits = ConnectionLimits(idle_timeout=30.0)
+    with running_sandbox(SandboxConfig(), limits=limits) as url, _connect(url) as sock:
+        sock.sendall(
+            b"GET /_sandbox/bare HTTP/1.1\r\nHost: localhost\r\nContent-Length: 30\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        )
+        received, elapsed = _until_closed(sock, deadline=20.0)
+    status, headers, _ = parse_raw_response(received)
+    assert status == 200
+    assert headers["connection"] == "close"
+    assert elapsed < 10.0  # closed after the answer, not by the 30 s idle timeout

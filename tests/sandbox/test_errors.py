@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from eko_digilocker.spec import example
 from eko_digilocker_sandbox import SandboxConfig, running_sandbox
 from tests.sandbox.helpers import (
     CREATE,
@@ -44,11 +45,33 @@ def test_all_missing_headers_are_named(api: Api) -> None:
         assert header in message
 
 
-def test_an_unknown_developer_key_is_refused(api: Api) -> None:
-    headers = signed_headers(developer_key="not-a-known-key")
-    response = api.request("POST", CREATE, signed=False, headers=headers, json=create_body())
-    assert response.status_code == 403
-    assert "unknown developer_key" in response.json()["message"]
+def test_an_unknown_developer_key_gets_the_answer_of_a_wrong_secret_key(api: Api) -> None:
+    # Before: "unknown developer_key" told an attacker which keys exist. Eko answers
+    # HTTP 403 to both (FACTS: bad secret-key, or signed with the wrong key), with the
+    # spec's documented message.
+    unknown = signed_headers(developer_key="0123456789abcdef0123456789abcdef")
+    wrong = signed_headers(access_key="some-other-access-key")
+    answers = [
+        api.request("POST", CREATE, signed=False, headers=headers, json=create_body())
+        for headers in (unknown, wrong)
+    ]
+    assert [a.status_code for a in answers] == [403, 403]
+    assert answers[0].content == answers[1].content
+    documented = example("createDigilockerUrl", status="403")
+    assert answers[0].json() == documented
+    # a timestamp outside the window: the same answer again, known key or not
+    stale = time.time_ns() // 1_000_000 - 3_600_000
+    late = [
+        api.request("POST", CREATE, signed=False, headers=headers, json=create_body())
+        for headers in (
+            signed_headers(developer_key="0123456789abcdef0123456789abcdef", timestamp_ms=stale),
+            signed_headers(timestamp_ms=stale),
+        )
+    ]
+    assert (
+        late[0].json()["message"].split(" (it is")[0]
+        == late[1].json()["message"].split(" (it is")[0]
+    )
 
 
 @pytest.mark.parametrize("timestamp", ["abc", "-1700000000000", "1.7e12", "17000000000000000000"])

@@ -112,7 +112,9 @@ def test_running_sandbox_stops_cleanly() -> None:
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (["--public-base-url", "not a url"], "public_base_url"),
+        # Before: "not a url" was told only that it needs "visible ASCII characters"
+        (["--public-base-url", "not a url"], "is not an absolute http:// or https:// URL"),
+        (["--public-base-url", "https://h\u00e9.example"], "visible ASCII"),
         (["--public-base-url", "ftp://host"], "public_base_url"),
         (["--public-base-url", "https://host/base?x=1"], "no query"),
         (["--public-base-url", "http://host:99999"], "port"),
