@@ -22,6 +22,14 @@ COVERAGE_FILE = os.environ.get("EKO_CONTRACT_COVERAGE")
 # A smaller example budget for schemathesis's generated phases and the stateful phase
 # (the teeth test runs the suite against many variants at once); unset: the defaults.
 MAX_EXAMPLES = int(os.environ.get("EKO_CONTRACT_MAX_EXAMPLES") or 0) or None
+# How long the journey property "a session stays readable" waits after a create: a few
+# seconds of the session's consent window (Eko publishes none; the sandbox's is 600 s).
+SESSION_WAIT_S = float(os.environ.get("EKO_CONTRACT_SESSION_WAIT_S") or 3.0)
+# The wall time each schemathesis test (one per operation, and the stateful phase) may
+# spend sending cases; the cases generated after it are not sent, and the session's
+# report says how many were sent and how many were not. Sized for a slow target (Eko's
+# UAT answers in about 1 s): below pytest's 120 s per-test timeout with room to spare.
+TIME_BUDGET_S = float(os.environ.get("EKO_CONTRACT_TIME_BUDGET_S") or 60.0)
 # schemathesis's generated phases to run (e.g. "examples,fuzzing"); unset: test_schemathesis
 # chooses per profile.
 PHASES = [p for p in os.environ.get("EKO_CONTRACT_PHASES", "").split(",") if p] or None
