@@ -118,9 +118,15 @@ class JourneyClient:
     # --- signing ------------------------------------------------------------------
 
     def signed_headers(
-        self, *, age_ms: int = 0, access_key: str | None = None, raw_key: bool = False
+        self,
+        *,
+        age_ms: int = 0,
+        access_key: str | None = None,
+        raw_key: bool = False,
+        timestamp: str | None = None,
     ) -> dict[str, str]:
-        timestamp = str(now_ms() - age_ms)
+        """Signing headers, signed now (or `age_ms` ago, or for this `timestamp` text)."""
+        timestamp = timestamp or str(now_ms() - age_ms)
         key = access_key or self._access_key
         signature = (
             raw_key_signature(key, timestamp) if raw_key else sign_secret_key(key, timestamp)

@@ -172,13 +172,14 @@ def test_only_signed_requests_are_served(client: JourneyClient, operation_id: st
     with journey(f"only signed requests are served ({operation_id})", client):
         reference_id = client.created_reference()
         for what, headers in (
-            ("unsigned", {}),
-            ("wrongly signed", client.signed_headers(access_key="not-the-access-key")),
-            ("raw-access-key signed", client.signed_headers(raw_key=True)),
-            ("stale", client.signed_headers(age_ms=STALE_MS)),
+            ("an unsigned", {}),
+            ("a wrongly signed", client.signed_headers(access_key="not-the-access-key")),
+            ("a raw-access-key signed", client.signed_headers(raw_key=True)),
+            ("a stale", client.signed_headers(age_ms=STALE_MS)),
+            ("a non-numeric-timestamp", client.signed_headers(timestamp="not-a-time")),
         ):
             status, _ = client.call(operation_id, reference_id, headers=headers)
-            expect(status == 403, f"an {what} request is refused with HTTP 403")
+            expect(status == 403, f"{what} request is refused with HTTP 403")
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
