@@ -8,6 +8,7 @@ named by EKO_CONTRACT_BASE_URL.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import hypothesis
@@ -16,7 +17,8 @@ from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 import tests.contract.hooks  # noqa: F401 -- registers the signer, the Eko checks and hooks
 from tests.contract import coverage
-from tests.contract.conftest import MAX_EXAMPLES
+from tests.contract.budget import BudgetSpent
+from tests.contract.conftest import BUDGET, MAX_EXAMPLES
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "eko-digilocker.yaml"
 
@@ -36,6 +38,8 @@ def test_stateful(contract_target: tuple[str, str]) -> None:
 
     class LinkCountingMachine(machine):  # type: ignore[misc, valid-type]
         def step(self, input: StepInput) -> StepOutput:
+            if not BUDGET.allows(f"stateful phase at {base_url}"):
+                raise BudgetSpent  # the steps not taken are counted in the report
             output = super().step(input)
             transition = input.transition
             # Followed: the link put a value into the request (`is_applied` also holds for
@@ -49,13 +53,15 @@ def test_stateful(contract_target: tuple[str, str]) -> None:
                 coverage.record_link(name, base_url)
             return output
 
-    LinkCountingMachine.run(
-        settings=hypothesis.settings(
-            hypothesis.settings.default,
-            max_examples=MAX_EXAMPLES or SCENARIOS,
-            stateful_step_count=STEPS,
+    # Once the time budget is spent, the scenarios so far are the phase's result.
+    with contextlib.suppress(BudgetSpent):
+        LinkCountingMachine.run(
+            settings=hypothesis.settings(
+                hypothesis.settings.default,
+                max_examples=MAX_EXAMPLES or SCENARIOS,
+                stateful_step_count=STEPS,
+            )
         )
-    )
     if profile != coverage.EXTERNAL:
         # Every link of the spec carried its value into a request the sandbox took (a
         # number sent where the document call wants a string would be refused).
