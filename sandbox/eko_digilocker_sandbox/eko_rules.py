@@ -131,14 +131,15 @@ def content_type_problem(content_type: str | None) -> str | None:
 
 
 def success_status_id_problem(body: Any) -> str | None:
-    """A success (`status` 0) carries a success `response_status_id`, where it has one."""
+    """A success (`status` 0) carries a success `response_status_id`, where it has one;
+    why not, about that field (`response_status_id`)."""
     if not isinstance(body, dict) or body.get("status") != 0:
         return None
     status_id = body.get("response_status_id")  # the spec lets it be left out
     if status_id is None or status_id in SUCCESS_STATUS_IDS:
         return None
     allowed = " or ".join(map(str, sorted(SUCCESS_STATUS_IDS)))
-    return f"response_status_id {status_id!r} on a success (`status` 0); a success has {allowed}"
+    return f"{status_id!r} on a success (`status` 0); a success has {allowed}"
 
 
 def stale_signature_problem(timestamp: str | None, now_ms: float, http_status: int) -> str | None:

@@ -214,7 +214,7 @@ class JourneyClient:
                 )
             wrong_code = eko_rules.success_status_id_problem(answer)
             if wrong_code:
-                raise PropertyFailed(f"{op.operation_id}: {wrong_code}")
+                raise PropertyFailed(f"{op.operation_id}: response_status_id {wrong_code}")
 
     def valid_request(
         self, operation_id: str, reference_id: int | None = None, **changes: Any
