@@ -31,7 +31,7 @@ SESSION_WAIT_S = float(os.environ.get("EKO_CONTRACT_SESSION_WAIT_S") or 3.0)
 # (budget.py). The cases generated after it are not sent, and the run's report says how
 # many were sent and how many not. Against a target answering in 1 s (Eko's UAT), the
 # default keeps each test well inside pytest's 120 s per-test timeout.
-TIME_BUDGET_S = float(os.environ.get("EKO_CONTRACT_TIME_BUDGET_S") or 60.0)
+TIME_BUDGET_S = float(os.environ.get("EKO_CONTRACT_TIME_BUDGET_S") or 45.0)
 BUDGET = Budget(TIME_BUDGET_S)
 # schemathesis's generated phases to run (e.g. "examples,fuzzing"); unset: test_schemathesis
 # chooses per profile.

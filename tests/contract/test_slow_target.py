@@ -17,7 +17,7 @@ from pathlib import Path
 from tests.contract import variants
 
 ROOT = Path(__file__).resolve().parents[2]
-BUDGET_S = 6  # each generated test's budget here (the default is 60)
+BUDGET_S = 6  # each generated test's budget here (the default is 45)
 SUITE = [
     "tests/contract/test_schemathesis.py",
     "tests/contract/test_stateful.py",
