@@ -227,6 +227,9 @@ class DriftChecker:
         errors = _violations(name, "/response/body", validator, envelope)
         if errors:
             return typed + errors
+        not_integer = eko_rules.status_problem(envelope)
+        if not_integer:
+            return [*typed, Finding(name, "/response/body/status", not_integer)]
         found = typed + self._envelope(op, status, envelope)
         if status == 200:
             found += self._journey(op, params, developer_key, envelope)

@@ -15,6 +15,7 @@ PENDING `data.session_status` (the sandbox), or a document answer whose
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from eko_digilocker.responses import (
     documents_pending,
@@ -120,6 +121,26 @@ def is_refused_reference(operation_id: str, body: Any) -> bool:
 
 
 # --- single-exchange rules: each returns why the answer breaks it, or None ----------------
+
+
+def status_problem(body: Any) -> str | None:
+    """`status` is an integer in every Eko answer. The spec types it `[integer, "null"]`
+    only so that generated decoders keep a null apart from 0 (docs/answer-rule.md)."""
+    if not isinstance(body, dict) or "status" not in body:
+        return None  # the answer's schema says what is missing
+    if type(body["status"]) is int:  # bool is an int subclass
+        return None
+    return f"not an Eko answer: status is {body['status']!r}"
+
+
+def redirect_problem(redirect_location: str | None, expected: dict[str, str]) -> str | None:
+    """Where the customer lands after deciding: the callback URL carrying the session's
+    `reference_id` and, on approval, its `verification_id` (legacy README 7.1)."""
+    if redirect_location is None:
+        return "no redirect after the decision"
+    query = dict(parse_qsl(urlsplit(redirect_location).query))
+    wrong = {name: query.get(name) for name, value in expected.items() if query.get(name) != value}
+    return f"the redirect {redirect_location!r} carries {wrong}, not {expected}" if wrong else None
 
 
 def content_type_problem(content_type: str | None) -> str | None:

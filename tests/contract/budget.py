@@ -15,10 +15,6 @@ import time
 from dataclasses import dataclass, field
 
 
-class BudgetSpent(Exception):
-    """The stateful phase's way out once its budget is spent (caught by the test)."""
-
-
 @dataclass
 class Budget:
     seconds: float

@@ -193,9 +193,12 @@ class JourneyClient:
     ) -> None:
         if method != op.method.upper():
             return  # a wrong method's answer belongs to no operation's schema
-        wrong_type = eko_rules.content_type_problem(content_type)
-        if wrong_type:
-            raise PropertyFailed(f"{op.operation_id}: {wrong_type}")
+        for problem in (
+            eko_rules.content_type_problem(content_type),
+            eko_rules.status_problem(answer),
+        ):
+            if problem:
+                raise PropertyFailed(f"{op.operation_id}: {problem}")
         validator = op.responses.get(str(status))
         if validator is None:
             raise PropertyFailed(f"{op.operation_id}: HTTP {status} is not a documented answer")

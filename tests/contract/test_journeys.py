@@ -222,6 +222,9 @@ def test_an_approved_session_gives_details_and_documents(
     with journey("an approved session gives details and documents", client):
         reference_id = client.created_reference()
         session = control.approve(reference_id)
+        landing = {"reference_id": str(reference_id), "verification_id": session.verification_id}
+        problem = eko_rules.redirect_problem(session.redirect_location, landing)
+        expect(problem is None, f"the customer lands on the callback with both ids: {problem}")
         _, status = client.call(STATUS, reference_id)
         expect(is_success(status) and not is_pending(STATUS, status), "the status is a success")
         expect(bool(status["data"].get("user_details")), "the status carries user_details")
@@ -298,6 +301,10 @@ def test_a_denied_or_expired_session_gives_nothing(
     with journey(f"a session the customer let {decision} gives nothing", client):
         reference_id = client.created_reference()
         session = getattr(control, decision)(reference_id)
+        if decision == "deny":
+            landing = {"reference_id": str(reference_id), "status": "CONSENT_DENIED"}
+            problem = eko_rules.redirect_problem(session.redirect_location, landing)
+            expect(problem is None, f"the customer lands on the callback, denied: {problem}")
         _, status = client.call(STATUS, reference_id)
         expect(not is_success(status), "the status call is not a success")
         expect(not is_pending(STATUS, status), "nor pending")

@@ -91,6 +91,12 @@ def test_a_success_with_a_failure_status_id_is_a_violation() -> None:
     assert "/response/body/response_status_id: 1 on a success" in found
 
 
+def test_a_status_that_is_not_an_integer_is_a_violation() -> None:
+    answer = {**answers.not_found(answers.EPS, DOCUMENT), "status": None}
+    (found,) = exchange(checker(), DOCUMENT, document_body(1, "V", ["AADHAAR"]), answer)
+    assert found.endswith("/response/body/status: not an Eko answer: status is None")
+
+
 def test_a_stale_signature_served_is_a_violation_and_refused_is_not() -> None:
     stale = str(int(NOW_S * 1000) - eko_rules.STALE_SIGNATURE_MS - 60_000)
     (found,) = exchange(checker(), CREATE, create_body(), created(1), signed_at=stale)
