@@ -66,7 +66,7 @@ also_copy = ["conftest.py"]
 def run(budget_s: float, children: int) -> tuple[float, bool]:
     """mutmut run, stopped after `budget_s`; (seconds taken, whether it finished)."""
     started = time.monotonic()
-    process = subprocess.Popen(  # noqa: S603 - our own venv's mutmut
+    process = subprocess.Popen(
         [str(BIN / "mutmut"), "run", "--max-children", str(children)],
         cwd=STAGE,
         start_new_session=True,
@@ -82,7 +82,7 @@ def run(budget_s: float, children: int) -> tuple[float, bool]:
 
 
 def results() -> dict[str, str]:
-    out = subprocess.run(  # noqa: S603
+    out = subprocess.run(
         [str(BIN / "mutmut"), "results", "--all", "true"],
         cwd=STAGE,
         capture_output=True,
@@ -99,7 +99,7 @@ def results() -> dict[str, str]:
 
 def place(name: str) -> dict[str, object]:
     """Where a mutant changes the code: its file, line and diff."""
-    diff = subprocess.run(  # noqa: S603
+    diff = subprocess.run(
         [str(BIN / "mutmut"), "show", name],
         cwd=STAGE,
         capture_output=True,
@@ -125,6 +125,44 @@ def place(name: str) -> dict[str, object]:
     }
 
 
+#: Why a surviving mutant is equivalent as far as Eko's contract goes, by what it changes
+#: (docs/contract-tests.md, "Mutation score", says why each holds). Checked in order;
+#: a survivor no class explains is listed as `unexplained`.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
+EQUIVALENT: list[tuple[str, re.Pattern[str]]] = [
+    # another of the answer profiles Eko documents (the suite accepts every documented form)
+    ("profile", re.compile(r"profile|EPS|LEGACY")),
+    # a default that SandboxConfig always overrides, or the opt-in replay guard
+    ("configured", re.compile(r"reject_replay|max_replay_entries|_replays|_window_seconds\b")),
+    # `data=None` and no data both render `data: {}` (envelope)
+    ("empty data", re.compile(r"data=None|data=data\)$|, \)$")),
+    # the text of an exception the API never shows (control surface, store internals)
+    (
+        "internal text",
+        re.compile(r"SessionNotFound|DecisionConflict|StoreFull|IdempotencyConflict"),
+    ),
+    # the codec name's case: Python's codecs ignore it
+    ("codec case", re.compile(r'"utf-8"|"UTF-8"')),
+]
+
+
+def equivalence(change: list[str]) -> str | None:
+    """The class that explains a surviving change (its removed and added lines)."""
+    if len(change) >= 2 and len({_STRING.sub('""', line) for line in change}) == 1:
+        return "text"  # only a string literal's text changed: a message, data or a name
+    if (
+        len(change) == 2
+        and "data=" in change[0]
+        and ("data=None" in change[1] or "data=" not in change[1])
+    ):
+        return "empty data"  # `data=None` and no data both render `data: {}` (envelope)
+    joined = "\n".join(change)
+    for name, pattern in EQUIVALENT:
+        if pattern.search(joined):
+            return name
+    return None
+
+
 def main() -> int:
     wanted = [m for m in os.environ.get("EKO_MUTATION_FILES", "").split(",") if m] or list(MODULES)
     unknown = set(wanted) - set(MODULES)
@@ -142,6 +180,11 @@ def main() -> int:
     killed = counts["killed"] + counts["timeout"]
     tried = killed + counts["survived"]
     survivors = [place(name) for name, status in sorted(statuses.items()) if status == "survived"]
+    for survivor in survivors:
+        survivor["equivalent"] = equivalence(survivor["change"]) or "unexplained"  # type: ignore[arg-type]
+    explained: dict[str, int] = {}
+    for survivor in survivors:
+        explained[str(survivor["equivalent"])] = explained.get(str(survivor["equivalent"]), 0) + 1
     report = {
         "tool": "mutmut",
         "modules": [f"sandbox/{PACKAGE}/{module}" for module in wanted],
@@ -154,6 +197,7 @@ def main() -> int:
         "score": round(killed / tried, 4) if tried else None,
         "seconds": round(seconds),
         "finished": finished,
+        "survivors_by_class": explained,
         "survivors": survivors,
     }
     REPORT.parent.mkdir(exist_ok=True)
@@ -161,7 +205,8 @@ def main() -> int:
     print(
         f"mutation score: killed {killed} of {tried} tried ({report['score']}); "
         f"{counts['survived']} survived, {report['not_run']} not run, {len(statuses)} in all, "
-        f"{report['seconds']} s{'' if finished else ' (stopped at the budget)'}: {REPORT}"
+        f"{report['seconds']} s{'' if finished else ' (stopped at the budget)'}: {REPORT}\n"
+        f"survivors by class: {explained}"
     )
     return 0 if finished else 1
 
