@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from eko_digilocker.responses import (
+    ERROR_CODES,
     documents_pending,
     error_code,
     names_unknown_reference,
@@ -131,6 +132,16 @@ def status_problem(body: Any) -> str | None:
     if type(body["status"]) is int:  # bool is an int subclass
         return None
     return f"not an Eko answer: status is {body['status']!r}"
+
+
+def code_problem(body: Any) -> str | None:
+    """An HTTP 200 error answer carries a code the spec documents (in either placement),
+    or none (`status 1` with a generic `response_status_id`)."""
+    code = error_code(body)
+    if code is None or code in ERROR_CODES:
+        return None
+    known = ", ".join(map(str, sorted(ERROR_CODES)))
+    return f"code {code} is not one the spec documents ({known})"
 
 
 def redirect_problem(redirect_location: str | None, expected: dict[str, str]) -> str | None:

@@ -208,6 +208,9 @@ class JourneyClient:
                 f"{op.operation_id}: answer does not match the spec: "
                 + "; ".join(map(str, problems[:3]))
             )
+        unknown_code = eko_rules.code_problem(answer) if status == 200 else None
+        if unknown_code:
+            raise PropertyFailed(f"{op.operation_id}: {unknown_code}")
         if status == 200 and is_success(answer):
             missing = op.success_data.errors(answer.get("data"))
             if missing:

@@ -69,6 +69,12 @@ COMBINATIONS = [
 ALWAYS_SERVED = "AADHAAR"
 
 
+def refused(http_status: int, body: object) -> bool:
+    """A business refusal: an HTTP 200 answer that is not a success (a server error is
+    no answer to a request it could judge)."""
+    return http_status == 200 and not is_success(body)
+
+
 def never_created_reference() -> int:
     """A reference_id no server made: above 2^53 (where the sandbox never starts) and
     random, 16 digits (inside every documented bound)."""
@@ -151,8 +157,10 @@ def test_a_repeated_create_is_the_same_session(client: JourneyClient) -> None:
             first["data"]["reference_id"] == again["data"]["reference_id"],
             "the same client_ref_id and body give the same reference_id",
         )
-        _, other = client.call(CREATE, client_ref_id=ref, redirect_url="https://other.example/cb")
-        expect(not is_success(other), "the same client_ref_id with another body is refused")
+        code, other = client.call(
+            CREATE, client_ref_id=ref, redirect_url="https://other.example/cb"
+        )
+        expect(refused(code, other), "the same client_ref_id with another body is refused")
 
 
 def test_document_requested_is_echoed(client: JourneyClient) -> None:
@@ -262,8 +270,8 @@ def test_a_wrong_verification_id_is_refused(client: JourneyClient, control: Sand
         reference_id = client.created_reference()
         session = control.approve(reference_id)
         wrong = f"VER-WRONG-{secrets.token_hex(4).upper()}"
-        _, refused = client.call(DOCUMENT, reference_id, verification_id=wrong)
-        expect(not is_success(refused), "a wrong verification_id on an approved session is refused")
+        code, answer = client.call(DOCUMENT, reference_id, verification_id=wrong)
+        expect(refused(code, answer), "a wrong verification_id on an approved session is refused")
         _, document = client.call(DOCUMENT, reference_id, verification_id=session.verification_id)
         expect(is_success(document), "the session's own verification_id is served")
 
@@ -290,8 +298,8 @@ def test_sessions_are_isolated(
                 mine.verification_id != session.verification_id,
                 "each approved session has its own verification_id",
             )
-            _, crossed = client.call(DOCUMENT, other, verification_id=session.verification_id)
-            expect(not is_success(crossed), "one session's verification_id opens no other")
+            code, crossed = client.call(DOCUMENT, other, verification_id=session.verification_id)
+            expect(refused(code, crossed), "one session's verification_id opens no other")
 
 
 @pytest.mark.parametrize("decision", ["deny", "expire"])
@@ -305,13 +313,13 @@ def test_a_denied_or_expired_session_gives_nothing(
             landing = {"reference_id": str(reference_id), "status": "CONSENT_DENIED"}
             problem = eko_rules.redirect_problem(session.redirect_location, landing)
             expect(problem is None, f"the customer lands on the callback, denied: {problem}")
-        _, status = client.call(STATUS, reference_id)
-        expect(not is_success(status), "the status call is not a success")
+        code, status = client.call(STATUS, reference_id)
+        expect(refused(code, status), "the status call answers (HTTP 200), not a success")
         expect(not is_pending(STATUS, status), "nor pending")
-        _, document = client.call(
+        code, document = client.call(
             DOCUMENT, reference_id, verification_id=session.verification_id or "VER-NONE"
         )
-        expect(not is_success(document), "the document call refuses")
+        expect(refused(code, document), "the document call refuses (HTTP 200)")
 
 
 @pytest.mark.parametrize(
