@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean php-toolchain php-test go-test bench-go java-test java-bench
+.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean php-toolchain php-test go-test bench-go java-test java-bench conformance-go conformance-java xlang-build mutation
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains php-toolchain
 
@@ -196,6 +196,13 @@ unit: $(INSTALLED) browser
 # left unreached fails the run (docs/contract-tests.md).
 contract: $(INSTALLED)
 	EKO_CONTRACT_COVERAGE=reports/contract-coverage.json $(BIN)/pytest tests/contract --junitxml=reports/contract-junit.xml
+
+# Mutation testing (not in `make test`): mutmut over the sandbox's rule modules (auth,
+# sessions, answers), the journey properties as the test command; writes
+# reports/mutation.json and prints the score. At most EKO_MUTATION_BUDGET_S (1800) seconds;
+# EKO_MUTATION_FILES=auth.py,... for a subset (docs/contract-tests.md, "Mutation score").
+mutation: $(INSTALLED)
+	$(BIN)/python scripts/mutation.py
 
 # The same property and contract tests with many more, random examples.
 fuzz: $(INSTALLED) browser

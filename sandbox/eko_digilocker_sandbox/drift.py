@@ -11,28 +11,38 @@ the wire and return `Finding`s, each printed as `violation: <operationId> <point
   body against that status's schema and, for a success (`status` 0), its `data`
   against the schema the spec names in `x-eko-success-data`.
 - **Envelope**: where an error code may sit (`status` or `response_status_id`, read
-  with the client's own `error_code`, never in both), that a success carries a success
-  `response_status_id`, that a code on HTTP 200 is one the client knows.
+  with the client's own `error_code`, never in both), that a code on HTTP 200 is one
+  the client knows.
+- **Eko's rules** (`eko_rules`, the module the contract suite's journey properties
+  judge with too): a JSON content type; a success's `response_status_id`; a request
+  signed more than `eko_rules.STALE_SIGNATURE_MS` ago that was served; the
+  `document_requested` echo of a create (and, for a session seen created, of its status
+  answer) and the documents handed out for `document_type`.
 - **Journey** (per reference_id the proxy sees): documents handed out for a session
   this proxy saw created but never saw authenticated, or saw denied; a session whose
-  state goes back (`STATE_MOVES`); a repeated `client_ref_id` answered with a new
-  session, with the same body or a different one; one reference_id handed out twice.
-  A status or document call on a reference_id this proxy never saw created is fine.
+  state goes back (`STATE_MOVES`); a reference answered as unknown and later as pending;
+  a session seen created and answered as unknown before `min_session_lifetime_s`; one
+  verification_id opening the documents of two sessions; a repeated `client_ref_id`
+  answered with a new session, with the same body or a different one; one reference_id
+  handed out twice. A status or document call on a reference_id this proxy never saw
+  created is fine.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from eko_digilocker.errors import EkoVerificationPendingError
-from eko_digilocker.responses import ERROR_CODES, error_class, error_code, session_state
+from eko_digilocker.responses import error_class, error_code, session_state
 from eko_digilocker.spec import FieldError, Operation, SchemaValidator
 from eko_digilocker_client.models import SessionState
+from eko_digilocker_sandbox import eko_rules
 from eko_digilocker_sandbox.routing import integer_in, query_coercer
 
 CREATE = "createDigilockerUrl"
@@ -47,10 +57,8 @@ STATE_MOVES: dict[SessionState, frozenset[SessionState]] = {
     SessionState.CONSENT_DENIED: frozenset({SessionState.CONSENT_DENIED, SessionState.EXPIRED}),
     SessionState.EXPIRED: frozenset({SessionState.EXPIRED}),
 }
-#: `response_status_id` values of a success (legacy README section 4: -1 for a GET or
-#: non-transactional call, 0 for a POST or transactional one).
-SUCCESS_STATUS_IDS = frozenset({-1, 0})
-_JSON_TYPE = "application/json"
+_JSON_TYPE = eko_rules.JSON_TYPE
+_TIMESTAMP = "secret-key-timestamp"
 _MAX_WHY = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -100,11 +108,21 @@ def _fingerprint(body: Any) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
 
+class Params(dict[str, Any]):
+    """A request's parameters (body or coerced query), and the timestamp it was signed
+    with, as `DriftChecker.request` hands them to `DriftChecker.answer`."""
+
+    signed_at: str | None = None
+
+
 @dataclass
 class _Session:
     created: bool = False
+    created_at: float | None = None
+    requested: Any = None  # document_requested of the create
     state: SessionState | None = None
     seen_authenticated: bool = False
+    unknown: bool = False  # answered as a reference never created
 
 
 @dataclass
@@ -113,7 +131,11 @@ class DriftChecker:
     `max_tracked` reference_ids and client_ref_ids (the oldest are forgotten first)."""
 
     max_tracked: int = 100_000
+    min_session_lifetime_s: float = eko_rules.MIN_SESSION_LIFETIME_S
+    clock: Callable[[], float] = time.time
     _sessions: OrderedDict[str, _Session] = field(default_factory=OrderedDict)
+    # verification_id -> the reference_id whose documents it opened
+    _verifications: OrderedDict[str, str] = field(default_factory=OrderedDict)
     # (developer_key, client_ref_id) -> (body fingerprint, reference_id answered)
     _client_refs: OrderedDict[tuple[str, str], tuple[str, str]] = field(default_factory=OrderedDict)
 
@@ -125,7 +147,7 @@ class DriftChecker:
         headers: Mapping[str, str],
         query: Mapping[str, str],
         body: bytes,
-    ) -> tuple[list[Finding], dict[str, Any]]:
+    ) -> tuple[list[Finding], Params]:
         """Findings about a request, and its parameters (body or coerced query) for
         `answer`."""
         found = [
@@ -133,7 +155,8 @@ class DriftChecker:
             for name in op.security_headers
             if name not in headers
         ]
-        params: dict[str, Any] = {}
+        params = Params()
+        params.signed_at = headers.get(_TIMESTAMP)
         if op.body is not None:
             media_type = headers.get("content-type", "").partition(";")[0].strip().lower()
             if media_type != _JSON_TYPE:
@@ -144,17 +167,17 @@ class DriftChecker:
             except (ValueError, RecursionError):
                 found.append(Finding(op.operation_id, "/request/body", "not JSON"))
                 return found, params
-            params = parsed if isinstance(parsed, dict) else {}
+            params.update(parsed if isinstance(parsed, dict) else {})
             found += _violations(op.operation_id, "/request/body", op.body, parsed)
         elif op.query is not None:
             coercers = {
                 name: query_coercer(schema)
                 for name, schema in op.query.schema.get("properties", {}).items()
             }
-            params = {
-                name: coercers[name](value) if name in coercers else value
+            params.update(
+                (name, coercers[name](value) if name in coercers else value)
                 for name, value in query.items()
-            }
+            )
             found += _violations(op.operation_id, "/request/query", op.query, params)
         return found, params
 
@@ -171,6 +194,22 @@ class DriftChecker:
     ) -> list[Finding]:
         """Findings about the answer to a request whose parameters `request` returned."""
         name = op.operation_id
+        signed_at = getattr(params, "signed_at", None)
+        now_ms = self.clock() * 1000
+        stale = eko_rules.stale_signature_problem(signed_at, now_ms, status)
+        found = [Finding(name, f"/request/headers/{_TIMESTAMP}", stale)] if stale else []
+        return found + self._answer(op, params, developer_key, status, content_type, body)
+
+    def _answer(
+        self,
+        op: Operation,
+        params: Mapping[str, Any],
+        developer_key: str,
+        status: int,
+        content_type: str,
+        body: bytes,
+    ) -> list[Finding]:
+        name = op.operation_id
         validator = op.responses.get(str(status))
         if validator is None:
             documented = ", ".join(sorted(op.responses))
@@ -183,10 +222,15 @@ class DriftChecker:
             start = body[:40].decode("utf-8", "backslashreplace")
             why = f"not a JSON envelope (content-type {content_type or 'none'}, starts {start!r})"
             return [Finding(name, "/response/body", why)]
+        wrong_type = eko_rules.content_type_problem(content_type)
+        typed = [Finding(name, "/response/headers/content-type", wrong_type)] if wrong_type else []
         errors = _violations(name, "/response/body", validator, envelope)
         if errors:
-            return errors
-        found = self._envelope(op, status, envelope)
+            return typed + errors
+        not_integer = eko_rules.status_problem(envelope)
+        if not_integer:
+            return [*typed, Finding(name, "/response/body/status", not_integer)]
+        found = typed + self._envelope(op, status, envelope)
         if status == 200:
             found += self._journey(op, params, developer_key, envelope)
         return found
@@ -196,21 +240,19 @@ class DriftChecker:
         status_id = envelope.get("response_status_id")  # the spec lets it be left out
         if envelope["status"] == 0:
             found = _violations(name, "/response/body/data", op.success_data, envelope.get("data"))
-            if status_id is not None and status_id not in SUCCESS_STATUS_IDS:
-                why = f"{status_id} on a success (`status` 0); a success has -1 or 0"
-                found.append(Finding(name, "/response/body/response_status_id", why))
+            wrong_code = eko_rules.success_status_id_problem(envelope)
+            if wrong_code:
+                found.append(Finding(name, "/response/body/response_status_id", wrong_code))
             return found
         in_status = error_code({"status": envelope["status"]})
         in_status_id = error_code({"response_status_id": status_id})
         if in_status is not None and in_status_id is not None:
             why = f"an error code in both `status` ({in_status}) and here ({in_status_id})"
             return [Finding(name, "/response/body/response_status_id", why)]
-        code = error_code(envelope)
-        if status == 200 and code is not None and code not in ERROR_CODES:
+        unknown_code = eko_rules.code_problem(envelope) if status == 200 else None
+        if unknown_code:
             where = "status" if in_status is not None else "response_status_id"
-            known = ", ".join(map(str, sorted(ERROR_CODES)))
-            why = f"code {code} is not one the spec documents ({known})"
-            return [Finding(name, f"/response/body/{where}", why)]
+            return [Finding(name, f"/response/body/{where}", unknown_code)]
         return []
 
     # --- the journey ---------------------------------------------------------------------
@@ -237,9 +279,13 @@ class DriftChecker:
         reference_id = _reference(params.get("reference_id"))
         if reference_id is None:
             return []
-        found = (
-            self._documents_allowed(reference_id) if op.operation_id == DOCUMENT and success else []
-        )
+        meaning = eko_rules.outcome(op.operation_id, envelope)
+        found = self._known(op, reference_id, meaning)
+        if meaning == eko_rules.SUCCESS:
+            found += self._echoed(op, reference_id, params, data)
+        if op.operation_id == DOCUMENT and meaning == eko_rules.SUCCESS:
+            found += self._documents_allowed(reference_id)
+            found += self._verification_used(reference_id, params.get("verification_id"))
         state = session_state(op, data)
         if success and state is None and op.operation_id == STATUS:
             state = SessionState.AUTHENTICATED  # a status success without a state field
@@ -257,6 +303,55 @@ class DriftChecker:
             return []
         why = f"session {reference_id} was {earlier.value} and is now {state.value}"
         return [Finding(op.operation_id, "/response/body", why)]
+
+    def _known(self, op: Operation, reference_id: str, meaning: str) -> list[Finding]:
+        """A reference answered as unknown stays unknown; a session seen created is not
+        unknown before its minimum lifetime."""
+        session = self._session(reference_id)
+        name = op.operation_id
+        if meaning == eko_rules.NOT_FOUND:
+            session.unknown = True
+            age = None if session.created_at is None else self.clock() - session.created_at
+            if age is not None and age < self.min_session_lifetime_s:
+                why = (
+                    f"session {reference_id} answered as unknown {age:.0f} s after its create; "
+                    f"a session stays readable at least {self.min_session_lifetime_s:g} s"
+                )
+                return [Finding(name, "/response/body", why)]
+        elif meaning == eko_rules.PENDING and session.unknown:
+            why = f"reference {reference_id} was answered as unknown, and now as pending"
+            return [Finding(name, "/response/body", why)]
+        return []
+
+    def _echoed(
+        self, op: Operation, reference_id: str, params: Mapping[str, Any], data: Any
+    ) -> list[Finding]:
+        """A success echoes the documents asked for, and hands out those documents."""
+        if not isinstance(data, dict):
+            return []
+        if op.operation_id == DOCUMENT:
+            why = eko_rules.documents_problem(params.get("document_type"), data.get("documents"))
+            pointer = "/response/body/data/documents"
+        else:
+            requested = self._session(reference_id).requested
+            why = eko_rules.echo_problem(requested, data.get("document_requested"))
+            pointer = "/response/body/data/document_requested"
+        return [Finding(op.operation_id, pointer, why)] if why else []
+
+    def _verification_used(self, reference_id: str, verification_id: Any) -> list[Finding]:
+        """One verification_id opens one session's documents (sessions are isolated)."""
+        if not isinstance(verification_id, str):
+            return []
+        earlier = self._verifications.setdefault(verification_id, reference_id)
+        if len(self._verifications) > self.max_tracked:
+            self._verifications.popitem(last=False)
+        if earlier == reference_id:
+            return []
+        why = (
+            f"verification_id {verification_id} opened session {reference_id} and, before, "
+            f"session {earlier}"
+        )
+        return [Finding(DOCUMENT, "/request/body/verification_id", why)]
 
     def _documents_allowed(self, reference_id: str) -> list[Finding]:
         session = self._session(reference_id)
@@ -299,5 +394,12 @@ class DriftChecker:
         if session.created and not repeated:
             why = f"reference_id {reference_id} was already handed out for another create"
             found.append(Finding(CREATE, pointer, why))
-        session.created = True
+        if not session.created:
+            session.created, session.created_at = True, self.clock()
+            session.requested = params.get("document_requested")
+        echo = eko_rules.echo_problem(
+            params.get("document_requested"), data.get("document_requested")
+        )
+        if echo:
+            found.append(Finding(CREATE, "/response/body/data/document_requested", echo))
         return found

@@ -16,12 +16,23 @@ import pytest
 
 from eko_digilocker_sandbox.config import DEFAULT_PROFILE, PROFILES
 from tests.contract import coverage
+from tests.contract.budget import Budget
 
 EXTERNAL_URL = os.environ.get("EKO_CONTRACT_BASE_URL")
 COVERAGE_FILE = os.environ.get("EKO_CONTRACT_COVERAGE")
 # A smaller example budget for schemathesis's generated phases and the stateful phase
 # (the teeth test runs the suite against many variants at once); unset: the defaults.
 MAX_EXAMPLES = int(os.environ.get("EKO_CONTRACT_MAX_EXAMPLES") or 0) or None
+# How long the journey property "a session stays readable" waits after a create: a few
+# seconds of the session's consent window (Eko publishes none; the sandbox's is 600 s).
+SESSION_WAIT_S = float(os.environ.get("EKO_CONTRACT_SESSION_WAIT_S") or 3.0)
+# The wall time each generated test (schemathesis's phases against one target, an equal
+# share per operation; the stateful phase against one target) may spend sending cases
+# (budget.py). The cases generated after it are not sent, and the run's report says how
+# many were sent and how many not. Against a target answering in 1 s (Eko's UAT), the
+# default keeps each test well inside pytest's 120 s per-test timeout.
+TIME_BUDGET_S = float(os.environ.get("EKO_CONTRACT_TIME_BUDGET_S") or 45.0)
+BUDGET = Budget(TIME_BUDGET_S)
 # schemathesis's generated phases to run (e.g. "examples,fuzzing"); unset: test_schemathesis
 # chooses per profile.
 PHASES = [p for p in os.environ.get("EKO_CONTRACT_PHASES", "").split(",") if p] or None
@@ -44,10 +55,16 @@ def contract_target(request: pytest.FixtureRequest) -> tuple[str, str]:
     return profile, url
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in BUDGET.lines():
+        terminalreporter.write_line(line)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not COVERAGE_FILE or not coverage.COVERAGE.profiles:
         return
     report = coverage.COVERAGE.report()
+    report["budget"] = BUDGET.summary()
     page = coverage.write(report, Path(COVERAGE_FILE))
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     lines = [f"contract coverage: {report['covered']}/{report['total']} cells ({page})"]

@@ -8,6 +8,9 @@ filtered: the signing headers and any header or JSON field whose name holds "key
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterator
@@ -18,7 +21,6 @@ from typing import Any
 import httpx
 
 from eko_digilocker import sign_secret_key
-from eko_digilocker.responses import error_code, session_state
 from eko_digilocker.signing import (
     DEVELOPER_KEY_HEADER,
     SECRET_KEY_HEADER,
@@ -26,16 +28,14 @@ from eko_digilocker.signing import (
     now_ms,
 )
 from eko_digilocker.spec import example, operation
-from eko_digilocker_client.models import SessionState
-from eko_digilocker_sandbox.answers import PENDING_ID as PENDING_CODE
-from eko_digilocker_sandbox.answers import STATUS_CALL_NOT_SUCCESS
+from eko_digilocker_sandbox import eko_rules
 from tests.contract import coverage
 from tests.contract.hooks import CREDENTIALS, FILTERED
 
-CREATE = "createDigilockerUrl"
-STATUS = "getDigilockerVerificationStatus"
-DOCUMENT = "getDigilockerDocument"
-STALE_MS = 60 * 60 * 1000  # an hour old: outside any tolerance a server could claim
+CREATE = eko_rules.CREATE
+STATUS = eko_rules.STATUS
+DOCUMENT = eko_rules.DOCUMENT
+STALE_MS = eko_rules.STALE_SIGNATURE_MS
 TIMEOUT = 10.0
 
 
@@ -82,20 +82,22 @@ def is_success(body: Any) -> bool:
 
 
 def is_pending(operation_id: str, body: Any) -> bool:
-    """A pending answer, in any form the spec documents: code 327 in either placement,
-    the status call's `status` 1 / `response_status_id` -1 (eps.eko.in, which gives the
-    same for an unknown reference), or a PENDING session state in `data`."""
-    if not isinstance(body, dict):
-        return False
-    if session_state(operation(operation_id), body.get("data")) is SessionState.PENDING:
-        return True
-    if error_code(body) == PENDING_CODE:
-        return True
-    return (
-        operation_id == STATUS
-        and body.get("status") not in (0, None)
-        and body.get("response_status_id") == STATUS_CALL_NOT_SUCCESS
-    )
+    """A pending answer, in any form the spec documents (eko_rules.outcome): 327 in
+    either placement, the status call's `status` 1 / `response_status_id` -1 (which
+    eps.eko.in also gives an unknown reference), a PENDING session state in `data`, or a
+    document answer whose `verification_status` is PENDING."""
+    return eko_rules.may_be_pending(operation_id, body)
+
+
+def outcome(operation_id: str, body: Any) -> str:
+    return eko_rules.outcome(operation_id, body)
+
+
+def raw_key_signature(access_key: str, timestamp: str) -> str:
+    """The likeliest wrong signature: the HMAC keyed with the access key itself instead of
+    its base64 text (the spec's security scheme)."""
+    mac = hmac.new(access_key.encode(), timestamp.encode(), hashlib.sha256)
+    return base64.b64encode(mac.digest()).decode()
 
 
 @dataclass
@@ -115,12 +117,24 @@ class JourneyClient:
 
     # --- signing ------------------------------------------------------------------
 
-    def signed_headers(self, *, age_ms: int = 0, access_key: str | None = None) -> dict[str, str]:
-        timestamp = str(now_ms() - age_ms)
+    def signed_headers(
+        self,
+        *,
+        age_ms: int = 0,
+        access_key: str | None = None,
+        raw_key: bool = False,
+        timestamp: str | None = None,
+    ) -> dict[str, str]:
+        """Signing headers, signed now (or `age_ms` ago, or for this `timestamp` text)."""
+        timestamp = timestamp or str(now_ms() - age_ms)
+        key = access_key or self._access_key
+        signature = (
+            raw_key_signature(key, timestamp) if raw_key else sign_secret_key(key, timestamp)
+        )
         return {
             DEVELOPER_KEY_HEADER: self._developer_key,
             TIMESTAMP_HEADER: timestamp,
-            SECRET_KEY_HEADER: sign_secret_key(access_key or self._access_key, timestamp),
+            SECRET_KEY_HEADER: signature,
         }
 
     # --- calls --------------------------------------------------------------------
@@ -169,12 +183,22 @@ class JourneyClient:
             answer if isinstance(answer, dict) else None,
             str(response.request.url),
         )
-        self._check_documented(op, method, response.status_code, answer)
+        self._check_documented(
+            op, method, response.status_code, response.headers.get("content-type"), answer
+        )
         return response.status_code, answer
 
-    def _check_documented(self, op: Any, method: str, status: int, answer: Any) -> None:
+    def _check_documented(
+        self, op: Any, method: str, status: int, content_type: str | None, answer: Any
+    ) -> None:
         if method != op.method.upper():
             return  # a wrong method's answer belongs to no operation's schema
+        for problem in (
+            eko_rules.content_type_problem(content_type),
+            eko_rules.status_problem(answer),
+        ):
+            if problem:
+                raise PropertyFailed(f"{op.operation_id}: {problem}")
         validator = op.responses.get(str(status))
         if validator is None:
             raise PropertyFailed(f"{op.operation_id}: HTTP {status} is not a documented answer")
@@ -184,6 +208,9 @@ class JourneyClient:
                 f"{op.operation_id}: answer does not match the spec: "
                 + "; ".join(map(str, problems[:3]))
             )
+        unknown_code = eko_rules.code_problem(answer) if status == 200 else None
+        if unknown_code:
+            raise PropertyFailed(f"{op.operation_id}: {unknown_code}")
         if status == 200 and is_success(answer):
             missing = op.success_data.errors(answer.get("data"))
             if missing:
@@ -191,6 +218,9 @@ class JourneyClient:
                     f"{op.operation_id}: success lacks its data: "
                     + "; ".join(map(str, missing[:3]))
                 )
+            wrong_code = eko_rules.success_status_id_problem(answer)
+            if wrong_code:
+                raise PropertyFailed(f"{op.operation_id}: response_status_id {wrong_code}")
 
     def valid_request(
         self, operation_id: str, reference_id: int | None = None, **changes: Any

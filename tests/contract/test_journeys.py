@@ -1,42 +1,53 @@
 """Journey properties: what only a sequence of calls shows, against any target.
 
 Without any control surface: right after a create the session is pending (the status
-call says so, the document call refuses with 327 in either placement); a repeated create
-with the same client_ref_id and body is the same session, and a different body is
-refused; an unsigned, wrongly signed or stale request is refused; each documented
-refusal (405, 413, 415, invalid parameters) is given. Where the target has the sandbox's
-control surface (`/_sandbox/`, probed), the customer's approval, denial and expiry too,
-and every documented error code forced on every operation.
+call says so, the document call refuses as pending) and stays readable for a few seconds
+(EKO_CONTRACT_SESSION_WAIT_S); a reference never created is refused, never pending; a
+repeated create with the same client_ref_id and body is the same session, and a
+different body is refused; every documented document type and combination is echoed as
+requested; an unsigned, wrongly signed (another key, or the raw access key instead of
+its base64) or stale request is refused; each documented refusal (405, 413, 415,
+invalid parameters) is given. Where the target has the sandbox's control surface
+(`/_sandbox/`, probed), the customer's approval, denial and expiry too: the documents
+asked for are handed out, only with the session's own verification_id, and deciding one
+session leaves another as it was; and every documented error code forced on every
+operation. Every answer is checked on the way (journeys.py): its documented schema, a
+JSON content type, and a success's data and success code.
 
+Outcomes are judged by `eko_rules.outcome`, which reads every documented form of each
+(pending as -1, 327 in either placement, or a success carrying a PENDING state).
 A failure names the property and shows its calls, secrets filtered (journeys.py).
 """
 
 from __future__ import annotations
 
+import itertools
+import secrets
+import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from eko_digilocker_sandbox import SandboxControl
+from eko_digilocker.spec import operation, resolve
+from eko_digilocker_sandbox import SandboxControl, eko_rules
 from eko_digilocker_sandbox.control_client import (
     SandboxControlError,
     SandboxControlResponseError,
 )
 from eko_digilocker_sandbox.scenarios import documented
-from tests.contract.coverage import eko_code
+from tests.contract.conftest import SESSION_WAIT_S
 from tests.contract.journeys import (
     CREATE,
     DOCUMENT,
-    PENDING_CODE,
     STALE_MS,
     STATUS,
-    STATUS_CALL_NOT_SUCCESS,
     JourneyClient,
     expect,
     is_pending,
     is_success,
     journey,
+    outcome,
     unique_ref,
 )
 
@@ -46,6 +57,28 @@ OPERATIONS = (CREATE, STATUS, DOCUMENT)
 OVERSIZED = 128 * 1024
 # An unsupported method on each operation's path.
 WRONG_METHOD = {CREATE: "PUT", STATUS: "DELETE", DOCUMENT: "PUT"}
+_REQUESTED = resolve(operation(CREATE).body.schema)["properties"]["document_requested"]  # type: ignore[union-attr]
+#: The document types the spec documents (DocumentType), and every combination of them.
+DOCUMENT_TYPES: list[str] = resolve(_REQUESTED["items"])["enum"]
+COMBINATIONS = [
+    list(combination)
+    for size in range(1, len(DOCUMENT_TYPES) + 1)
+    for combination in itertools.combinations(DOCUMENT_TYPES, size)
+]
+#: The one type every Eko source says is served; the others may be refused.
+ALWAYS_SERVED = "AADHAAR"
+
+
+def refused(http_status: int, body: object) -> bool:
+    """A business refusal: an HTTP 200 answer that is not a success (a server error is
+    no answer to a request it could judge)."""
+    return http_status == 200 and not is_success(body)
+
+
+def never_created_reference() -> int:
+    """A reference_id no server made: above 2^53 (where the sandbox never starts) and
+    random, 16 digits (inside every documented bound)."""
+    return 9_100_000_000_000_000 + secrets.randbelow(10**14)
 
 
 @pytest.fixture
@@ -78,8 +111,40 @@ def test_a_new_session_is_pending(client: JourneyClient) -> None:
         _, status = client.call(STATUS, reference_id)
         expect(is_pending(STATUS, status), "the status call answers pending")
         _, document = client.call(DOCUMENT, reference_id)
-        codes = (document.get("status"), document.get("response_status_id"))
-        expect(PENDING_CODE in codes, f"the document call refuses with {PENDING_CODE}")
+        expect(outcome(DOCUMENT, document) == eko_rules.PENDING, "the document call is pending")
+
+
+def test_a_session_stays_readable(client: JourneyClient) -> None:
+    """A session is kept for its consent window; Eko publishes none, so the property
+    waits a few seconds of it (EKO_CONTRACT_SESSION_WAIT_S)."""
+    with journey(f"a session stays readable for {SESSION_WAIT_S:g} s", client):
+        reference_id = client.created_reference()
+        time.sleep(SESSION_WAIT_S)
+        _, status = client.call(STATUS, reference_id)
+        expect(
+            outcome(STATUS, status) in (eko_rules.PENDING, eko_rules.PENDING_OR_NOT_FOUND),
+            f"{SESSION_WAIT_S:g} s after the create, the status call still answers pending",
+        )
+        _, document = client.call(DOCUMENT, reference_id)
+        expect(
+            outcome(DOCUMENT, document) == eko_rules.PENDING,
+            "and the document call still refuses as pending, not as an unknown reference",
+        )
+
+
+def test_a_never_created_reference_is_refused(client: JourneyClient) -> None:
+    with journey("a reference never created is refused, never pending", client):
+        reference_id = never_created_reference()
+        _, status = client.call(STATUS, reference_id)
+        expect(
+            eko_rules.is_refused_reference(STATUS, status),
+            "the status call refuses it (463, or Eko's invalid-reference answer), not pending",
+        )
+        _, document = client.call(DOCUMENT, reference_id)
+        expect(
+            eko_rules.is_refused_reference(DOCUMENT, document),
+            "the document call refuses it (463), not pending",
+        )
 
 
 def test_a_repeated_create_is_the_same_session(client: JourneyClient) -> None:
@@ -92,8 +157,22 @@ def test_a_repeated_create_is_the_same_session(client: JourneyClient) -> None:
             first["data"]["reference_id"] == again["data"]["reference_id"],
             "the same client_ref_id and body give the same reference_id",
         )
-        _, other = client.call(CREATE, client_ref_id=ref, redirect_url="https://other.example/cb")
-        expect(not is_success(other), "the same client_ref_id with another body is refused")
+        code, other = client.call(
+            CREATE, client_ref_id=ref, redirect_url="https://other.example/cb"
+        )
+        expect(refused(code, other), "the same client_ref_id with another body is refused")
+
+
+def test_document_requested_is_echoed(client: JourneyClient) -> None:
+    with journey("document_requested is echoed as requested", client):
+        for requested in COMBINATIONS:
+            _, body = client.call(CREATE, document_requested=requested)
+            if requested == [ALWAYS_SERVED]:
+                expect(is_success(body), f"a create for {requested} succeeds")
+            if not is_success(body):
+                continue  # Eko's legacy pages: only AADHAAR is served today
+            problem = eko_rules.echo_problem(requested, body["data"].get("document_requested"))
+            expect(problem is None, f"the create answer echoes what was asked: {problem}")
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
@@ -101,12 +180,14 @@ def test_only_signed_requests_are_served(client: JourneyClient, operation_id: st
     with journey(f"only signed requests are served ({operation_id})", client):
         reference_id = client.created_reference()
         for what, headers in (
-            ("unsigned", {}),
-            ("wrongly signed", client.signed_headers(access_key="not-the-access-key")),
-            ("stale", client.signed_headers(age_ms=STALE_MS)),
+            ("an unsigned", {}),
+            ("a wrongly signed", client.signed_headers(access_key="not-the-access-key")),
+            ("a raw-access-key signed", client.signed_headers(raw_key=True)),
+            ("a stale", client.signed_headers(age_ms=STALE_MS)),
+            ("a non-numeric-timestamp", client.signed_headers(timestamp="not-a-time")),
         ):
             status, _ = client.call(operation_id, reference_id, headers=headers)
-            expect(status == 403, f"an {what} request is refused with HTTP 403")
+            expect(status == 403, f"{what} request is refused with HTTP 403")
 
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
@@ -149,12 +230,76 @@ def test_an_approved_session_gives_details_and_documents(
     with journey("an approved session gives details and documents", client):
         reference_id = client.created_reference()
         session = control.approve(reference_id)
+        landing = {"reference_id": str(reference_id), "verification_id": session.verification_id}
+        problem = eko_rules.redirect_problem(session.redirect_location, landing)
+        expect(problem is None, f"the customer lands on the callback with both ids: {problem}")
         _, status = client.call(STATUS, reference_id)
         expect(is_success(status) and not is_pending(STATUS, status), "the status is a success")
         expect(bool(status["data"].get("user_details")), "the status carries user_details")
         _, document = client.call(DOCUMENT, reference_id, verification_id=session.verification_id)
         expect(is_success(document), "the document call succeeds")
         expect(bool(document["data"].get("documents")), "the document call carries documents")
+
+
+def test_requested_documents_are_handed_out(client: JourneyClient, control: SandboxControl) -> None:
+    with journey("the documents requested are the documents handed out", client):
+        for requested in COMBINATIONS:
+            _, created = client.call(CREATE, document_requested=requested)
+            if not is_success(created) and requested != [ALWAYS_SERVED]:
+                continue  # refused at create: the echo property judged it
+            expect(is_success(created), f"a create for {requested} succeeds")
+            reference_id = created["data"]["reference_id"]
+            session = control.approve(reference_id)
+            _, status = client.call(STATUS, reference_id)
+            expect(is_success(status), f"the approved session ({requested}) is a success")
+            problem = eko_rules.echo_problem(requested, status["data"].get("document_requested"))
+            expect(problem is None, f"the status answer echoes what was asked: {problem}")
+            _, document = client.call(
+                DOCUMENT,
+                reference_id,
+                verification_id=session.verification_id,
+                document_type=requested,
+            )
+            expect(is_success(document), f"the document call for {requested} succeeds")
+            problem = eko_rules.documents_problem(requested, document["data"].get("documents"))
+            expect(problem is None, f"a document of each type asked for: {problem}")
+
+
+def test_a_wrong_verification_id_is_refused(client: JourneyClient, control: SandboxControl) -> None:
+    with journey("the document call refuses a wrong verification_id", client):
+        reference_id = client.created_reference()
+        session = control.approve(reference_id)
+        wrong = f"VER-WRONG-{secrets.token_hex(4).upper()}"
+        code, answer = client.call(DOCUMENT, reference_id, verification_id=wrong)
+        expect(refused(code, answer), "a wrong verification_id on an approved session is refused")
+        _, document = client.call(DOCUMENT, reference_id, verification_id=session.verification_id)
+        expect(is_success(document), "the session's own verification_id is served")
+
+
+@pytest.mark.parametrize("decision", ["approve", "deny", "expire"])
+def test_sessions_are_isolated(
+    client: JourneyClient, control: SandboxControl, decision: str
+) -> None:
+    with journey(f"deciding one session leaves another as it was ({decision})", client):
+        decided, other = client.created_reference(), client.created_reference()
+        session = getattr(control, decision)(decided)
+        _, status = client.call(STATUS, other)
+        expect(is_pending(STATUS, status), f"after {decision} of another, the status is pending")
+        _, document = client.call(
+            DOCUMENT, other, verification_id=session.verification_id or "VER-NONE"
+        )
+        expect(
+            outcome(DOCUMENT, document) == eko_rules.PENDING,
+            "and the document call still refuses as pending (with the other's verification_id)",
+        )
+        if decision == "approve":
+            mine = control.approve(other)
+            expect(
+                mine.verification_id != session.verification_id,
+                "each approved session has its own verification_id",
+            )
+            code, crossed = client.call(DOCUMENT, other, verification_id=session.verification_id)
+            expect(refused(code, crossed), "one session's verification_id opens no other")
 
 
 @pytest.mark.parametrize("decision", ["deny", "expire"])
@@ -164,13 +309,17 @@ def test_a_denied_or_expired_session_gives_nothing(
     with journey(f"a session the customer let {decision} gives nothing", client):
         reference_id = client.created_reference()
         session = getattr(control, decision)(reference_id)
-        _, status = client.call(STATUS, reference_id)
-        expect(not is_success(status), "the status call is not a success")
+        if decision == "deny":
+            landing = {"reference_id": str(reference_id), "status": "CONSENT_DENIED"}
+            problem = eko_rules.redirect_problem(session.redirect_location, landing)
+            expect(problem is None, f"the customer lands on the callback, denied: {problem}")
+        code, status = client.call(STATUS, reference_id)
+        expect(refused(code, status), "the status call answers (HTTP 200), not a success")
         expect(not is_pending(STATUS, status), "nor pending")
-        _, document = client.call(
+        code, document = client.call(
             DOCUMENT, reference_id, verification_id=session.verification_id or "VER-NONE"
         )
-        expect(not is_success(document), "the document call refuses")
+        expect(refused(code, document), "the document call refuses (HTTP 200)")
 
 
 @pytest.mark.parametrize(
@@ -180,14 +329,26 @@ def test_a_denied_or_expired_session_gives_nothing(
 def test_each_documented_code_can_be_forced(
     client: JourneyClient, control: SandboxControl, operation_id: str, code: int
 ) -> None:
-    """The sandbox gives each documented code of each operation when asked, in the
-    answer schema of its profile (the legacy profile has no -1: it answers 327)."""
+    """The sandbox gives each documented code of each operation when asked, in any form
+    the spec documents for that code's outcome (the status call's -1 is pending or an
+    unknown reference; the legacy profile answers it 327)."""
     with journey(f"{operation_id} gives its documented code {code}", client):
         reference_id = client.created_reference()
         control.force(code, operation=operation_id)
         _, body = client.call(operation_id, reference_id)
-        legacy_pending = control.profile() == "legacy" and code == STATUS_CALL_NOT_SUCCESS
+        expected = eko_rules.outcome(operation_id, FORCED_FORM[code])
         expect(
-            eko_code(body) == (PENDING_CODE if legacy_pending else code),
-            f"the answer carries code {code}",
+            eko_rules.same_outcome(expected, outcome(operation_id, body)),
+            f"the answer means what code {code} means ({expected})",
         )
+
+
+# What each forcible code means, as an answer carrying it in `status` would say.
+FORCED_FORM = {
+    code: (
+        {"status": 1, "response_status_id": code}
+        if code == eko_rules.STATUS_CALL_NOT_SUCCESS
+        else {"status": code, "response_status_id": 1}
+    )
+    for code in set().union(*(documented(op) for op in OPERATIONS))
+}

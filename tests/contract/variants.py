@@ -9,19 +9,24 @@ harmless one (test_suite_has_teeth.py).
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
 from eko_digilocker import sign_secret_key
+from eko_digilocker.responses import error_code
 from eko_digilocker.signing import (
     DEVELOPER_KEY_HEADER,
     SECRET_KEY_HEADER,
@@ -29,9 +34,10 @@ from eko_digilocker.signing import (
     now_ms,
 )
 from eko_digilocker.spec import example, operation
-from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY
-from tests.contract.journeys import CREATE, DOCUMENT, STATUS, is_pending
+from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, answers, eko_rules
+from tests.contract.journeys import CREATE, DOCUMENT, STATUS, is_pending, raw_key_signature
 
+DOCUMENT_TYPES = {"AADHAAR", "PAN", "DRIVING_LICENSE"}
 CREATE_PATH = operation(CREATE).path
 STATUS_PATH = operation(STATUS).path
 DOCUMENT_PATH = operation(DOCUMENT).path
@@ -50,6 +56,8 @@ class Exchange:
     status: int = 0
     answer: Any = None  # parsed JSON, or the raw bytes
     content_type: str = "application/json"
+    query: dict[str, str] = field(default_factory=dict)
+    upstream: str = ""  # the sandbox's URL, for variants that act on its control surface
 
 
 Mutation = Callable[[Exchange], None]
@@ -114,6 +122,111 @@ def forgets_client_ref_id(exchange: Exchange) -> None:
         exchange.body["client_ref_id"] = f"F{uuid.uuid4().hex[:19]}"
 
 
+# --- broken: the seven breakages earlier contract runs missed (issue 25) --------------
+
+
+class _Created:
+    """The sessions created through a stateful variant, with when (one variant per
+    process: `main`)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.at: dict[int, float] = {}
+
+    def note(self, exchange: Exchange) -> None:
+        if exchange.path == CREATE_PATH and _success(exchange):
+            with self.lock:
+                self.at[exchange.answer["data"]["reference_id"]] = time.monotonic()
+
+    def take(self) -> list[int]:
+        """The sessions noted so far, forgotten here (a decided session stays decided)."""
+        with self.lock:
+            taken, self.at = list(self.at), {}
+            return taken
+
+
+CREATED = _Created()
+FORGET_AFTER_S = 2.0
+DECISION = re.compile(r"^/_sandbox/sessions/(\d+)/approve$")
+
+
+def _reference(exchange: Exchange) -> int | None:
+    if exchange.path == STATUS_PATH:
+        raw: Any = exchange.query.get("reference_id")
+    else:
+        raw = exchange.body.get("reference_id") if isinstance(exchange.body, dict) else None
+    text = str(raw).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
+def _operation(exchange: Exchange) -> str | None:
+    return {CREATE_PATH: CREATE, STATUS_PATH: STATUS, DOCUMENT_PATH: DOCUMENT}.get(exchange.path)
+
+
+def forgets_sessions_early(exchange: Exchange) -> None:
+    """Sessions forgotten 2 s after creation: then answered as a reference never created."""
+    CREATED.note(exchange)
+    if exchange.path in (STATUS_PATH, DOCUMENT_PATH) and exchange.status == 200:
+        born = CREATED.at.get(_reference(exchange) or 0)
+        if born is not None and time.monotonic() - born > FORGET_AFTER_S:
+            exchange.answer = answers.not_found(answers.EPS, _operation(exchange) or STATUS)
+
+
+def accepts_the_raw_access_key(exchange: Exchange) -> None:
+    """A signature made with the raw access key (not its base64) is taken as valid."""
+    if exchange.path in API_PATHS:
+        timestamp = exchange.headers.get(TIMESTAMP_HEADER, "")
+        if exchange.headers.get(SECRET_KEY_HEADER) == raw_key_signature(UAT_ACCESS_KEY, timestamp):
+            exchange.headers[SECRET_KEY_HEADER] = sign_secret_key(UAT_ACCESS_KEY, timestamp)
+
+
+def ignores_document_requested(exchange: Exchange) -> None:
+    """`document_requested` validated, then ignored: every session is for AADHAAR."""
+    body = exchange.body
+    if exchange.path == CREATE_PATH and isinstance(body, dict):
+        requested = body.get("document_requested")
+        valid = isinstance(requested, list) and requested and set(requested) <= DOCUMENT_TYPES
+        if valid:
+            body["document_requested"] = ["AADHAAR"]
+
+
+def success_with_a_failure_status_id(exchange: Exchange) -> None:
+    """A `status: 0` answer with `response_status_id: 1`."""
+    if exchange.path in API_PATHS and _success(exchange):
+        exchange.answer["response_status_id"] = answers.FAILURE
+
+
+def approves_every_pending_session(exchange: Exchange) -> None:
+    """Approving one session approves every session created so far (those already
+    decided refuse, which is ignored)."""
+    CREATED.note(exchange)
+    if exchange.status == 200 and DECISION.match(exchange.path):
+        for reference_id in CREATED.take():
+            httpx.post(f"{exchange.upstream}/_sandbox/sessions/{reference_id}/approve", timeout=10)
+
+
+def ignores_a_wrong_verification_id(exchange: Exchange) -> None:
+    """The document call serves an approved session whatever verification_id it gets:
+    the right one is put in on the way in."""
+    reference_id = _reference(exchange) if exchange.path == DOCUMENT_PATH else None
+    if reference_id is None or not isinstance(exchange.body, dict):
+        return
+    session = httpx.get(f"{exchange.upstream}/_sandbox/sessions/{reference_id}", timeout=10)
+    if session.status_code == 200 and session.json().get("verification_id"):
+        exchange.body["verification_id"] = session.json()["verification_id"]
+
+
+def unknown_references_pending(exchange: Exchange) -> None:
+    """A reference never created is answered as pending (327), not refused."""
+    operation_id = _operation(exchange)
+    if (
+        operation_id in (STATUS, DOCUMENT)
+        and exchange.status == 200
+        and eko_rules.outcome(operation_id, exchange.answer) == eko_rules.NOT_FOUND
+    ):
+        exchange.answer = answers.pending(answers.EPS, operation_id)
+
+
 # --- harmless ----------------------------------------------------------------------
 
 
@@ -141,6 +254,80 @@ def hides_the_control_surface(exchange: Exchange) -> None:
         exchange.answer = {"status": 404, "message": "Not found", "response_status_id": 1}
 
 
+# Every documented form of each outcome (issue 25, "no false alarms"): the spec's own
+# examples, by operation and outcome. A success keeps the server's `data`.
+def _form(operation_id: str, name: str) -> dict[str, Any]:
+    form: dict[str, Any] = example(operation_id, name, status="200")
+    return form
+
+
+_DOCUMENT_VERIFICATION_PENDING = {  # DigilockerDocumentPayload: verification_status PENDING
+    "status": 0,
+    "message": "Documents retrieved successfully",
+    "response_status_id": 0,
+    "response_type_id": 1388,
+    "data": {"verification_status": "PENDING", "documents": []},
+}
+FORMS: dict[tuple[str, str], list[dict[str, Any]]] = {
+    (CREATE, eko_rules.SUCCESS): [_form(CREATE, "success"), _form(CREATE, "success_legacy")],
+    (STATUS, eko_rules.SUCCESS): [
+        _form(STATUS, "authenticated"),
+        _form(STATUS, "authenticated_legacy"),
+    ],
+    (STATUS, eko_rules.PENDING): [
+        _form(STATUS, "pending"),
+        _form(STATUS, "pending_upstream"),
+        _form(STATUS, "pending_327"),
+        _form(DOCUMENT, "pending_legacy"),  # "327 ... in either placement" (the spec)
+    ],
+    (STATUS, eko_rules.NOT_FOUND): [
+        _form(STATUS, "invalid_reference"),
+        _form(STATUS, "not_found_463"),
+        _form(DOCUMENT, "not_found_legacy"),
+    ],
+    (DOCUMENT, eko_rules.SUCCESS): [_form(DOCUMENT, "success")],
+    (DOCUMENT, eko_rules.PENDING): [
+        _form(DOCUMENT, "pending"),
+        _form(DOCUMENT, "pending_legacy"),
+        _DOCUMENT_VERIFICATION_PENDING,
+    ],
+    (DOCUMENT, eko_rules.NOT_FOUND): [
+        _form(DOCUMENT, "not_found"),
+        _form(DOCUMENT, "not_found_legacy"),
+    ],
+}
+FORM_COUNT = max(len(forms) for forms in FORMS.values())
+
+
+def in_documented_form(index: int, exchange: Exchange) -> None:
+    """Each answer in the `index`-th documented form of its outcome (cycling through the
+    forms there are); an error code (but 461's) in the other placement on odd indexes."""
+    operation_id = _operation(exchange)
+    answer = exchange.answer
+    if operation_id is None or exchange.status != 200 or not isinstance(answer, dict):
+        return
+    meaning = eko_rules.outcome(operation_id, answer)
+    forms = FORMS.get((operation_id, meaning))
+    if forms:
+        form = copy.deepcopy(forms[index % len(forms)])
+        if meaning == eko_rules.SUCCESS:
+            form["data"] = answer.get("data")
+        exchange.answer = form
+        return
+    code = error_code(answer)
+    if index % 2 and code is not None and code != answers.VALIDATION_STATUS:
+        answer["status"], answer["response_status_id"] = answers.FAILURE, code
+
+
+def answers_late(exchange: Exchange) -> None:
+    """Every API call answered 1 s late (Eko's UAT's usual speed)."""
+    if exchange.path in API_PATHS:
+        time.sleep(SLOW_ANSWER_S)
+
+
+SLOW_ANSWER_S = 1.0
+
+
 def _reversed(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _reversed(value[key]) for key in reversed(list(value))}
@@ -165,14 +352,34 @@ BROKEN: dict[str, Mutation] = {
     "reports authenticated before consent": authenticated_before_consent,
     "hands out documents before consent": documents_before_consent,
     "forgets a repeated client_ref_id": forgets_client_ref_id,
+    "forgets sessions after 2 s": forgets_sessions_early,
+    "accepts the raw access key": accepts_the_raw_access_key,
+    "ignores document_requested": ignores_document_requested,
+    "answers status 0 with response_status_id 1": success_with_a_failure_status_id,
+    "approving one session approves every pending one": approves_every_pending_session,
+    "ignores a wrong verification_id": ignores_a_wrong_verification_id,
+    "answers a reference never created as pending": unknown_references_pending,
 }
 HARMLESS: dict[str, Mutation] = {
     "passes through": passes_through,
     "adds unknown fields": adds_unknown_fields,
     "reorders keys": reorders_keys,
     "hides the control surface": hides_the_control_surface,
+    **{
+        f"answers in documented form {index + 1}": partial(in_documented_form, index)
+        for index in range(FORM_COUNT)
+    },
 }
-REQUEST_SIDE = {stops_checking_signatures, forgets_client_ref_id}
+# Harmless, and slow: the slow-target test runs it (test_slow_target.py), not the teeth test.
+SLOW: dict[str, Mutation] = {"answers every call 1 s late": answers_late}
+REQUEST_SIDE = {
+    stops_checking_signatures,
+    forgets_client_ref_id,
+    accepts_the_raw_access_key,
+    ignores_document_requested,
+    ignores_a_wrong_verification_id,
+    answers_late,
+}
 
 
 def _handler(upstream: str, mutation: Mutation) -> type[BaseHTTPRequestHandler]:
@@ -188,7 +395,14 @@ def _handler(upstream: str, mutation: Mutation) -> type[BaseHTTPRequestHandler]:
             headers = {
                 k.lower(): v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS
             }
-            exchange = Exchange(self.command, url.path, headers, _parse(raw))
+            exchange = Exchange(
+                self.command,
+                url.path,
+                headers,
+                _parse(raw),
+                query=dict(parse_qsl(url.query)),
+                upstream=upstream,
+            )
             if mutation in REQUEST_SIDE:
                 mutation(exchange)
             content = (
@@ -265,7 +479,7 @@ def main(argv: list[str]) -> int:
     from eko_digilocker_sandbox import SandboxConfig, running_sandbox
 
     name, *pytest_args = argv
-    mutation = {**BROKEN, **HARMLESS}[name]
+    mutation = {**BROKEN, **HARMLESS, **SLOW}[name]
     with running_sandbox(SandboxConfig()) as upstream, running_variant(upstream, mutation) as url:
         os.environ["EKO_CONTRACT_BASE_URL"] = url
         return int(pytest.main(pytest_args))
