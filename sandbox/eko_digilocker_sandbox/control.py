@@ -42,7 +42,7 @@ from starlette.types import Receive, Scope, Send
 
 from eko_digilocker.spec import operations, resolve
 from eko_digilocker_sandbox import jsonbody, scenarios
-from eko_digilocker_sandbox.faults import FaultSettings
+from eko_digilocker_sandbox.faults import FaultKind, FaultSettings
 from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound, reference_id_in
 from eko_digilocker_sandbox.state import ServerState
 from eko_digilocker_sandbox.steering import ForcedScenario, ScheduledFailure
@@ -174,8 +174,10 @@ def _queue_request(operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
     operation = body.get("operation")
     if operation is not None and operation not in operations():
         raise ValueError(f"operation must be one of {', '.join(sorted(operations()))}")
-    properties = resolve(schema.schema, control_spec())["properties"]
-    defaults = {name: rule["default"] for name, rule in properties.items() if "default" in rule}
+    spec = control_spec()
+    properties = resolve(schema.schema, spec)["properties"]
+    rules = {name: resolve(rule, spec) for name, rule in properties.items()}
+    defaults = {name: rule["default"] for name, rule in rules.items() if "default" in rule}
     return {**defaults, **body}
 
 
@@ -193,10 +195,10 @@ def _forced_entry(body: dict[str, Any]) -> tuple[int, str | None, str | None, in
     return body["scenario"], body.get("operation"), body.get("client_ref_id"), body["times"]
 
 
-def _scheduled_failure(body: dict[str, Any]) -> tuple[int, int, str | None]:
-    """(count, http_status, operation) of a POST /_sandbox/fail-next body."""
+def _scheduled_failure(body: dict[str, Any]) -> tuple[int, int, str | None, FaultKind]:
+    """(count, http_status, operation, fault) of a POST /_sandbox/fail-next body."""
     body = _queue_request("failNext", body)
-    return body["count"], body["http_status"], body.get("operation")
+    return body["count"], body["http_status"], body.get("operation"), body["fault"]
 
 
 class BareEndpoint:

@@ -26,7 +26,7 @@ import httpx
 
 from eko_digilocker.spec import FieldError, HttpOperation, http_operations
 from eko_digilocker_client.models import SessionState
-from eko_digilocker_sandbox.faults import FaultSettings
+from eko_digilocker_sandbox.faults import FaultKind, FaultSettings
 from eko_digilocker_sandbox.steering import ForcedScenario, ScheduledFailure
 
 T = TypeVar("T")
@@ -266,9 +266,9 @@ class _Calls:
 
     @staticmethod
     def fail_next(
-        count: int, http_status: int | None, operation: str | None
+        count: int, http_status: int | None, operation: str | None, fault: str | None
     ) -> _Call[ScheduledFailure]:
-        entry = _given(count=count, http_status=http_status, operation=operation)
+        entry = _given(count=count, http_status=http_status, operation=operation, fault=fault)
         return _call("failNext", ScheduledFailure.from_json, body=entry)
 
     @staticmethod
@@ -335,14 +335,20 @@ class SandboxControl:
         return self._send(_Calls.faults("clearFaults"))
 
     def fail_next(
-        self, count: int, http_status: int | None = None, operation: str | None = None
+        self,
+        count: int,
+        http_status: int | None = None,
+        operation: str | None = None,
+        *,
+        fault: FaultKind | None = None,
     ) -> ScheduledFailure:
         """Exactly the next `count` API requests to `operation` (an operationId of Eko's
-        API, e.g. "createDigilockerUrl"; None: any) get HTTP `http_status` (500-599;
-        None: the control document's default, 503), before the operation runs.
-        Deterministic, and independent of `set_faults`. An entry of the sandbox's one
-        answer queue (see `force`)."""
-        return self._send(_Calls.fail_next(count, http_status, operation))
+        API, e.g. "createDigilockerUrl"; None: any) fail before the operation runs: with
+        HTTP `http_status` (500-599), or the `fault` "drop", "truncate" or "html".
+        None takes the control document's default (503, "http_5xx"). Deterministic,
+        and independent of `set_faults`. An entry of the sandbox's one answer queue
+        (see `force`)."""
+        return self._send(_Calls.fail_next(count, http_status, operation, fault))
 
     def scheduled_failures(self) -> list[ScheduledFailure]:
         """The `fail_next` entries still due, oldest first."""
@@ -443,9 +449,14 @@ class AsyncSandboxControl:
         return await self._send(_Calls.faults("clearFaults"))
 
     async def fail_next(
-        self, count: int, http_status: int | None = None, operation: str | None = None
+        self,
+        count: int,
+        http_status: int | None = None,
+        operation: str | None = None,
+        *,
+        fault: FaultKind | None = None,
     ) -> ScheduledFailure:
-        return await self._send(_Calls.fail_next(count, http_status, operation))
+        return await self._send(_Calls.fail_next(count, http_status, operation, fault))
 
     async def scheduled_failures(self) -> list[ScheduledFailure]:
         return await self._send(_Calls.scheduled_failures())

@@ -5,8 +5,9 @@ The control surface fills one queue (`SandboxControl.force` is `POST /_sandbox/s
 next `remaining` API requests it matches, oldest entry first, and is used at the step of
 a request where its kind acts:
 
-- a `ScheduledFailure` as the request arrives, before anything is read: HTTP 5xx, the
-  operation never runs (what a retrying client must get past);
+- a `ScheduledFailure` as the request arrives, before anything is read: HTTP 5xx, a
+  dropped connection, a cut-off or an HTML answer; the operation never runs (what a
+  retrying client must get past);
 - a `ForcedScenario` once the request is signed and schema-valid: the documented answer
   of its scenario code (scenarios.py) instead of the operation's own.
 
@@ -31,7 +32,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, TypeVar
 
 from eko_digilocker_sandbox import scenarios
-from eko_digilocker_sandbox.faults import FaultInjector, FaultPlan, FaultSettings
+from eko_digilocker_sandbox.faults import FaultInjector, FaultKind, FaultPlan, FaultSettings
 
 logger = logging.getLogger("eko_digilocker_sandbox")
 
@@ -70,12 +71,14 @@ class ForcedScenario:
 @dataclass(frozen=True)
 class ScheduledFailure:
     """A queued failure: the next `remaining` API requests to `operation` (None: any)
-    get HTTP `http_status` before the operation runs."""
+    get `fault` before the operation runs: HTTP `http_status` (`http_5xx`), a dropped
+    connection, a 200 answer cut off halfway, or an HTML page with `http_status`."""
 
     id: str
     http_status: int
     operation: str | None
     remaining: int
+    fault: FaultKind = "http_5xx"
 
     def matches(self, operation: str | None, client_ref_id: Any = None) -> bool:
         return self.operation in (None, operation)
@@ -85,7 +88,14 @@ class ScheduledFailure:
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> ScheduledFailure:
-        return cls(*(body[field.name] for field in fields(cls)))
+        # An older sandbox sends no `fault`: its failures are all HTTP 5xx.
+        return cls(
+            body["id"],
+            body["http_status"],
+            body["operation"],
+            body["remaining"],
+            body.get("fault", "http_5xx"),
+        )
 
 
 Entry = ForcedScenario | ScheduledFailure
@@ -107,8 +117,10 @@ class AnswerQueue:
     ) -> ForcedScenario:
         return self._push(ForcedScenario, scenario, operation, client_ref_id, times)
 
-    def fail(self, count: int, http_status: int, operation: str | None) -> ScheduledFailure:
-        return self._push(ScheduledFailure, http_status, operation, count)
+    def fail(
+        self, count: int, http_status: int, operation: str | None, fault: FaultKind
+    ) -> ScheduledFailure:
+        return self._push(ScheduledFailure, http_status, operation, count, fault)
 
     def _push(self, kind: type[E], *fields: Any) -> E:
         with self._lock:
@@ -162,7 +174,7 @@ class Steering:
         arrives: a queued failure, else a draw of the fault settings."""
         failure = self.queue.take(ScheduledFailure, operation)
         if failure is not None:  # takes no draw: the seeded sequence stays the same
-            return FaultPlan(kind="http_5xx", status=failure.http_status)
+            return FaultPlan(kind=failure.fault, status=failure.http_status)
         return self.faults.draw()
 
     def forced(self, operation: str, client_ref_id: Any, eps_scenario: str | None) -> int | None:
