@@ -45,7 +45,7 @@ from eko_digilocker_sandbox import jsonbody, scenarios
 from eko_digilocker_sandbox.faults import FaultKind, FaultSettings
 from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound, reference_id_in
 from eko_digilocker_sandbox.state import ServerState
-from eko_digilocker_sandbox.steering import ForcedScenario, ScheduledFailure
+from eko_digilocker_sandbox.steering import Entry, ForcedScenario, ScheduledFailure
 
 logger = logging.getLogger("eko_digilocker_sandbox")
 
@@ -221,6 +221,7 @@ class BareEndpoint:
 def control_routes(state: ServerState) -> list[Route]:
     public_base_url = state.config.public_base_url
     public_host = urlsplit(public_base_url).hostname if public_base_url else None
+    queue = state.steering.queue
 
     def state_json() -> dict[str, Any]:
         return {
@@ -287,19 +288,26 @@ def control_routes(state: ServerState) -> list[Route]:
 
     async def clear_faults(request: Request) -> Response:
         state.steering.faults.configure(FaultSettings())
-        state.steering.queue.clear(ScheduledFailure)
+        queue.clear(ScheduledFailure)
         return JSONResponse(state.steering.faults.settings.to_json())
 
-    async def fail_next(request: Request) -> Response:
-        try:
-            entry = state.steering.queue.fail(*_scheduled_failure(await _json_object(request)))
-        except ValueError as exc:
-            return _error(400, str(exc))
-        return JSONResponse(entry.to_json(), status_code=201)
+    def queued(add: Callable[[dict[str, Any]], Entry]) -> Endpoint:
+        """Queues the entry `add` makes of a request's body (201), or answers 400."""
 
-    async def scheduled_failures(request: Request) -> Response:
-        failures = state.steering.queue.entries(ScheduledFailure)
-        return JSONResponse({"failures": [entry.to_json() for entry in failures]})
+        async def add_entry(request: Request) -> Response:
+            try:
+                entry = add(await _json_object(request))
+            except ValueError as exc:
+                return _error(400, str(exc))
+            return JSONResponse(entry.to_json(), status_code=201)
+
+        return add_entry
+
+    def listed(kind: type[Entry], key: str) -> Endpoint:
+        async def list_entries(request: Request) -> Response:
+            return JSONResponse({key: [entry.to_json() for entry in queue.entries(kind)]})
+
+        return list_entries
 
     async def get_profile(request: Request) -> Response:
         return JSONResponse({"profile": state.profile})
@@ -314,19 +322,8 @@ def control_routes(state: ServerState) -> list[Route]:
             return _error(400, str(exc))
         return JSONResponse({"profile": state.profile})
 
-    async def add_scenario(request: Request) -> Response:
-        try:
-            entry = state.steering.queue.force(*_forced_entry(await _json_object(request)))
-        except ValueError as exc:
-            return _error(400, str(exc))
-        return JSONResponse(entry.to_json(), status_code=201)
-
-    async def list_scenarios(request: Request) -> Response:
-        forced = state.steering.queue.entries(ForcedScenario)
-        return JSONResponse({"scenarios": [entry.to_json() for entry in forced]})
-
     async def clear_scenarios(request: Request) -> Response:
-        state.steering.queue.clear(ForcedScenario)
+        queue.clear(ForcedScenario)
         return JSONResponse({"scenarios": []})
 
     routes = [
@@ -340,12 +337,20 @@ def control_routes(state: ServerState) -> list[Route]:
         ("/_sandbox/faults", get_faults, ["GET"]),
         ("/_sandbox/faults", set_faults, ["PUT", "POST"]),
         ("/_sandbox/faults", clear_faults, ["DELETE"]),
-        ("/_sandbox/fail-next", fail_next, ["POST"]),
-        ("/_sandbox/fail-next", scheduled_failures, ["GET"]),
+        (
+            "/_sandbox/fail-next",
+            queued(lambda body: queue.fail(*_scheduled_failure(body))),
+            ["POST"],
+        ),
+        ("/_sandbox/fail-next", listed(ScheduledFailure, "failures"), ["GET"]),
         ("/_sandbox/profile", get_profile, ["GET"]),
         ("/_sandbox/profile", set_profile, ["PUT"]),
-        ("/_sandbox/scenarios", add_scenario, ["POST"]),
-        ("/_sandbox/scenarios", list_scenarios, ["GET"]),
+        (
+            "/_sandbox/scenarios",
+            queued(lambda body: queue.force(*_forced_entry(body))),
+            ["POST"],
+        ),
+        ("/_sandbox/scenarios", listed(ForcedScenario, "scenarios"), ["GET"]),
         ("/_sandbox/scenarios", clear_scenarios, ["DELETE"]),
     ]
     by_path: dict[str, dict[str, Endpoint]] = {}

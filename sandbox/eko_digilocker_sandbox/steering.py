@@ -29,7 +29,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from eko_digilocker_sandbox import scenarios
 from eko_digilocker_sandbox.faults import FaultInjector, FaultKind, FaultPlan, FaultSettings
@@ -51,6 +51,7 @@ class ForcedScenario:
     `operation` (None: any) get the documented answer of `scenario`. `client_ref_id`
     (None: any) narrows it to the requests carrying that idempotency key."""
 
+    prefix: ClassVar[str] = "forced"  # of the ids
     id: str
     scenario: int
     operation: str | None
@@ -74,6 +75,7 @@ class ScheduledFailure:
     get `fault` before the operation runs: HTTP `http_status` (`http_5xx`), a dropped
     connection, a 200 answer cut off halfway, or an HTML page with `http_status`."""
 
+    prefix: ClassVar[str] = "fail"
     id: str
     http_status: int
     operation: str | None
@@ -99,8 +101,7 @@ class ScheduledFailure:
 
 
 Entry = ForcedScenario | ScheduledFailure
-E = TypeVar("E", ForcedScenario, ScheduledFailure)
-_PREFIX: dict[type[Entry], str] = {ForcedScenario: "forced", ScheduledFailure: "fail"}
+E = TypeVar("E", bound=Entry)
 
 
 class AnswerQueue:
@@ -129,7 +130,7 @@ class AnswerQueue:
                     f"at most {self._limit} entries (forced answers and scheduled failures "
                     "together) can be queued"
                 )
-            entry = kind(f"{_PREFIX[kind]}-{next(self._ids)}", *fields)
+            entry = kind(f"{kind.prefix}-{next(self._ids)}", *fields)
             self._entries.append(entry)
             return entry
 
@@ -187,7 +188,7 @@ class Steering:
         alias = scenarios.alias(client_ref_id)
         if alias is not None:
             logger.warning(
-                "client_ref_id %r: SCENARIO-<code> is deprecated and will be removed; "
+                "client_ref_id %r: SCENARIO-<code> is deprecated; "
                 "queue the answer with SandboxControl.force(%d, operation=%r) or use "
                 "Eko's eps_scenario query parameter",
                 client_ref_id[:40],
