@@ -15,13 +15,13 @@ import asyncio
 import random
 import threading
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from starlette.types import Send
 
 FaultKind = Literal["http_5xx", "drop", "truncate", "html"]
 Timing = Literal["before", "after", "either"]
-TIMINGS: tuple[Timing, ...] = ("before", "after", "either")
+TIMINGS: tuple[Timing, ...] = get_args(Timing)
 STATUSES_5XX = (502, 503)
 
 _PROBABILITIES = (
