@@ -135,8 +135,8 @@ class AnswerQueue:
             return entry
 
     def take(self, kind: type[E], operation: str | None, client_ref_id: Any = None) -> E | None:
-        """The oldest entry of `kind` that matches this request, counting the request
-        against it (it leaves the queue at zero); None if none matches."""
+        """The oldest entry of `kind` that matches this request, as it was before this
+        request counted against it (it leaves the queue at zero); None if none matches."""
         if not self._entries:  # the common case, without the lock
             return None
         with self._lock:
