@@ -16,12 +16,10 @@ from eko_digilocker_sandbox.config import (
 )
 from eko_digilocker_sandbox.control_client import (
     AsyncSandboxControl,
-    ForcedScenario,
     SandboxControl,
     SandboxControlError,
     SandboxSession,
     SandboxState,
-    ScheduledFailure,
 )
 from eko_digilocker_sandbox.customer import (
     ConsentExpiredError,
@@ -31,6 +29,7 @@ from eko_digilocker_sandbox.customer import (
 )
 from eko_digilocker_sandbox.faults import FaultSettings
 from eko_digilocker_sandbox.server import main, running_sandbox
+from eko_digilocker_sandbox.steering import ForcedScenario, ScheduledFailure
 
 __all__ = [
     "UAT_ACCESS_KEY",

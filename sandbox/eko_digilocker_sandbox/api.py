@@ -4,10 +4,10 @@ Each request goes through, in this order: method (405), authentication (403), co
 type of a body (415), body size (413, refused from Content-Length or while streaming,
 never read whole), JSON parsing (`jsonbody`), a recorded answer when the sandbox replays
 a HAR file (`replay`), schema validation against the spec (Eko's validation error),
-scenario forcing (queued through the control surface first,
-then magic inputs), then the operation itself. Faults, when switched on,
-strike before or after that. Whatever happens inside, the client gets an envelope: an
-unexpected exception becomes an internal-error envelope and is counted, never a 500.
+a forced answer (steering.py: the answer queue, then `eps_scenario`), then the operation
+itself. A queued failure or a drawn fault strikes before or after that. Whatever happens
+inside, the client gets an envelope: an unexpected exception becomes an internal-error
+envelope and is counted, never a 500.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from eko_digilocker_sandbox.sessions import (
     SessionState,
     StoreFull,
 )
-from eko_digilocker_sandbox.state import SandboxState
+from eko_digilocker_sandbox.state import ServerState
 
 logger = logging.getLogger("eko_digilocker_sandbox")
 
@@ -145,7 +145,7 @@ class Request:
 class ApiPath:
     """The ASGI app for one spec path, with every operation the spec defines on it."""
 
-    def __init__(self, state: SandboxState, operations: list[Operation]) -> None:
+    def __init__(self, state: ServerState, operations: list[Operation]) -> None:
         self.state = state
         self.path = operations[0].path
         self.operations = {op.method: op for op in operations}
@@ -168,7 +168,7 @@ class ApiPath:
         state = self.state
         state.counters.add("api_requests")
         op = self.operations.get(scope["method"])
-        plan = state.faults.draw(None if op is None else op.operation_id)
+        plan = state.steering.on_arrival(None if op is None else op.operation_id)
         if plan.latency_seconds:
             await asyncio.sleep(plan.latency_seconds)
         if plan.kind is not None and not plan.after:
@@ -289,13 +289,9 @@ class ApiPath:
                 )
             raise Refused(json_answer(200, answers.validation_error(invalid)))
 
-        queued = self.state.forced.take(op.operation_id, params.get("client_ref_id"))
-        if queued is not None:  # forced through POST /_sandbox/scenarios
-            status, envelope = scenarios.answer(queued, self.state.profile, op.operation_id)
-            return json_answer(status, envelope)
         eps_scenario = query.get(scenarios.QUERY_PARAMETER)
         try:
-            forced = scenarios.requested(
+            forced = self.state.steering.forced(
                 op.operation_id,
                 params.get("client_ref_id"),
                 None if eps_scenario is None else str(eps_scenario),
@@ -303,7 +299,7 @@ class ApiPath:
         except scenarios.UnknownScenario as exc:
             raise _invalid("client_ref_id", str(exc)) from None
         if forced is not None:
-            status, envelope = scenarios.answer(forced[1], self.state.profile, op.operation_id)
+            status, envelope = scenarios.answer(forced, self.state.profile, op.operation_id)
             return json_answer(status, envelope)
         return self.handlers[op.operation_id](Request(scope, headers, developer_key, params))
 

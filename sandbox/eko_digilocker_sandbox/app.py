@@ -27,7 +27,7 @@ from eko_digilocker_sandbox.config import SandboxConfig
 from eko_digilocker_sandbox.consent import consent_routes
 from eko_digilocker_sandbox.control import control_routes
 from eko_digilocker_sandbox.faults import RAW_SEND_KEY
-from eko_digilocker_sandbox.state import SandboxState
+from eko_digilocker_sandbox.state import ServerState
 
 logger = logging.getLogger("eko_digilocker_sandbox")
 
@@ -65,7 +65,7 @@ class SandboxApp(Starlette):
     Starlette's middleware wrappers hide; the raw `send` of uvicorn leads to it.
     """
 
-    sandbox: SandboxState
+    sandbox: ServerState
 
     def build_middleware_stack(self) -> ASGIApp:
         # Without Starlette's ServerErrorMiddleware: `__call__` answers exceptions itself.
@@ -101,7 +101,7 @@ class SandboxApp(Starlette):
                 await _send_json(send, answer.status, answer.body, answer.headers())
 
 
-def _spec_routes(state: SandboxState) -> list[BaseRoute]:
+def _spec_routes(state: ServerState) -> list[BaseRoute]:
     by_path = sorted(operations().values(), key=lambda op: op.path)
     routes: list[BaseRoute] = []
     for path, ops in groupby(by_path, key=lambda op: op.path):
@@ -111,8 +111,8 @@ def _spec_routes(state: SandboxState) -> list[BaseRoute]:
 
 
 def create_app(config: SandboxConfig | None = None) -> Starlette:
-    """The sandbox application; its state is at `app.sandbox` (a `SandboxState`)."""
-    state = SandboxState(config or SandboxConfig())
+    """The sandbox application; its state is at `app.sandbox` (a `ServerState`)."""
+    state = ServerState(config or SandboxConfig())
     routes: list[BaseRoute] = [
         *_spec_routes(state),
         *control_routes(state),

@@ -39,8 +39,8 @@ class Authenticator:
         window_seconds: float,
         clock: Callable[[], float],
         *,
-        reject_replay: bool = False,
-        max_replay_entries: int = 100_000,
+        reject_replay: bool,
+        max_replay_entries: int,
     ) -> None:
         # The HMAC key is the base64 text of the access key, as ASCII bytes. One keyed
         # HMAC per developer_key is built here and copied per request (cheaper than rekeying).

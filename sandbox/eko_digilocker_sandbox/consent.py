@@ -22,7 +22,7 @@ from eko_digilocker_sandbox.sessions import (
     SessionState,
     reference_id_in,
 )
-from eko_digilocker_sandbox.state import SandboxState
+from eko_digilocker_sandbox.state import ServerState
 
 _MAX_FORM_BYTES = 4096
 
@@ -90,7 +90,7 @@ def _closed(session: Session) -> HTMLResponse:
     )
 
 
-def consent_routes(state: SandboxState) -> list[Route]:
+def consent_routes(state: ServerState) -> list[Route]:
     def find(path_segment: str, token: str) -> Session | None:
         reference_id = reference_id_in(path_segment)
         session = None if reference_id is None else state.store.get(reference_id)

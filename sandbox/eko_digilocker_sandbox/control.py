@@ -5,18 +5,18 @@ GET    /_sandbox/state                        counters, session count, fault set
 GET    /_sandbox/sessions?limit=N&cursor=C    {"sessions": [...], "next_cursor": "..." | null}
 GET    /_sandbox/sessions/{reference_id}      one session
 POST   /_sandbox/sessions/{reference_id}/approve | /deny | /expire
-POST   /_sandbox/reset                        forget sessions and forced scenarios, restore
+POST   /_sandbox/reset                        forget sessions and the answer queue, restore
                                               the run's faults and profile
 GET    /_sandbox/faults                       fault settings
 PUT    /_sandbox/faults                       change some settings: {"drop_probability": 0.2}
 DELETE /_sandbox/faults                       switch every fault off, scheduled failures too
 GET    /_sandbox/profile                      {"profile": "eps" | "legacy"}
 PUT    /_sandbox/profile                      {"profile": "legacy"}
-POST   /_sandbox/scenarios                    queue a forced answer: {"scenario": 463, ...}
+POST   /_sandbox/scenarios                    queue a forced answer (steering.py): {"scenario": 463}
 GET    /_sandbox/scenarios                    the queued forced scenarios
 DELETE /_sandbox/scenarios                    clear them
-POST   /_sandbox/fail-next                    the next N matching API requests fail:
-                                              {"count": 2, "http_status": 503, "operation": ...}
+POST   /_sandbox/fail-next                    queue a failure: the next N matching API requests
+                                              fail {"count": 2, "http_status": 503, ...}
 GET    /_sandbox/fail-next                    the scheduled failures still due
 GET    /_sandbox/bare                         a constant body (the benchmark's baseline)
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -39,11 +40,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from eko_digilocker.spec import operations
-from eko_digilocker_sandbox import forced, jsonbody, scenarios
-from eko_digilocker_sandbox.faults import DEFAULT_FAIL_STATUS, FaultSettings
+from eko_digilocker.spec import operations, resolve
+from eko_digilocker_sandbox import jsonbody, scenarios
+from eko_digilocker_sandbox.faults import FaultKind, FaultSettings
 from eko_digilocker_sandbox.sessions import DecisionConflict, SessionNotFound, reference_id_in
-from eko_digilocker_sandbox.state import SandboxState
+from eko_digilocker_sandbox.state import ServerState
+from eko_digilocker_sandbox.steering import Entry, ForcedScenario, ScheduledFailure
+
+logger = logging.getLogger("eko_digilocker_sandbox")
 
 MAX_CONTROL_BODY = 16 * 1024
 DEFAULT_PAGE = 100
@@ -160,35 +164,13 @@ def _page_limit(text: str | None) -> int:
     return int(text)
 
 
-def _forced_entry(body: dict[str, Any]) -> tuple[int, str | None, str | None, int]:
-    """(scenario, operation, client_ref_id, times) of a POST /_sandbox/scenarios body."""
-    unknown = set(body) - {"scenario", "operation", "client_ref_id", "times"}
-    if unknown:
-        raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))[:200]}")
-    code, operation = body.get("scenario"), body.get("operation")
-    client_ref_id, times = body.get("client_ref_id"), body.get("times", 1)
-    known = ", ".join(str(c) for c in scenarios.SCENARIOS)
-    if type(code) is not int or code not in scenarios.SCENARIOS:
-        raise ValueError(f"scenario must be one of the forcible codes: {known}")
-    if operation is not None and operation not in operations():
-        raise ValueError(f"operation must be one of {', '.join(sorted(operations()))}")
-    if client_ref_id is not None and not (
-        isinstance(client_ref_id, str) and 1 <= len(client_ref_id) <= forced.MAX_CLIENT_REF_ID
-    ):
-        raise ValueError(
-            f"client_ref_id must be a string of 1 to {forced.MAX_CLIENT_REF_ID} characters"
-        )
-    if type(times) is not int or not 1 <= times <= forced.MAX_TIMES:
-        raise ValueError(f"times must be an integer from 1 to {forced.MAX_TIMES}")
-    return code, operation, client_ref_id, times
+def _queue_request(operation_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A body for the answer queue (`forceScenario`, `failNext`), checked against the
+    control document's schema, with the schema's defaults for the fields left out;
+    ValueError saying what is wrong."""
+    from eko_digilocker_sandbox.control_client import control_operations, control_spec
 
-
-def _scheduled_failure(body: dict[str, Any]) -> tuple[int, int, str | None]:
-    """(count, http_status, operation) of a POST /_sandbox/fail-next body, checked
-    against the control document's schema; ValueError saying what is wrong."""
-    from eko_digilocker_sandbox.control_client import control_operations
-
-    schema = control_operations()["failNext"].body
+    schema = control_operations()[operation_id].body
     assert schema is not None
     errors = schema.errors(body)
     if errors:
@@ -196,7 +178,31 @@ def _scheduled_failure(body: dict[str, Any]) -> tuple[int, int, str | None]:
     operation = body.get("operation")
     if operation is not None and operation not in operations():
         raise ValueError(f"operation must be one of {', '.join(sorted(operations()))}")
-    return body["count"], body.get("http_status", DEFAULT_FAIL_STATUS), operation
+    spec = control_spec()
+    properties = resolve(schema.schema, spec)["properties"]
+    rules = {name: resolve(rule, spec) for name, rule in properties.items()}
+    defaults = {name: rule["default"] for name, rule in rules.items() if "default" in rule}
+    return {**defaults, **body}
+
+
+def _forced_entry(body: dict[str, Any]) -> tuple[int, str | None, str | None, int]:
+    """(scenario, operation, client_ref_id, times) of a POST /_sandbox/scenarios body."""
+    body = _queue_request("forceScenario", body)
+    if body["scenario"] not in scenarios.SCENARIOS:
+        known = ", ".join(str(c) for c in scenarios.SCENARIOS)
+        raise ValueError(f"scenario must be one of the forcible codes: {known}")
+    if "client_ref_id" in body:
+        logger.warning(
+            "a forced answer matched on client_ref_id is deprecated: client_ref_id is only "
+            "the idempotency key; queue it for its operation instead"
+        )
+    return body["scenario"], body.get("operation"), body.get("client_ref_id"), body["times"]
+
+
+def _scheduled_failure(body: dict[str, Any]) -> tuple[int, int, str | None, FaultKind]:
+    """(count, http_status, operation, fault) of a POST /_sandbox/fail-next body."""
+    body = _queue_request("failNext", body)
+    return body["count"], body["http_status"], body.get("operation"), body["fault"]
 
 
 class BareEndpoint:
@@ -216,16 +222,17 @@ class BareEndpoint:
         await send({"type": "http.response.body", "body": BARE_BODY})
 
 
-def control_routes(state: SandboxState) -> list[Route]:
+def control_routes(state: ServerState) -> list[Route]:
     public_base_url = state.config.public_base_url
     public_host = urlsplit(public_base_url).hostname if public_base_url else None
+    queue = state.steering.queue
 
     def state_json() -> dict[str, Any]:
         return {
             "sessions": state.store.count(),
             "session_store_bytes": state.store.bytes_used(),
             **state.counters.to_json(),
-            "faults": state.faults.settings.to_json(),
+            "faults": state.steering.faults.settings.to_json(),
             "profile": state.profile,
         }
 
@@ -271,32 +278,40 @@ def control_routes(state: SandboxState) -> list[Route]:
         return JSONResponse({"reset": True, **state_json()})
 
     async def get_faults(request: Request) -> Response:
-        return JSONResponse(state.faults.settings.to_json())
+        return JSONResponse(state.steering.faults.settings.to_json())
 
     async def set_faults(request: Request) -> Response:
         try:
             changes = await _json_object(request)
             changes.pop("enabled", None)
-            settings = state.faults.settings.updated(changes)
+            settings = state.steering.faults.settings.updated(changes)
         except ValueError as exc:
             return _error(400, str(exc))
-        state.faults.configure(settings)
+        state.steering.faults.configure(settings)
         return JSONResponse(settings.to_json())
 
     async def clear_faults(request: Request) -> Response:
-        state.faults.configure(FaultSettings())
-        state.faults.scheduled.clear()
-        return JSONResponse(state.faults.settings.to_json())
+        state.steering.faults.configure(FaultSettings())
+        queue.clear(ScheduledFailure)
+        return JSONResponse(state.steering.faults.settings.to_json())
 
-    async def fail_next(request: Request) -> Response:
-        try:
-            entry = state.faults.scheduled.add(*_scheduled_failure(await _json_object(request)))
-        except ValueError as exc:
-            return _error(400, str(exc))
-        return JSONResponse(entry.to_json(), status_code=201)
+    def queued(add: Callable[[dict[str, Any]], Entry]) -> Endpoint:
+        """Queues the entry `add` makes of a request's body (201), or answers 400."""
 
-    async def scheduled_failures(request: Request) -> Response:
-        return JSONResponse({"failures": state.faults.scheduled.entries()})
+        async def add_entry(request: Request) -> Response:
+            try:
+                entry = add(await _json_object(request))
+            except ValueError as exc:
+                return _error(400, str(exc))
+            return JSONResponse(entry.to_json(), status_code=201)
+
+        return add_entry
+
+    def listed(kind: type[Entry], key: str) -> Endpoint:
+        async def list_entries(request: Request) -> Response:
+            return JSONResponse({key: [entry.to_json() for entry in queue.entries(kind)]})
+
+        return list_entries
 
     async def get_profile(request: Request) -> Response:
         return JSONResponse({"profile": state.profile})
@@ -311,18 +326,8 @@ def control_routes(state: SandboxState) -> list[Route]:
             return _error(400, str(exc))
         return JSONResponse({"profile": state.profile})
 
-    async def add_scenario(request: Request) -> Response:
-        try:
-            entry = state.forced.add(*_forced_entry(await _json_object(request)))
-        except ValueError as exc:
-            return _error(400, str(exc))
-        return JSONResponse(entry.to_json(), status_code=201)
-
-    async def list_scenarios(request: Request) -> Response:
-        return JSONResponse({"scenarios": state.forced.entries()})
-
     async def clear_scenarios(request: Request) -> Response:
-        state.forced.clear()
+        queue.clear(ForcedScenario)
         return JSONResponse({"scenarios": []})
 
     routes = [
@@ -336,12 +341,20 @@ def control_routes(state: SandboxState) -> list[Route]:
         ("/_sandbox/faults", get_faults, ["GET"]),
         ("/_sandbox/faults", set_faults, ["PUT", "POST"]),
         ("/_sandbox/faults", clear_faults, ["DELETE"]),
-        ("/_sandbox/fail-next", fail_next, ["POST"]),
-        ("/_sandbox/fail-next", scheduled_failures, ["GET"]),
+        (
+            "/_sandbox/fail-next",
+            queued(lambda body: queue.fail(*_scheduled_failure(body))),
+            ["POST"],
+        ),
+        ("/_sandbox/fail-next", listed(ScheduledFailure, "failures"), ["GET"]),
         ("/_sandbox/profile", get_profile, ["GET"]),
         ("/_sandbox/profile", set_profile, ["PUT"]),
-        ("/_sandbox/scenarios", add_scenario, ["POST"]),
-        ("/_sandbox/scenarios", list_scenarios, ["GET"]),
+        (
+            "/_sandbox/scenarios",
+            queued(lambda body: queue.force(*_forced_entry(body))),
+            ["POST"],
+        ),
+        ("/_sandbox/scenarios", listed(ForcedScenario, "scenarios"), ["GET"]),
         ("/_sandbox/scenarios", clear_scenarios, ["DELETE"]),
     ]
     by_path: dict[str, dict[str, Endpoint]] = {}

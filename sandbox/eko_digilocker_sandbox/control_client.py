@@ -26,7 +26,8 @@ import httpx
 
 from eko_digilocker.spec import FieldError, HttpOperation, http_operations
 from eko_digilocker_client.models import SessionState
-from eko_digilocker_sandbox.faults import DEFAULT_FAIL_STATUS, FaultSettings
+from eko_digilocker_sandbox.faults import FaultKind, FaultSettings
+from eko_digilocker_sandbox.steering import ForcedScenario, ScheduledFailure
 
 T = TypeVar("T")
 
@@ -139,47 +140,6 @@ class SandboxState:
         )
 
 
-@dataclass(frozen=True)
-class ForcedScenario:
-    """A queued forced answer: the next `remaining` matching API requests get `scenario`."""
-
-    id: str
-    scenario: int
-    operation: str | None
-    client_ref_id: str | None
-    remaining: int
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> ForcedScenario:
-        return cls(
-            id=body["id"],
-            scenario=body["scenario"],
-            operation=body["operation"],
-            client_ref_id=body["client_ref_id"],
-            remaining=body["remaining"],
-        )
-
-
-@dataclass(frozen=True)
-class ScheduledFailure:
-    """A scheduled failure: the next `remaining` API requests to `operation` (None: any)
-    get HTTP `http_status` before the operation runs."""
-
-    id: str
-    http_status: int
-    operation: str | None
-    remaining: int
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> ScheduledFailure:
-        return cls(
-            id=body["id"],
-            http_status=body["http_status"],
-            operation=body["operation"],
-            remaining=body["remaining"],
-        )
-
-
 def _failures(body: Mapping[str, Any]) -> list[ScheduledFailure]:
     return [ScheduledFailure.from_json(entry) for entry in body["failures"]]
 
@@ -252,6 +212,11 @@ def _call(
     return _Call(op, op.path.format_map(path or {}), given_query, body, parse)
 
 
+def _given(**fields: Any) -> dict[str, Any]:
+    """The fields given; one left out takes the control document's default, on the server."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 class _Calls:
     """Each control call as a `_Call`: what to send and how to read the answer."""
 
@@ -288,13 +253,11 @@ class _Calls:
 
     @staticmethod
     def force(
-        scenario: int, operation: str | None, client_ref_id: str | None, times: int
+        scenario: int, operation: str | None, client_ref_id: str | None, times: int | None
     ) -> _Call[ForcedScenario]:
-        entry: dict[str, Any] = {"scenario": scenario, "times": times}
-        if operation is not None:
-            entry["operation"] = operation
-        if client_ref_id is not None:
-            entry["client_ref_id"] = client_ref_id
+        entry = _given(
+            scenario=scenario, operation=operation, client_ref_id=client_ref_id, times=times
+        )
         return _call("forceScenario", ForcedScenario.from_json, body=entry)
 
     @staticmethod
@@ -302,10 +265,10 @@ class _Calls:
         return _call(operation_id, _scenarios)
 
     @staticmethod
-    def fail_next(count: int, http_status: int, operation: str | None) -> _Call[ScheduledFailure]:
-        entry: dict[str, Any] = {"count": count, "http_status": http_status}
-        if operation is not None:
-            entry["operation"] = operation
+    def fail_next(
+        count: int, http_status: int | None, operation: str | None, fault: str | None
+    ) -> _Call[ScheduledFailure]:
+        entry = _given(count=count, http_status=http_status, operation=operation, fault=fault)
         return _call("failNext", ScheduledFailure.from_json, body=entry)
 
     @staticmethod
@@ -372,12 +335,20 @@ class SandboxControl:
         return self._send(_Calls.faults("clearFaults"))
 
     def fail_next(
-        self, count: int, http_status: int = DEFAULT_FAIL_STATUS, operation: str | None = None
+        self,
+        count: int,
+        http_status: int | None = None,
+        operation: str | None = None,
+        *,
+        fault: FaultKind | None = None,
     ) -> ScheduledFailure:
         """Exactly the next `count` API requests to `operation` (an operationId of Eko's
-        API, e.g. "createDigilockerUrl"; None: any) get HTTP `http_status` (500-599),
-        before the operation runs. Deterministic, and independent of `set_faults`."""
-        return self._send(_Calls.fail_next(count, http_status, operation))
+        API, e.g. "createDigilockerUrl"; None: any) fail before the operation runs: with
+        HTTP `http_status` (500-599), or the `fault` "drop", "truncate" or "html".
+        None takes the control document's default (503, "http_5xx"). Deterministic,
+        and independent of `set_faults`. An entry of the sandbox's one answer queue
+        (see `force`)."""
+        return self._send(_Calls.fail_next(count, http_status, operation, fault))
 
     def scheduled_failures(self) -> list[ScheduledFailure]:
         """The `fail_next` entries still due, oldest first."""
@@ -394,10 +365,14 @@ class SandboxControl:
         scenario: int,
         operation: str | None = None,
         client_ref_id: str | None = None,
-        times: int = 1,
+        times: int | None = None,
     ) -> ForcedScenario:
-        """The next `times` API requests that match (`operation` is an operationId of
-        Eko's API; None matches any) get the answer `SCENARIO-<scenario>` gives."""
+        """The next `times` signed, schema-valid API requests to `operation` (an
+        operationId of Eko's API; None: any) get the documented answer of `scenario`
+        (None: the control document's default, once). An entry of the sandbox's one
+        answer queue, as `fail_next`'s are; the oldest matching entry answers first.
+        `client_ref_id` (deprecated: the sandbox logs a warning) narrows it to the
+        requests carrying that idempotency key."""
         return self._send(_Calls.force(scenario, operation, client_ref_id, times))
 
     def forced(self) -> list[ForcedScenario]:
@@ -474,9 +449,14 @@ class AsyncSandboxControl:
         return await self._send(_Calls.faults("clearFaults"))
 
     async def fail_next(
-        self, count: int, http_status: int = DEFAULT_FAIL_STATUS, operation: str | None = None
+        self,
+        count: int,
+        http_status: int | None = None,
+        operation: str | None = None,
+        *,
+        fault: FaultKind | None = None,
     ) -> ScheduledFailure:
-        return await self._send(_Calls.fail_next(count, http_status, operation))
+        return await self._send(_Calls.fail_next(count, http_status, operation, fault))
 
     async def scheduled_failures(self) -> list[ScheduledFailure]:
         return await self._send(_Calls.scheduled_failures())
@@ -492,7 +472,7 @@ class AsyncSandboxControl:
         scenario: int,
         operation: str | None = None,
         client_ref_id: str | None = None,
-        times: int = 1,
+        times: int | None = None,
     ) -> ForcedScenario:
         return await self._send(_Calls.force(scenario, operation, client_ref_id, times))
 

@@ -5,9 +5,8 @@ seed is repeatable for the same sequence of requests. A fault can strike *before
 operation runs (nothing happened on the server) or *after* it (the session exists but
 the answer is lost), which is what a retrying client with idempotency keys must survive.
 
-Deterministic failures (`POST /_sandbox/fail-next`, `SandboxControl.fail_next`): the next
-`count` API requests that match an operation (or any) get an HTTP 5xx before the
-operation runs, whatever the probabilities; they take no draw from the RNG.
+Deterministic failures (`SandboxControl.fail_next`) are entries of the sandbox's one
+answer queue (steering.py); a queued failure strikes instead of a draw.
 """
 
 from __future__ import annotations
@@ -16,15 +15,13 @@ import asyncio
 import random
 import threading
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from starlette.types import Send
 
-from eko_digilocker_sandbox.countdown import CountdownQueue
-
 FaultKind = Literal["http_5xx", "drop", "truncate", "html"]
 Timing = Literal["before", "after", "either"]
-TIMINGS: tuple[Timing, ...] = ("before", "after", "either")
+TIMINGS: tuple[Timing, ...] = get_args(Timing)
 STATUSES_5XX = (502, 503)
 
 _PROBABILITIES = (
@@ -128,39 +125,6 @@ class FaultPlan:
 
 NO_FAULT = FaultPlan()
 
-#: The HTTP status of a scheduled failure when none is given: a gateway's "try again".
-DEFAULT_FAIL_STATUS = 503
-#: Scheduled failures queued at once; another is refused, so the queue cannot grow without end.
-MAX_SCHEDULED = 1000
-
-
-@dataclass
-class ScheduledFailure:
-    """The next `remaining` API requests to `operation` (None: any) fail with `http_status`."""
-
-    id: str
-    http_status: int
-    operation: str | None
-    remaining: int
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class ScheduledFailures(CountdownQueue[ScheduledFailure]):
-    """Failures queued by `fail_next`; the oldest entry that matches a request is used."""
-
-    def __init__(self) -> None:
-        super().__init__(MAX_SCHEDULED, "scheduled failures", "fail")
-
-    def add(self, count: int, http_status: int, operation: str | None) -> ScheduledFailure:
-        return self.push(lambda id: ScheduledFailure(id, http_status, operation, count))
-
-    def take(self, operation: str | None) -> int | None:
-        """The HTTP status this request must fail with, counting it; None if none is due."""
-        entry = self.pop_match(lambda entry: entry.operation in (None, operation))
-        return None if entry is None else entry.http_status
-
 
 class FaultInjector:
     """Draws a `FaultPlan` per request; settings can be swapped while serving."""
@@ -170,7 +134,6 @@ class FaultInjector:
         self._settings = settings
         self._enabled = settings.enabled
         self._rng = random.Random(settings.seed)  # noqa: S311 - chaos, not cryptography
-        self.scheduled = ScheduledFailures()
 
     @property
     def settings(self) -> FaultSettings:
@@ -182,11 +145,8 @@ class FaultInjector:
             self._enabled = settings.enabled
             self._rng = random.Random(settings.seed)  # noqa: S311 - chaos, not cryptography
 
-    def draw(self, operation: str | None) -> FaultPlan:
-        """What happens to one request to `operation` (None: no operation of the spec)."""
-        status = self.scheduled.take(operation)
-        if status is not None:
-            return FaultPlan(kind="http_5xx", status=status)
+    def draw(self) -> FaultPlan:
+        """What the settings make happen to one API request."""
         if not self._enabled:
             return NO_FAULT
         with self._lock:

@@ -1,15 +1,14 @@
-"""Scenario forcing: inputs that make an operation give a documented error.
-
-Two ways, on a signed, schema-valid request:
+"""The answers the sandbox can force instead of an operation's own, and how a request asks.
 
 - `eps_scenario=<code>` in the query, as Eko's own mock server takes it
   (eps-platform `packages/eps-mock-server/src/match.ts`): the operation's documented
   error whose code is `<code>`; any other value is ignored and the request is served as
   usual (the mock then falls back to its success answer). An operation's documented
   errors are the error examples of its 200 answer in the spec.
-- `client_ref_id` = `SCENARIO-<code>` (body, or query for the status call), the
-  sandbox's own: any code of `SCENARIOS` on any operation; an unknown code is refused
-  as a validation error.
+- A queued `ForcedScenario` (steering.py): any code of `SCENARIOS` on any operation.
+- `client_ref_id` = `SCENARIO-<code>` (body, or query for the status call): deprecated,
+  Eko documents no such convention; an alias of a one-time forced answer. An unknown
+  code is refused as a validation error.
 
 The forced answer has the shape of the sandbox's current profile (see answers.py).
 """
@@ -59,20 +58,22 @@ def documented(operation_id: str) -> frozenset[int]:
     return frozenset(code for code in codes if code in SCENARIOS)
 
 
-def requested(
-    operation_id: str, client_ref_id: Any, eps_scenario: str | None
-) -> tuple[str, int] | None:
-    """The (field, code) of a forced scenario in this request, or None.
+def alias(client_ref_id: Any) -> int | None:
+    """The code a deprecated `SCENARIO-<code>` client_ref_id asks for, or None.
 
-    Raises `UnknownScenario` for a `SCENARIO-` client_ref_id that names no known code.
-    """
+    Raises `UnknownScenario` for one that names no known code."""
     if isinstance(client_ref_id, str) and client_ref_id.startswith(CLIENT_REF_PREFIX):
-        return "client_ref_id", _code(client_ref_id.removeprefix(CLIENT_REF_PREFIX))
-    if eps_scenario is not None:
-        code = _number(eps_scenario)
-        if code is not None and code in documented(operation_id):
-            return QUERY_PARAMETER, code
+        return _code(client_ref_id.removeprefix(CLIENT_REF_PREFIX))
     return None
+
+
+def eps(operation_id: str, eps_scenario: str | None) -> int | None:
+    """The documented error Eko's `eps_scenario` asks of this operation; None for no
+    value or one the operation does not document (served as usual, as Eko's mock does)."""
+    if eps_scenario is None:
+        return None
+    code = _number(eps_scenario)
+    return code if code is not None and code in documented(operation_id) else None
 
 
 def _number(text: str) -> int | None:

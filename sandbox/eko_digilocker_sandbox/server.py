@@ -25,7 +25,6 @@ import uvicorn
 
 from eko_digilocker_sandbox.app import create_app
 from eko_digilocker_sandbox.config import (
-    DEFAULT_PROFILE,
     PROFILES,
     UAT_ACCESS_KEY,
     UAT_DEVELOPER_KEY,
@@ -40,10 +39,10 @@ from eko_digilocker_sandbox.connections import (
 from eko_digilocker_sandbox.faults import TIMINGS, FaultSettings
 from eko_digilocker_sandbox.har import MAX_HAR_BYTES, MAX_HAR_VALUES, MIB
 from eko_digilocker_sandbox.replay import Replay
-from eko_digilocker_sandbox.sessions import FIRST_REFERENCE_ID
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+LOG_LEVEL = "warning"
 
 # The wheel carries no docs/: help points at the published pages.
 DOCS_URL = "https://github.com/eko-digilocker/eko-digilocker/blob/main/docs/"
@@ -133,7 +132,7 @@ def running_sandbox(
     config: SandboxConfig | None = None,
     host: str = DEFAULT_HOST,
     *,
-    log_level: str = "warning",
+    log_level: str = LOG_LEVEL,
     limits: ConnectionLimits | None = None,
 ) -> Iterator[str]:
     """Serve the sandbox on a free loopback port in a thread; yield its base URL."""
@@ -209,6 +208,19 @@ def _credential(text: str) -> tuple[str, str]:
     return developer_key, access_key
 
 
+def _field(cls: type[Any], name: str) -> dict[str, Any]:
+    """An option that sets the dataclass field `name`: its `dest`, and its default read
+    from the dataclass, the one place it is written."""
+    default = {field.name: field for field in dataclasses.fields(cls)}[name].default
+    assert default is not dataclasses.MISSING, name
+    return {"dest": name, "default": default}
+
+
+def _given(args: argparse.Namespace, cls: type[Any]) -> dict[str, Any]:
+    """The fields of `cls` that options of the same name set."""
+    return {f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if f.name in args}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="eko-digilocker sandbox",
@@ -233,9 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timestamp-window",
         type=_positive(float),
-        default=300.0,
         metavar="SECONDS",
-        help="accepted distance of secret-key-timestamp from the server's time (default 300)",
+        help="accepted distance of secret-key-timestamp from the server's time "
+        "(default %(default)s)",
+        **_field(SandboxConfig, "timestamp_window_seconds"),
     )
     parser.add_argument(
         "--reject-replay",
@@ -243,102 +256,105 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse a (developer_key, timestamp, signature) already seen within the window "
         "(default: accept, as Eko's scheme does). The signature covers only the timestamp, "
         "so two clients sharing keys that sign in the same millisecond are refused too",
+        **_field(SandboxConfig, "reject_replay"),
     )
     parser.add_argument(
         "--max-replay-entries",
         type=_positive(int),
-        default=100_000,
         metavar="N",
-        help="signatures --reject-replay remembers; beyond it new ones are refused (100000)",
+        help="signatures --reject-replay remembers; beyond it new ones are refused (%(default)s)",
+        **_field(SandboxConfig, "max_replay_entries"),
     )
     parser.add_argument(
         "--public-base-url",
         metavar="URL",
         help="base of consent URLs, an absolute http(s) URL (default: from the Host header)",
+        **_field(SandboxConfig, "public_base_url"),
     )
     store = parser.add_argument_group("sessions")
     store.add_argument(
         "--session-ttl",
         type=_positive(float),
-        default=600.0,
         metavar="SECONDS",
-        help="time a pending session waits for consent before it expires (default 600)",
+        help="time a pending session waits for consent before it expires (default %(default)s)",
+        **_field(SandboxConfig, "session_ttl_seconds"),
     )
     store.add_argument(
         "--session-retention",
         type=_positive(float),
-        default=3600.0,
         metavar="SECONDS",
-        help="how long a session is remembered after creation, at most (default 3600)",
+        help="how long a session is remembered after creation, at most (default %(default)s)",
+        **_field(SandboxConfig, "session_retention_seconds"),
     )
     store.add_argument(
         "--max-sessions",
         type=_positive(int),
-        default=100_000,
         metavar="N",
-        help="sessions kept at once; a create beyond them is refused (default 100000)",
+        help="sessions kept at once; a create beyond them is refused (default %(default)s)",
+        **_field(SandboxConfig, "max_sessions"),
     )
     store.add_argument(
         "--first-reference-id",
         type=_positive(int),
-        default=FIRST_REFERENCE_ID,
         metavar="ID",
-        help=f"reference_id of the first session, e.g. 3000000001 to try ids past 2^31 "
-        f"(default {FIRST_REFERENCE_ID})",
+        help="reference_id of the first session, e.g. 3000000001 to try ids past 2^31 "
+        "(default %(default)s)",
+        **_field(SandboxConfig, "first_reference_id"),
     )
     store.add_argument(
         "--max-store-mb",
         type=_positive(int),
-        default=512,
+        default=_field(SandboxConfig, "max_store_bytes")["default"] // MIB,
         metavar="MIB",
-        help="memory the sessions may hold, estimated; a create beyond it is refused (512)",
+        help="memory the sessions may hold, estimated; a create beyond it is refused (%(default)s)",
     )
     limits = parser.add_argument_group("requests and connections")
     limits.add_argument(
         "--max-body-bytes",
         type=_positive(int),
-        default=64 * 1024,
         metavar="BYTES",
-        help="largest accepted request body (default 65536)",
+        help="largest accepted request body (default %(default)s)",
+        **_field(SandboxConfig, "max_body_bytes"),
     )
     limits.add_argument(
         "--max-header-bytes",
         type=_positive(int),
-        default=16 * 1024,
         metavar="BYTES",
-        help="largest request line plus headers (default 16384)",
+        help="largest request line plus headers (default %(default)s)",
+        **_field(ConnectionLimits, "max_header_bytes"),
     )
-    for flag, default, what in (
-        ("--idle-timeout", 5.0, "an open connection may wait for its next request"),
-        ("--header-timeout", 10.0, "a request's headers may take to arrive"),
-        ("--body-timeout", 30.0, "a request's body may take to arrive after its headers"),
-        ("--send-timeout", 30.0, "the client may take to read an answer the sandbox has sent"),
+    for flag, name, what in (
+        ("--idle-timeout", "idle_timeout", "an open connection may wait for its next request"),
+        ("--header-timeout", "header_timeout", "a request's headers may take to arrive"),
+        ("--body-timeout", "body_timeout", "a request's body may take to arrive after its headers"),
+        ("--send-timeout", "send_timeout", "the client may take to read an answer sent to it"),
     ):
         limits.add_argument(
             flag,
             type=_positive(float),
-            default=default,
             metavar="SECONDS",
-            help=f"time {what} (default {default:g})",
+            help=f"time {what} (default %(default)s)",
+            **_field(ConnectionLimits, name),
         )
     limits.add_argument(
         "--max-connections",
         type=_positive(int),
-        default=1000,
         metavar="N",
-        help="open connections at once; more are answered 503 and closed (default 1000)",
+        help="open connections at once; more are answered 503 and closed (default %(default)s)",
+        **_field(ConnectionLimits, "max_connections"),
     )
     parser.add_argument(
         "--profile",
         choices=PROFILES,
-        default=DEFAULT_PROFILE,
         help="which of Eko's documented answer variants to send: eps (error codes in "
-        "`status`, eps.eko.in fields; the default) or legacy (codes in "
-        "`response_status_id`, the legacy README's status shape and ids 1627/1628/1630)",
+        "`status`, eps.eko.in fields) or legacy (codes in `response_status_id`, the legacy "
+        "README's status shape and ids 1627/1628/1630); default %(default)s",
+        **_field(SandboxConfig, "profile"),
     )
     parser.add_argument(
         "--replay",
         type=Path,
+        dest="replay_har",
         metavar="FILE.har",
         help="answer requests that match one recorded by `eko-digilocker proxy --record` "
         "with the recorded answer (same operation, body and query apart from "
@@ -360,63 +376,58 @@ def build_parser() -> argparse.ArgumentParser:
         "up to ~100 bytes parsed); a file with more is refused at start (%(default)s)",
     )
     faults = parser.add_argument_group("fault injection (off by default; API paths only)")
-    for flag, help_text in (
-        ("--fault-latency", "probability of added latency (see --fault-latency-ms)"),
-        ("--fault-5xx", "probability of an HTTP 502/503 answer"),
-        ("--fault-drop", "probability of a dropped connection (no answer at all)"),
-        ("--fault-truncate", "probability of an answer cut off halfway"),
-        ("--fault-html", "probability of an HTML (non-JSON) answer"),
+    for flag, name, help_text in (
+        (
+            "--fault-latency",
+            "latency_probability",
+            "probability of added latency (--fault-latency-ms)",
+        ),
+        ("--fault-5xx", "http_5xx_probability", "probability of an HTTP 502/503 answer"),
+        ("--fault-drop", "drop_probability", "probability of a dropped connection (no answer)"),
+        ("--fault-truncate", "truncate_probability", "probability of an answer cut off halfway"),
+        ("--fault-html", "html_probability", "probability of an HTML (non-JSON) answer"),
     ):
-        faults.add_argument(flag, type=_probability, default=0.0, metavar="P", help=help_text)
-    faults.add_argument("--fault-latency-ms", type=float, default=0.0, metavar="MS")
+        faults.add_argument(
+            flag, type=_probability, metavar="P", help=help_text, **_field(FaultSettings, name)
+        )
+    faults.add_argument(
+        "--fault-latency-ms", type=float, metavar="MS", **_field(FaultSettings, "latency_ms")
+    )
     faults.add_argument(
         "--fault-html-status",
         type=int,
-        default=200,
         metavar="STATUS",
-        help="HTTP status of HTML answers (default 200)",
+        help="HTTP status of HTML answers (default %(default)s)",
+        **_field(FaultSettings, "html_status"),
     )
     faults.add_argument(
         "--fault-timing",
         choices=TIMINGS,
-        default="either",
-        help="strike before the operation runs, after it (answer lost), or either (default)",
+        help="strike before the operation runs, after it (answer lost), or either "
+        "(default %(default)s)",
+        **_field(FaultSettings, "timing"),
     )
-    faults.add_argument("--fault-seed", type=int, metavar="N", help="seed of the fault RNG")
+    faults.add_argument(
+        "--fault-seed",
+        type=int,
+        metavar="N",
+        help="seed of the fault RNG",
+        **_field(FaultSettings, "seed"),
+    )
     parser.add_argument(
-        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+        "--log-level", default=LOG_LEVEL, choices=["critical", "error", "warning", "info", "debug"]
     )
     return parser
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
-    faults = FaultSettings(
-        latency_probability=args.fault_latency,
-        latency_ms=args.fault_latency_ms,
-        http_5xx_probability=args.fault_5xx,
-        drop_probability=args.fault_drop,
-        truncate_probability=args.fault_truncate,
-        html_probability=args.fault_html,
-        html_status=args.fault_html_status,
-        timing=args.fault_timing,
-        seed=args.fault_seed,
-    )
     config = SandboxConfig(
-        timestamp_window_seconds=args.timestamp_window,
-        session_ttl_seconds=args.session_ttl,
-        session_retention_seconds=args.session_retention,
-        max_body_bytes=args.max_body_bytes,
-        max_sessions=args.max_sessions,
-        max_store_bytes=args.max_store_mb * 1024 * 1024,
-        reject_replay=args.reject_replay,
-        max_replay_entries=args.max_replay_entries,
-        public_base_url=args.public_base_url,
-        profile=args.profile,
-        first_reference_id=args.first_reference_id,
-        faults=faults,
+        **_given(args, SandboxConfig),
+        max_store_bytes=args.max_store_mb * MIB,
+        faults=FaultSettings(**_given(args, FaultSettings)),
         replay=(
-            Replay.from_har(args.replay, args.max_har_mb * MIB, args.max_har_values)
-            if args.replay
+            Replay.from_har(args.replay_har, args.max_har_mb * MIB, args.max_har_values)
+            if args.replay_har
             else None
         ),
     )
@@ -426,14 +437,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
 
 
 def limits_from_args(args: argparse.Namespace) -> ConnectionLimits:
-    return ConnectionLimits(
-        idle_timeout=args.idle_timeout,
-        header_timeout=args.header_timeout,
-        body_timeout=args.body_timeout,
-        send_timeout=args.send_timeout,
-        max_connections=args.max_connections,
-        max_header_bytes=args.max_header_bytes,
-    )
+    return ConnectionLimits(**_given(args, ConnectionLimits))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The shared state of one running sandbox: sessions, faults, auth, counters, profile."""
+"""The shared state of one running sandbox: sessions, steering, auth, counters, profile."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from typing import Any
 
 from eko_digilocker_sandbox.auth import Authenticator
 from eko_digilocker_sandbox.config import PROFILES, SandboxConfig
-from eko_digilocker_sandbox.faults import FaultInjector
-from eko_digilocker_sandbox.forced import ForcedScenarios
 from eko_digilocker_sandbox.sessions import SessionStore
+from eko_digilocker_sandbox.steering import Steering
 
 
 @dataclass
@@ -38,7 +37,10 @@ class Counters:
         }
 
 
-class SandboxState:
+class ServerState:
+    """What the server's handlers share (the control client's view of it is
+    `control_client.SandboxState`, the JSON of `GET /_sandbox/state`)."""
+
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.store = SessionStore(
@@ -50,7 +52,7 @@ class SandboxState:
             reserved_ids=config.replay.reference_ids if config.replay else frozenset(),
             first_reference_id=config.first_reference_id,
         )
-        self.faults = FaultInjector(config.faults)
+        self.steering = Steering(config.faults)
         self.authenticator = Authenticator(
             config.credentials,
             config.timestamp_window_seconds,
@@ -59,7 +61,6 @@ class SandboxState:
             max_replay_entries=config.max_replay_entries,
         )
         self.counters = Counters()
-        self.forced = ForcedScenarios()
         self._profile = config.profile
 
     @property
@@ -74,14 +75,12 @@ class SandboxState:
         self._profile = name
 
     def reset(self) -> None:
-        """Forget sessions, forced scenarios and scheduled failures, zero the counters,
+        """Forget sessions and the answer queue, zero the counters,
         restore the run's fault settings and profile, replay recorded answers from the
         first again."""
         self.store.reset()
         if self.config.replay is not None:
             self.config.replay.rewind()
-        self.faults.configure(self.config.faults)
-        self.faults.scheduled.clear()
+        self.steering.reset(self.config.faults)
         self.counters.reset()
-        self.forced.clear()
         self._profile = self.config.profile

@@ -20,7 +20,7 @@ from eko_digilocker import (
 )
 from eko_digilocker_sandbox import UAT_TEST_ACCOUNT, SandboxConfig
 from eko_digilocker_sandbox.server import build_parser, config_from_args
-from eko_digilocker_sandbox.state import SandboxState
+from eko_digilocker_sandbox.state import ServerState
 
 ERRORS: dict[int, type[EkoApiError]] = {
     301: EkoApiError,
@@ -134,7 +134,7 @@ def test_create_and_document_need_no_user_code(eko: tuple[str, EkoClient]) -> No
 def test_the_profile_is_set_by_flag_and_at_run_time() -> None:
     assert config_from_args(build_parser().parse_args([])).profile == "eps"
     args = build_parser().parse_args(["--profile", "legacy"])
-    state = SandboxState(config_from_args(args))
+    state = ServerState(config_from_args(args))
     assert state.profile == "legacy"
     state.set_profile("eps")
     assert state.profile == "eps"
