@@ -42,11 +42,16 @@ public class ReadmeSigning {
 
 def java_secret_key_method() -> str:
     page = (DOCS / "other-languages.md").read_text(encoding="utf-8")
-    block = re.search(r"```java\n(.*?)```", page, re.DOTALL)
-    assert block is not None, "docs/other-languages.md has no Java snippet"
-    method = re.search(r"static String secretKey\(.*?\n}\n", block[1], re.DOTALL)
-    assert method is not None, "the Java snippet has no secretKey method"
-    return method[0]
+    blocks = re.findall(r"```java\n(.*?)```", page, re.DOTALL)
+    assert blocks, "docs/other-languages.md has no Java snippet"
+    # the signing snippet: the Java block that holds the method (the SDK's example comes first)
+    methods = [
+        m[0]
+        for block in blocks
+        if (m := re.search(r"static String secretKey\(.*?\n}\n", block, re.DOTALL))
+    ]
+    assert len(methods) == 1, f"want one Java snippet with a secretKey method, found {len(methods)}"
+    return methods[0]
 
 
 @pytest.mark.timeout(120)

@@ -18,7 +18,11 @@ COMPILED = {
     "java-2.0.0": ROOT / "tests" / "conformance" / "java" / "AnswersCompatTest.java",
 }
 # the documented example of each: the block, in that language, that reads an answer
-MARKER = {"go": "c.CreateDigilockerURL(", "java": "EkoClient.builder()", "java-2.0.0": "Answers.create("}
+MARKER = {
+    "go": "c.CreateDigilockerURL(",
+    "java": "EkoClient.builder()",
+    "java-2.0.0": "Answers.create(",
+}
 
 
 def documented(example: str) -> list[str]:
