@@ -9,8 +9,8 @@ import java.util.Map;
  * @param outcome what the answer means
  * @param code Eko's code (301, 327, 463...) of a business error or a pending answer, or null
  * @param message the envelope's message, or why the answer is malformed
- * @param httpStatus the HTTP status, or 0 when the generated client did not report it (an
- *     answer it could not decode)
+ * @param httpStatus the HTTP status (200 for a 2xx answer the generated client could not
+ *     decode, on an {@code ApiClient} that does not keep answers as sent)
  * @param data the success's data as the generated model decoded it; null otherwise
  * @param invalidParams each refused field of a validation error (empty when none)
  * @param state the session state that data reports (PENDING, EXPIRED...), or null
