@@ -108,10 +108,12 @@ $(JAVA_RUNNER): $(JAVA_SPEC) $(shell find generated/java/src/main overlay/java/s
 # The Java SDK against a hostile loopback server (tests/conformance/java/HostileServerTest.java):
 # a hang, a drip, a huge body and a gzip bomb each end in their typed exception within the
 # deadline; the small heap and the asserted peak show the answer cap holds. Then SdkTest:
-# settings from arguments and EKO_* variables, and one client used by many threads.
+# settings from arguments and EKO_* variables, and one client used by many threads. Then
+# AnswersCompatTest: 2.0.0's API (Answers on the generated client) reads the answer corpus.
 java-test: $(JAVA_RUNNER)
 	java -Xmx96m -XX:+UseSerialGC -cp $(JAVA_CLASSES):$(JAVA_CP) HostileServerTest
 	java -XX:TieredStopAtLevel=1 -cp $(JAVA_CLASSES):$(JAVA_CP) SdkTest
+	java -XX:TieredStopAtLevel=1 -cp $(JAVA_CLASSES):$(JAVA_CP) AnswersCompatTest tests/vectors/answers.json
 
 # The Java SDK's call against the bare generated client's, to one in-process stub server in
 # one run (tests/conformance/java/Bench.java); prints the ratio (target <= 1.25x).

@@ -44,11 +44,14 @@ def java_secret_key_method() -> str:
     page = (DOCS / "other-languages.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```java\n(.*?)```", page, re.DOTALL)
     assert blocks, "docs/other-languages.md has no Java snippet"
-    method_re = re.compile(r"static String secretKey\(.*?\n}\n", re.DOTALL)
-    methods = [method_re.search(block) for block in blocks]
-    found = [method[0] for method in methods if method is not None]
-    assert len(found) == 1, "one Java snippet of docs/other-languages.md has the secretKey method"
-    return found[0]
+    # the signing snippet: the Java block that holds the method (the SDK's example comes first)
+    methods = [
+        m[0]
+        for block in blocks
+        if (m := re.search(r"static String secretKey\(.*?\n}\n", block, re.DOTALL))
+    ]
+    assert len(methods) == 1, f"want one Java snippet with a secretKey method, found {len(methods)}"
+    return methods[0]
 
 
 @pytest.mark.timeout(120)

@@ -2,16 +2,25 @@ import com.sun.net.httpserver.HttpServer;
 import eko.digilocker.CreateInput;
 import eko.digilocker.EkoClient;
 import eko.digilocker.EkoConfigurationException;
+import eko.digilocker.EkoConnectionException;
 import eko.digilocker.EkoValidationException;
 import eko.digilocker.Keys;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,6 +65,8 @@ public final class SdkTest {
     }
     expect("the policy comes from the spec", offline.policy("getDigilockerVerificationStatus").idempotent(), true);
     manyThreads();
+    closedBeforeAnswer(false);
+    closedBeforeAnswer(true);
     System.out.println("sdk java: " + (checks - FAILURES.size()) + "/" + checks + (FAILURES.isEmpty() ? "" : " FAILED: " + FAILURES));
     System.exit(FAILURES.isEmpty() ? 0 : 1);
   }
@@ -96,6 +107,69 @@ public final class SdkTest {
     expect("each with its own client_ref_id", refs.size(), 400);
     expect("each signed with its own timestamp", stamps.size(), 400);
     expect("a User-Agent naming the SDK", agents.stream().allMatch(a -> a.startsWith("eko-digilocker-java/")), true);
+  }
+
+  /**
+   * A status GET whose first connection the server closes before answering: JDK 17's
+   * HttpClient would replay it by itself with the same signature (SentOnce refuses that), so
+   * the server sees the SDK's own attempts only, each signed later than the one before.
+   */
+  static void closedBeforeAnswer(boolean async) throws Exception {
+    String form = async ? " (async)" : "";
+    for (int retries : new int[] {2, 0}) {
+      List<Long> stamps = new CopyOnWriteArrayList<>();
+      try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        Thread serving = new Thread(() -> closeFirst(server, stamps));
+        serving.setDaemon(true);
+        serving.start();
+        EkoClient eko = EkoClient.builder().baseUrl("http://127.0.0.1:" + server.getLocalPort()).env(ENV)
+            .timeout(Duration.ofSeconds(10)).maxRetries(retries).build();
+        Object got;
+        try {
+          got = async ? eko.getVerificationStatusAsync(1).join().data().getStatus() : eko.getVerificationStatus(1).data().getStatus();
+        } catch (EkoConnectionException e) {
+          got = e.getClass().getSimpleName();
+        } catch (CompletionException e) {
+          got = e.getCause().getClass().getSimpleName();
+        }
+        String name = "closed before the answer, maxRetries " + retries + form;
+        expect(name + ": the result", String.valueOf(got), retries > 0 ? "AUTHENTICATED" : "EkoConnectionException");
+        expect(name + ": requests the server got", stamps.size(), retries > 0 ? 2 : 1);
+        expect(name + ": each signed later than the one before",
+            stamps.size() < 2 || stamps.get(1) > stamps.get(0), true);
+      }
+    }
+  }
+
+  /** Serves {@code server}: closes the first request's connection unanswered, answers the others. */
+  static void closeFirst(ServerSocket server, List<Long> stamps) {
+    byte[] ok = "{\"status\":0,\"message\":\"ok\",\"data\":{\"status\":\"AUTHENTICATED\"}}".getBytes(StandardCharsets.US_ASCII);
+    while (!server.isClosed()) {
+      try (Socket socket = server.accept()) {
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+          int b = in.read();
+          if (b < 0) break;
+          head.write(b);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        String stamp = text.replaceAll("(?is).*\r\nsecret-key-timestamp: *([0-9]+).*", "$1");
+        if (!text.endsWith("\r\n\r\n")) {
+          continue; // a connection closed without a request
+        }
+        stamps.add(Long.parseLong(stamp));
+        if (stamps.size() > 1) {
+          OutputStream out = socket.getOutputStream();
+          out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: " + ok.length
+              + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(ok);
+          out.flush();
+        }
+      } catch (Exception e) {
+        // the server was closed, or the client hung up
+      }
+    }
   }
 
   static Map<String, String> with(String name, String value) {

@@ -641,6 +641,11 @@ public final class EkoClient {
     while (root instanceof IOException && root.getCause() instanceof IOException) {
       root = root.getCause(); // HttpClient.send wraps what the body subscriber raised
     }
+    if (SentOnce.refused(cause)) {
+      // closed before the answer, HttpClient's replay refused: the SDK's maybe-sent retry
+      root = new SentOnce.Replay();
+      cause = new IOException(root.getMessage(), cause);
+    }
     if (root instanceof BoundedBody.TooLarge) {
       throw new EkoResponseException(call.name() + ": " + root.getMessage(), EkoResponseException.Problem.TOO_LARGE, null, "");
     }
@@ -722,9 +727,8 @@ public final class EkoClient {
         .header("accept", "application/json")
         .header("accept-encoding", BoundedBody.ACCEPT_ENCODING)
         .header("user-agent", USER_AGENT);
-    return call.body() == null
-        ? request.GET().build()
-        : request.method(call.op().method(), HttpRequest.BodyPublishers.ofByteArray(call.body())).build();
+    // SentOnce: HttpClient may not replay this signed request by itself (see there)
+    return request.method(call.op().method(), SentOnce.of(call.body())).build();
   }
 
   // --- sync and async shells -------------------------------------------------------------

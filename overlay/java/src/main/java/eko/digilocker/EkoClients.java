@@ -10,9 +10,9 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
- * The generated client, set up for Eko (signed, redirects not followed), for code that calls
- * {@code DigilockerApi} directly; {@link EkoClient} is the SDK, with the answer rule, retries,
- * deadlines and caps.
+ * The generated client, set up for Eko (signed, redirects not followed, each answer kept as
+ * sent for {@link Answers}), for code that calls {@code DigilockerApi} directly;
+ * {@link EkoClient} is the SDK, with the answer rule, retries, deadlines and caps.
  */
 public final class EkoClients {
   private EkoClients() {}
@@ -25,7 +25,9 @@ public final class EkoClients {
   public static ApiClient apiClient(
       String baseUri, String developerKey, String accessKey, Duration timeout) {
     ApiClient client = new ApiClient();
-    client.setHttpClientBuilder(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER));
+    // keeps each answer as sent, for Answers (the generated client drops what it cannot decode)
+    client.setHttpClientBuilder(
+        new RecordingHttpClient.Builder(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)));
     client.updateBaseUri(baseUri);
     client.setRequestInterceptor(new EkoSigning(developerKey, accessKey));
     client.setObjectMapper(objectMapper());

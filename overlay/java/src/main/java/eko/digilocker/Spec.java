@@ -64,7 +64,8 @@ final class Spec {
   private static Spec load() {
     try (InputStream in = Spec.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is not on the class path (the build copies it)");
+        throw new EkoConfigurationException(RESOURCE + " is not on the class path: copy"
+            + " generated/eko_digilocker_client/openapi.json there (see the README's Java install lines)");
       }
       return new Spec(JSON.readTree(in));
     } catch (IOException e) {
