@@ -185,11 +185,14 @@ def test_a_har_of_many_tiny_values_is_refused_before_parsing(tmp_path: Path) -> 
     script = (
         "import resource, sys\n"
         "from eko_digilocker.cli import main\n"
+        "import eko_digilocker_sandbox.server  # its imports are not the HAR's cost\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n"
         "    code = main(sys.argv[1:])\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
-        f"open({str(peak)!r}, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"open({str(peak)!r}, 'w').write(str(after - before))\n"
         "sys.exit(code)\n"
     )
     started = time.monotonic()
@@ -201,11 +204,13 @@ def test_a_har_of_many_tiny_values_is_refused_before_parsing(tmp_path: Path) -> 
         check=False,
     )
     elapsed = time.monotonic() - started
-    peak_mib = int(peak.read_text()) / 1024
-    print(f"63 MiB HAR of empty lists: peak RSS {peak_mib:.0f} MiB, {elapsed:.1f} s")
+    grown_mib = int(peak.read_text()) / 1024
+    print(f"63 MiB HAR of empty lists: peak RSS grew {grown_mib:.0f} MiB, {elapsed:.1f} s")
     assert result.returncode == 2, result.stderr
     assert "JSON values (--max-har-values)" in result.stderr, result.stderr
-    assert peak_mib < 4 * 63, peak_mib  # the file, a copy of it, the interpreter
+    # the file and a copy of it without its strings, with room to spare; parsing it (the
+    # cost refused) took 27 times its size
+    assert grown_mib < 3 * 63, grown_mib
 
 
 OTHER_DEVELOPER = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
