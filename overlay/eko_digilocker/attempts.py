@@ -19,6 +19,7 @@ from .errors import (
     EkoConnectionError,
     EkoError,
     EkoResponseError,
+    EkoResponseTooLargeError,
     EkoTimeoutError,
 )
 from .retries import RetryPolicy
@@ -106,7 +107,7 @@ def after_failure(
     if not isinstance(exc, FAILURES):
         raise exc
     if isinstance(exc, body.BodyTooLarge):
-        raise EkoResponseError(
+        raise EkoResponseTooLargeError(
             f"{call.name}: the answer is larger than max_response_bytes "
             f"({eko.max_response_bytes} bytes decoded); reading stopped there",
             http_status=None,

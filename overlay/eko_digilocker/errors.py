@@ -14,6 +14,7 @@ EkoError
   (codes in `status` or `response_status_id`: see `responses.ERROR_CODES`)
   EkoResponseError             the answer is not a valid envelope (HTML, empty, bad JSON,
                                wrong shape, an unexpected HTTP status)
+    EkoResponseTooLargeError   it is over max_response_bytes (decoded); not read further
   EkoConnectionError           the request could not be completed
     EkoTimeoutError            it took longer than the timeout
 """
@@ -133,6 +134,11 @@ class EkoResponseError(EkoError):
         excerpt = body[:BODY_EXCERPT] + ("..." if len(body) > BODY_EXCERPT else "")
         where = f"HTTP {http_status}, " if http_status is not None else ""
         super().__init__(f"{reason} ({where}body {excerpt!r})")
+
+
+class EkoResponseTooLargeError(EkoResponseError):
+    """The answer is larger than `max_response_bytes` (counted decoded); reading stopped
+    there, so a huge or gzip-bomb answer costs at most that much memory."""
 
 
 class EkoConnectionError(EkoError):

@@ -17,6 +17,7 @@ from eko_digilocker import (
     ConsentState,
     EkoClient,
     EkoResponseError,
+    EkoResponseTooLargeError,
     EkoTimeoutError,
 )
 from tests.client.fakes import CREDENTIALS
@@ -44,7 +45,7 @@ def test_reads_stop_at_the_limit_and_memory_stays_flat(mode: str) -> None:
     # Before: 100 MB body -> 343 MB RSS; endless -> 1 GiB read; 1 GiB gzip bomb -> 3.1 GB.
     with HostileServer(mode) as server:
         cost = probe(server.url)
-    assert cost["error"] == "EkoResponseError"
+    assert cost["error"] == "EkoResponseTooLargeError"
     assert "max_response_bytes" in cost["message"]
     grown_mib = (cost["after_kb"] - cost["before_kb"]) / 1024
     assert grown_mib < 20, cost
@@ -67,7 +68,7 @@ def test_an_answer_in_one_byte_chunks_costs_its_size_not_a_hundred_times_it() ->
 def test_the_limit_is_settable() -> None:
     with HostileServer("big") as server:
         cost = probe(server.url, "1000")
-    assert cost["error"] == "EkoResponseError"
+    assert cost["error"] == "EkoResponseTooLargeError"
     assert "(1000 bytes decoded)" in cost["message"]
 
 
@@ -75,9 +76,10 @@ def test_the_error_keeps_no_more_than_an_excerpt() -> None:
     with (
         HostileServer("big") as server,
         EkoClient(**CREDENTIALS, base_url=server.url, max_retries=0) as eko,
-        pytest.raises(EkoResponseError) as caught,
+        pytest.raises(EkoResponseTooLargeError) as caught,
     ):
         eko.create_digilocker_url("https://yourapp.com/kyc/callback")
+    assert isinstance(caught.value, EkoResponseError)
     assert len(caught.value.body) <= 2000
     assert len(str(caught.value)) < 400
 

@@ -97,21 +97,21 @@ def load_runners(root: Path) -> list[Runner]:
 def invoke(
     root: Path, runner: Runner, *args: str, timeout: float = RUN_TIMEOUT
 ) -> list[dict[str, Any]]:
-    """The runner's JSON lines for one command (none if it failed to start or ran out)."""
+    """The runner's JSON lines for one command: all it printed, even if it failed or ran
+    out of time (then killed)."""
     try:
         done = subprocess.run(
-            [*runner.run, *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+            [*runner.run, *args], cwd=root, capture_output=True, timeout=timeout, check=False
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        stdout, stderr, status = done.stdout, done.stderr, done.returncode
+    except subprocess.TimeoutExpired as exc:
+        stdout, stderr, status = exc.stdout or b"", exc.stderr or b"", -1
+        print(f"{runner.language} {args[0]}: killed after {timeout} s", file=sys.stderr)
+    except OSError as exc:
         print(f"{runner.language} {args[0]}: {exc}", file=sys.stderr)
         return []
     lines = []
-    for line in done.stdout.splitlines():
+    for line in stdout.decode("utf-8", "replace").splitlines():
         try:
             value = json.loads(line)
         except json.JSONDecodeError:
@@ -119,15 +119,13 @@ def invoke(
         if isinstance(value, dict):
             lines.append(value)
         elif line.strip():
+            shown = line[:120]
             print(
-                f"{runner.language} {args[0]}: not a JSON object line: {line[:120]!r}",
-                file=sys.stderr,
+                f"{runner.language} {args[0]}: not a JSON object line: {shown!r}", file=sys.stderr
             )
-    if done.returncode != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
-        print(
-            f"{runner.language} {args[0]}: exit {done.returncode}: {done.stderr[-2000:]}",
-            file=sys.stderr,
-        )
+    if status != 0 and os.environ.get("CONFORMANCE_VERBOSE"):
+        tail = stderr.decode("utf-8", "replace")[-2000:]
+        print(f"{runner.language} {args[0]}: exit {status}: {tail}", file=sys.stderr)
     return lines
 
 

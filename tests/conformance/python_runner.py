@@ -32,6 +32,7 @@ from eko_digilocker import (
     EkoConnectionError,
     EkoError,
     EkoResponseError,
+    EkoResponseTooLargeError,
     EkoTimeoutError,
     EkoValidationError,
     EkoVerificationPendingError,
@@ -66,9 +67,9 @@ def outcome_of(error: Exception) -> tuple[str, int | None]:
         if isinstance(error, EkoVerificationPendingError):
             return "pending", error.code
         return "business_error", error.code
+    if isinstance(error, EkoResponseTooLargeError):
+        return "too_large", None
     if isinstance(error, EkoResponseError):
-        if "max_response_bytes" in error.reason:
-            return "too_large", None
         return ("http_error" if error.http_status not in (200, None) else "malformed"), None
     if isinstance(error, EkoTimeoutError):
         return "timeout", None

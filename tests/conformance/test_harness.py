@@ -100,7 +100,7 @@ def test_a_language_joins_by_adding_a_runner_file(tmp_path: Path) -> None:
     assert "shellfake redirects: FAIL" in first.stderr
 
     # Listed, its failures are expected: the run passes.
-    recorded = run_harness(root, "--only", "shellfake", "--update-expected-failures")
+    recorded = run_harness(root, "--kinds", "redirects", "--update-expected-failures")
     assert recorded.returncode == 0, recorded.stderr
     listed = json.loads((root / harness.EXPECTED_FAILURES).read_text())
     assert sorted(listed) == ["shellfake"]

@@ -168,3 +168,18 @@ def test_standalone_prints_its_port_and_the_filled_corpus(tmp_path: Path) -> Non
     finally:
         proc.kill()
         proc.communicate(timeout=10)
+
+
+def test_a_client_that_waits_for_100_continue_is_answered(server: ScenarioServer) -> None:
+    url, case_id = one(server, {"json": {"status": 0}})
+    port, path = int(url.split(":")[2].split("/")[0]), "/" + url.split("/", 3)[3]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        head = (
+            f"POST {path}/x HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\n"
+            "expect: 100-continue\r\n\r\n"
+        )
+        sock.sendall(head.encode())
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(b"{}")
+        assert sock.recv(1000).startswith(b"HTTP/1.1 200 OK")
+    assert [seen.body for seen in server.requests(case_id)] == [b"{}"]
