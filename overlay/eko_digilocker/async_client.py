@@ -59,8 +59,9 @@ class AsyncEkoClient(ClientBase):
 
         options = self._httpx_options
         limits = options.get("limits") or HTTPX_DEFAULT_LIMITS
-        self._http = httpx.AsyncClient(**{**options, "limits": limits})
-        deadline.arm(self._http, options)
+        self._http = httpx.AsyncClient(
+            **deadline.client_options({**options, "limits": limits}, True)
+        )
         # httpcore re-scans every waiting request each time a connection frees up, so a
         # wide fan-out (gather of 1,000 calls) spends its time queueing inside the pool.
         # Waiting here instead, one request per pooled connection, was 3x faster (bench/).
@@ -104,7 +105,6 @@ class AsyncEkoClient(ClientBase):
 
     async def _exchange(self, step: flow.Send) -> httpx.Response | Exception:
         """Send when a pooled connection is free and read the answer on it."""
-        token = deadline.DEADLINE.set(step.until)
         try:
             await self._acquire(step.request)
             try:
@@ -114,8 +114,6 @@ class AsyncEkoClient(ClientBase):
                 self._in_flight.release()
         except Exception as exc:  # the flow judges it
             return exc
-        finally:
-            deadline.DEADLINE.reset(token)
         return response
 
     async def _acquire(self, request: httpx.Request) -> None:

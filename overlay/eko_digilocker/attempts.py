@@ -14,6 +14,7 @@ import httpx
 
 from . import body, options
 from .calls import M
+from .deadline import UNTIL
 from .errors import (
     EkoConfigurationError,
     EkoConnectionError,
@@ -65,7 +66,7 @@ def request(
         eko.url(prepared["url"]),
         headers=headers,
         content=prepared.get("content"),
-        extensions={"timeout": timeout.as_dict()},
+        extensions={"timeout": timeout.as_dict(), UNTIL: until},
     )
 
 
