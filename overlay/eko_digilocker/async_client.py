@@ -7,29 +7,26 @@ only sends, reads and sleeps as told, without ever blocking the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Coroutine
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar
 
 import httpx
 
-from . import body, deadline, flow
+from . import body, deadline, flow, operations
 from .base import ClientBase, WrongKind
-from .policy import DEFAULTS
+from .calls import M
 from .raw import RawResponse
 
 if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
-    from eko_digilocker_client.models import (
-        DigilockerDocumentPayload,
-        DigilockerUrlSuccess,
-        VerificationStatusPayload,
-    )
 
-    from .consent import ConsentResult
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 # httpx's own default limits, made explicit so the in-flight gate can size itself to them.
 HTTPX_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 UNBOUNDED = 2**31
@@ -45,6 +42,38 @@ def _event_loop() -> object:
         import anyio.lowlevel
 
         return anyio.lowlevel.current_token()
+
+
+def _parse(answer: RawResponse[M]) -> M:
+    return answer.parse()
+
+
+def _as_is(answer: R) -> R:
+    return answer
+
+
+def _itself(owner: Any) -> AsyncEkoClient:
+    client: AsyncEkoClient = owner
+    return client
+
+
+def _owner(raw: AsyncRawCalls) -> AsyncEkoClient:
+    return raw._client
+
+
+def _call(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
+    finish: Callable[[R], T] = _parse,  # type: ignore[assignment]
+    client: Callable[[Any], AsyncEkoClient] = _itself,
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """The async method of a call declared in `operations` (same signature), awaited."""
+
+    @functools.wraps(op)
+    async def method(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
+        eko = client(self)
+        return finish(await eko._run(operations.start(op, eko, args, kwargs)))
+
+    return method
 
 
 class AsyncEkoClient(ClientBase):
@@ -131,64 +160,10 @@ class AsyncEkoClient(ClientBase):
             except TimeoutError:
                 raise httpx.PoolTimeout("no free connection in time", request=request) from None
 
-    async def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerUrlSuccess:
-        """`EkoClient.create_digilocker_url`, awaited."""
-        call = self.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return (await self._run(flow.call(self, call, timeout, max_retries))).parse()
-
-    async def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> VerificationStatusPayload:
-        """`EkoClient.get_verification_status`, awaited."""
-        call = self.status_call(reference_id, client_ref_id, user_code)
-        return (await self._run(flow.call(self, call, timeout, max_retries))).parse()
-
-    async def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerDocumentPayload:
-        """`EkoClient.get_document`, awaited."""
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        documents = flow.document(self, *ids, timeout=timeout, max_retries=max_retries)
-        return (await self._run(documents)).parse()
-
-    async def wait_for_consent(
-        self,
-        reference_id: int | str,
-        *,
-        timeout: float = DEFAULTS.consent_timeout,
-        interval: float = DEFAULTS.consent_interval,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-    ) -> ConsentResult:
-        """`EkoClient.wait_for_consent`, awaited."""
-        from . import consent  # it loads the generated models: when first waited
-
-        return await self._run(
-            consent.wait(self, reference_id, timeout, interval, client_ref_id, user_code)
-        )
+    create_digilocker_url = _call(operations.create_digilocker_url)
+    get_verification_status = _call(operations.get_verification_status)
+    get_document = _call(operations.get_document)
+    wait_for_consent = _call(operations.wait_for_consent, finish=_as_is)
 
     async def aclose(self) -> None:
         self.closed = True
@@ -218,44 +193,6 @@ class AsyncRawCalls:
     def __init__(self, client: AsyncEkoClient) -> None:
         self._client = client
 
-    async def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerUrlSuccess]:
-        eko = self._client
-        call = eko.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return await eko._run(flow.call(eko, call, timeout, max_retries))
-
-    async def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[VerificationStatusPayload]:
-        eko = self._client
-        call = eko.status_call(reference_id, client_ref_id, user_code)
-        return await eko._run(flow.call(eko, call, timeout, max_retries))
-
-    async def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerDocumentPayload]:
-        eko = self._client
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        return await eko._run(flow.document(eko, *ids, timeout=timeout, max_retries=max_retries))
+    create_digilocker_url = _call(operations.create_digilocker_url, _as_is, _owner)
+    get_verification_status = _call(operations.get_verification_status, _as_is, _owner)
+    get_document = _call(operations.get_document, _as_is, _owner)

@@ -6,31 +6,61 @@ What each call sends, retries, waits for and raises is decided in `flow` (the sa
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, overload
 
 import httpx
 
-from . import body, deadline, flow
+from . import body, deadline, flow, operations
 from .base import ClientBase, WrongKind
-from .policy import DEFAULTS
+from .calls import M
 from .raw import RawResponse
 
 if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
-    from eko_digilocker_client.models import (
-        DigilockerDocumentPayload,
-        DigilockerUrlSuccess,
-        VerificationStatusPayload,
-    )
 
     from .async_client import AsyncEkoClient
     from .consent import ConsentResult
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+
+
+def _parse(answer: RawResponse[M]) -> M:
+    return answer.parse()
+
+
+def _as_is(answer: R) -> R:
+    return answer
+
+
+def _itself(owner: Any) -> EkoClient:
+    client: EkoClient = owner
+    return client
+
+
+def _owner(raw: RawCalls) -> EkoClient:
+    return raw._client
+
+
+def _call(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
+    finish: Callable[[R], T] = _parse,  # type: ignore[assignment]
+    client: Callable[[Any], EkoClient] = _itself,
+) -> Callable[Concatenate[Any, P], T]:
+    """The blocking method of a call declared in `operations` (same signature)."""
+
+    @functools.wraps(op)
+    def method(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
+        eko = client(self)
+        return finish(eko._run(operations.start(op, eko, args, kwargs)))
+
+    return method
 
 
 class EkoClient(ClientBase):
@@ -76,76 +106,10 @@ class EkoClient(ClientBase):
             return exc
         return response
 
-    def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerUrlSuccess:
-        """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
-
-        `document_requested` defaults to the spec's default (`["AADHAAR"]`).
-        """
-        call = self.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return self._run(flow.call(self, call, timeout, max_retries)).parse()
-
-    def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> VerificationStatusPayload:
-        """The customer's details once they consented; raises EkoVerificationPendingError before."""
-        call = self.status_call(reference_id, client_ref_id, user_code)
-        return self._run(flow.call(self, call, timeout, max_retries)).parse()
-
-    def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerDocumentPayload:
-        """The verified document(s) after consent.
-
-        `document_type` defaults to the documents the session requested, read with one
-        status call first (the spec's default if Eko answers that call with an error or an
-        answer that is not an envelope); pass it to save that call. `timeout` covers both.
-        """
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        documents = flow.document(self, *ids, timeout=timeout, max_retries=max_retries)
-        return self._run(documents).parse()
-
-    def wait_for_consent(
-        self,
-        reference_id: int | str,
-        *,
-        timeout: float = DEFAULTS.consent_timeout,
-        interval: float = DEFAULTS.consent_interval,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-    ) -> ConsentResult:
-        """Poll the status until the session is authenticated, denied or expired, or
-        `timeout` seconds pass (then the result's state is TIMED_OUT). It polls at least
-        once; each poll's deadline is what is left of `timeout`, but at least 1 s.
-        Raises what waiting cannot change (e.g. EkoNotFoundError for an unknown
-        reference)."""
-        from . import consent  # it loads the generated models: when first waited
-
-        return self._run(
-            consent.wait(self, reference_id, timeout, interval, client_ref_id, user_code)
-        )
+    create_digilocker_url = _call(operations.create_digilocker_url)
+    get_verification_status = _call(operations.get_verification_status)
+    get_document = _call(operations.get_document)
+    wait_for_consent = _call(operations.wait_for_consent, finish=_as_is)
 
     def close(self) -> None:
         self.closed = True
@@ -169,47 +133,9 @@ class RawCalls:
     def __init__(self, client: EkoClient) -> None:
         self._client = client
 
-    def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerUrlSuccess]:
-        eko = self._client
-        call = eko.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return eko._run(flow.call(eko, call, timeout, max_retries))
-
-    def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[VerificationStatusPayload]:
-        eko = self._client
-        call = eko.status_call(reference_id, client_ref_id, user_code)
-        return eko._run(flow.call(eko, call, timeout, max_retries))
-
-    def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerDocumentPayload]:
-        eko = self._client
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        return eko._run(flow.document(eko, *ids, timeout=timeout, max_retries=max_retries))
+    create_digilocker_url = _call(operations.create_digilocker_url, _as_is, _owner)
+    get_verification_status = _call(operations.get_verification_status, _as_is, _owner)
+    get_document = _call(operations.get_document, _as_is, _owner)
 
 
 @overload

@@ -139,32 +139,32 @@ def send(
 
 
 def document(
-    eko: ClientBase,
-    reference_id: int | str,
-    verification_id: str,
-    document_type: Iterable[str] | None,
-    client_ref_id: str | None,
-    user_code: str | None,
-    timeout: float | None,
-    max_retries: int | None,
+    eko: ClientBase, ids: calls.DocumentIds, timeout: float | None, max_retries: int | None
 ) -> Flow[RawResponse[DigilockerDocumentPayload]]:
     """get_document: without `document_type`, a status call first asks which documents
     the session requested; both steps share the call's one deadline and its name."""
-    documents = eko.default_documents() if document_type is None else document_type
-    call = eko.document_call(reference_id, verification_id, documents, client_ref_id, user_code)
+    asked = ids.document_type
+    documents = eko.default_documents() if asked is None else asked
+    call = _document_call(eko, ids, documents, ids.client_ref_id)
     policy, until = start(eko, call.name, timeout, max_retries)
-    if document_type is None:  # the input is valid: ask which documents it requested
-        status = eko.status_call(reference_id, None, user_code, name=call.name)
+    if asked is None:  # the input is valid: ask which documents it requested
+        status = eko.status_call(ids.reference_id, None, ids.user_code, name=call.name)
         try:
             answer = yield from send(eko, status, policy, until)
         except (EkoApiError, EkoResponseError):
             pass  # the document call itself will say what is wrong
         else:
             requested = _requested(answer.parse())
-            call = eko.document_call(
-                reference_id, verification_id, requested, call.client_ref_id, user_code
-            )
+            call = _document_call(eko, ids, requested, call.client_ref_id)
     return (yield from send(eko, call, policy, until))
+
+
+def _document_call(
+    eko: ClientBase, ids: calls.DocumentIds, documents: Iterable[str], client_ref_id: str | None
+) -> calls.Call[DigilockerDocumentPayload]:
+    return eko.document_call(
+        ids.reference_id, ids.verification_id, documents, client_ref_id, ids.user_code
+    )
 
 
 def _requested(status: VerificationStatusPayload) -> list[str]:
