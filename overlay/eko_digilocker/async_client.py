@@ -17,8 +17,6 @@ import httpx
 
 from . import body, deadline, flow, operations
 from .base import ClientBase, WrongKind
-from .calls import M
-from .raw import RawResponse
 
 if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
@@ -44,33 +42,16 @@ def _event_loop() -> object:
         return anyio.lowlevel.current_token()
 
 
-def _parse(answer: RawResponse[M]) -> M:
-    return answer.parse()
-
-
-def _as_is(answer: R) -> R:
-    return answer
-
-
-def _itself(owner: Any) -> AsyncEkoClient:
-    client: AsyncEkoClient = owner
-    return client
-
-
-def _owner(raw: AsyncRawCalls) -> AsyncEkoClient:
-    return raw._client
-
-
 def _call(
     op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
-    finish: Callable[[R], T] = _parse,  # type: ignore[assignment]
-    client: Callable[[Any], AsyncEkoClient] = _itself,
+    finish: Callable[[R], T] = operations.parse,  # type: ignore[assignment]
+    raw: bool = False,
 ) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
     """The async method of a call declared in `operations` (same signature), awaited."""
 
     @functools.wraps(op)
     async def method(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
-        eko = client(self)
+        eko = self._client if raw else self
         return finish(await eko._run(operations.start(op, eko, args, kwargs)))
 
     return method
@@ -163,7 +144,7 @@ class AsyncEkoClient(ClientBase):
     create_digilocker_url = _call(operations.create_digilocker_url)
     get_verification_status = _call(operations.get_verification_status)
     get_document = _call(operations.get_document)
-    wait_for_consent = _call(operations.wait_for_consent, finish=_as_is)
+    wait_for_consent = _call(operations.wait_for_consent, finish=operations.as_is)
 
     async def aclose(self) -> None:
         self.closed = True
@@ -187,12 +168,9 @@ class AsyncEkoClient(ClientBase):
         await self.aclose()
 
 
-class AsyncRawCalls:
+class AsyncRawCalls(operations.RawCalls):
     """`AsyncEkoClient.with_raw_response`: the same calls, returning `RawResponse`."""
 
-    def __init__(self, client: AsyncEkoClient) -> None:
-        self._client = client
-
-    create_digilocker_url = _call(operations.create_digilocker_url, _as_is, _owner)
-    get_verification_status = _call(operations.get_verification_status, _as_is, _owner)
-    get_document = _call(operations.get_document, _as_is, _owner)
+    create_digilocker_url = _call(operations.create_digilocker_url, operations.as_is, raw=True)
+    get_verification_status = _call(operations.get_verification_status, operations.as_is, raw=True)
+    get_document = _call(operations.get_document, operations.as_is, raw=True)

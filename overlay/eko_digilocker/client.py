@@ -17,8 +17,6 @@ import httpx
 
 from . import body, deadline, flow, operations
 from .base import ClientBase, WrongKind
-from .calls import M
-from .raw import RawResponse
 
 if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
@@ -31,33 +29,16 @@ R = TypeVar("R")
 P = ParamSpec("P")
 
 
-def _parse(answer: RawResponse[M]) -> M:
-    return answer.parse()
-
-
-def _as_is(answer: R) -> R:
-    return answer
-
-
-def _itself(owner: Any) -> EkoClient:
-    client: EkoClient = owner
-    return client
-
-
-def _owner(raw: RawCalls) -> EkoClient:
-    return raw._client
-
-
 def _call(
     op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
-    finish: Callable[[R], T] = _parse,  # type: ignore[assignment]
-    client: Callable[[Any], EkoClient] = _itself,
+    finish: Callable[[R], T] = operations.parse,  # type: ignore[assignment]
+    raw: bool = False,
 ) -> Callable[Concatenate[Any, P], T]:
     """The blocking method of a call declared in `operations` (same signature)."""
 
     @functools.wraps(op)
     def method(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
-        eko = client(self)
+        eko = self._client if raw else self
         return finish(eko._run(operations.start(op, eko, args, kwargs)))
 
     return method
@@ -109,7 +90,7 @@ class EkoClient(ClientBase):
     create_digilocker_url = _call(operations.create_digilocker_url)
     get_verification_status = _call(operations.get_verification_status)
     get_document = _call(operations.get_document)
-    wait_for_consent = _call(operations.wait_for_consent, finish=_as_is)
+    wait_for_consent = _call(operations.wait_for_consent, finish=operations.as_is)
 
     def close(self) -> None:
         self.closed = True
@@ -127,15 +108,12 @@ class EkoClient(ClientBase):
         self.close()
 
 
-class RawCalls:
+class RawCalls(operations.RawCalls):
     """`EkoClient.with_raw_response`: the same calls, returning `RawResponse`."""
 
-    def __init__(self, client: EkoClient) -> None:
-        self._client = client
-
-    create_digilocker_url = _call(operations.create_digilocker_url, _as_is, _owner)
-    get_verification_status = _call(operations.get_verification_status, _as_is, _owner)
-    get_document = _call(operations.get_document, _as_is, _owner)
+    create_digilocker_url = _call(operations.create_digilocker_url, operations.as_is, raw=True)
+    get_verification_status = _call(operations.get_verification_status, operations.as_is, raw=True)
+    get_document = _call(operations.get_document, operations.as_is, raw=True)
 
 
 @overload

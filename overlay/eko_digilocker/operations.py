@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import flow
-from .calls import DocumentIds
+from .calls import DocumentIds, M
 from .policy import DEFAULTS
 
 if TYPE_CHECKING:
@@ -143,5 +143,19 @@ def wait_for_consent(
     return consent.wait(eko, reference_id, timeout, interval, client_ref_id, user_code)
 
 
-# The calls `with_raw_response` offers (each answers a RawResponse).
-RAW = (create_digilocker_url, get_verification_status, get_document)
+# How the shells finish a flow's result and find the client a method belongs to.
+
+
+def parse(answer: RawResponse[M]) -> M:
+    return answer.parse()
+
+
+def as_is(answer: R) -> R:
+    return answer
+
+
+class RawCalls:
+    """A client's `with_raw_response`: its calls, answering the whole `RawResponse`."""
+
+    def __init__(self, client: ClientBase) -> None:
+        self._client = client
