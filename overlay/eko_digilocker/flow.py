@@ -5,32 +5,31 @@ what to do next, `Send` (one signed attempt, and the instant its deadline falls)
 `Wait` (seconds to sleep), and is sent back what came of it: the answer with its body
 read, or the exception the attempt raised. It returns the call's result. EkoClient and
 AsyncEkoClient only carry these steps out (their `_run`), so every rule about retries,
-deadlines and signing is written once, here.
+deadlines and signing is written once, here. A flow reads nothing of its client but a
+frozen `Config`, and tells time only by the `clock` it is given: tests drive it step by
+step with scripted replies (tests/client/test_flow.py).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Generator, Iterable
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Generator, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import httpx
 
-from . import attempts, options
+from . import attempts, calls, retries
 from .calls import M
-from .errors import EkoApiError, EkoConfigurationError, EkoResponseError
+from .errors import EkoApiError, EkoResponseError
 from .raw import RawResponse
 from .retries import RetryPolicy
+from .settings import Settings
+from .signing import EkoAuth
 
 if TYPE_CHECKING:
     from eko_digilocker_client.models import (
         DigilockerDocumentPayload,
         VerificationStatusPayload,
     )
-
-    from . import calls
-    from .base import ClientBase
 
 T = TypeVar("T")
 
@@ -85,53 +84,57 @@ class Steps(Iterable[Step]):
             raise StopIteration from None
 
 
-def start(
-    eko: ClientBase, name: str, timeout: float | None, max_retries: int | None
-) -> tuple[RetryPolicy, float | None]:
-    """Before a public call sends anything: the client still open, its retry policy
-    and its one deadline."""
-    if eko.closed:
-        raise EkoConfigurationError(f"{name}: the client is closed")
-    policy = eko.retry_policy
-    if max_retries is not None:
-        policy = replace(policy, max_retries=options.max_retries(max_retries))
-    total = eko.timeout if timeout is None else options.total_timeout(timeout)
-    return policy, None if total is None else time.monotonic() + total
+class Client(NamedTuple):
+    """What a flow reads of its client, fixed when the client is made (frozen)."""
+
+    settings: Settings  # credentials and default identifiers, for preparing calls
+    auto_client_ref_id: bool
+    signer: EkoAuth  # hands out strictly increasing timestamps, and signs them
+    headers: Mapping[str, str]  # the httpx client's default headers
+    base_url: str
+    host: str
+    phase_timeout: httpx.Timeout
+    longest_phase: float
+    max_response_bytes: int
+    policy: RetryPolicy
 
 
-def call(
-    eko: ClientBase, call: calls.Call[M], timeout: float | None, max_retries: int | None
-) -> Flow[RawResponse[M]]:
-    """One public call of one operation."""
-    policy, until = start(eko, call.name, timeout, max_retries)
-    return send(eko, call, policy, until)
+class Config(NamedTuple):
+    """One call's configuration: the client's, the retry policy and the deadline (a
+    clock instant, or None for no deadline)."""
+
+    client: Client
+    policy: RetryPolicy
+    until: float | None
 
 
-def send(
-    eko: ClientBase, call: calls.Call[M], policy: RetryPolicy, until: float | None
-) -> Flow[RawResponse[M]]:
+Clock = Callable[[], float]  # seconds, only ever compared with itself (time.monotonic)
+
+
+def send(config: Config, call: calls.Call[M], clock: Clock) -> Flow[RawResponse[M]]:
     """Attempts until an answer is final, the retries are spent or the deadline passes;
     each attempt signed afresh (a new timestamp) when it is about to leave."""
+    until = config.until
     attempt = 0
     while True:
-        timestamp, catch_up = eko.auth.timestamp_and_wait()
+        timestamp, catch_up = config.client.signer.timestamp_and_wait()
         if catch_up:  # a burst ran the timestamps ahead: let the clock catch up first
-            if until is not None and time.monotonic() + catch_up >= until:
+            if until is not None and clock() + catch_up >= until:
                 raise attempts.out_of_time(call, attempt, "waiting for the clock")
             yield Wait(catch_up)
         try:
-            request = attempts.request(eko, call, until, timestamp)
+            request = attempts.request(config, call, timestamp, clock)
         except httpx.TimeoutException as exc:
-            raise attempts.transport_error(eko, exc, call, attempt, until) from exc
+            raise attempts.transport_error(config, exc, call, attempt, clock) from exc
         reply = yield Send(request, until)
         if isinstance(reply, httpx.Response):
-            delay = attempts.after_answer(policy, call, reply, attempt, until)
+            delay = retries.after_answer(config, call, reply, attempt, clock)
             if delay is None:
                 return RawResponse(
                     reply, call.client_ref_id, attempt + 1, attempts.read(call, reply)
                 )
         elif isinstance(reply, Exception):
-            delay = attempts.after_failure(eko, policy, call, reply, attempt, until)
+            delay = retries.after_failure(config, call, reply, attempt, clock)
         else:
             raise AssertionError(f"a Send step was answered with {reply!r}")
         yield Wait(delay)
@@ -139,40 +142,50 @@ def send(
 
 
 def document(
-    eko: ClientBase, ids: calls.DocumentIds, timeout: float | None, max_retries: int | None
+    config: Config, ids: calls.DocumentIds, clock: Clock
 ) -> Flow[RawResponse[DigilockerDocumentPayload]]:
     """get_document: without `document_type`, a status call first asks which documents
     the session requested; both steps share the call's one deadline and its name."""
     asked = ids.document_type
-    documents = eko.default_documents() if asked is None else asked
-    call = _document_call(eko, ids, documents, ids.client_ref_id)
-    policy, until = start(eko, call.name, timeout, max_retries)
+    documents = calls.default_documents() if asked is None else asked
+    call = _document_call(config.client, ids, documents, ids.client_ref_id)
     if asked is None:  # the input is valid: ask which documents it requested
-        status = eko.status_call(ids.reference_id, None, ids.user_code, name=call.name)
+        status = calls.get_verification_status(
+            config.client.settings,
+            reference_id=ids.reference_id,
+            client_ref_id=None,
+            user_code=ids.user_code,
+            name=call.name,
+        )
         try:
-            answer = yield from send(eko, status, policy, until)
+            answer = yield from send(config, status, clock)
         except (EkoApiError, EkoResponseError):
             pass  # the document call itself will say what is wrong
         else:
             requested = _requested(answer.parse())
-            call = _document_call(eko, ids, requested, call.client_ref_id)
-    return (yield from send(eko, call, policy, until))
+            call = _document_call(config.client, ids, requested, call.client_ref_id)
+    return (yield from send(config, call, clock))
 
 
 def _document_call(
-    eko: ClientBase, ids: calls.DocumentIds, documents: Iterable[str], client_ref_id: str | None
+    client: Client, ids: calls.DocumentIds, documents: Iterable[str], client_ref_id: str | None
 ) -> calls.Call[DigilockerDocumentPayload]:
-    return eko.document_call(
-        ids.reference_id, ids.verification_id, documents, client_ref_id, ids.user_code
+    if client_ref_id is None and client.auto_client_ref_id:
+        client_ref_id = calls.new_client_ref_id()
+    return calls.get_document(
+        client.settings,
+        reference_id=ids.reference_id,
+        verification_id=ids.verification_id,
+        document_type=documents,
+        client_ref_id=client_ref_id,
+        user_code=ids.user_code,
     )
 
 
 def _requested(status: VerificationStatusPayload) -> list[str]:
     """The documents a session asked for, from its status answer (the spec's default if
     the answer leaves them out)."""
-    from .calls import default_documents
-
     documents = getattr(status, "document_requested", None)
     if isinstance(documents, list) and documents:
         return [str(getattr(d, "value", d)) for d in documents]
-    return list(default_documents())
+    return list(calls.default_documents())

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import flow
+from . import flow, options
 from .calls import DocumentIds, M
 from .policy import DEFAULTS
 
@@ -84,7 +84,7 @@ def create_digilocker_url(
     `document_requested` defaults to the spec's default (`["AADHAAR"]`).
     """
     call = eko.create_call(redirect_url, document_requested, client_ref_id, user_code)
-    return flow.call(eko, call, timeout, max_retries)
+    return flow.send(eko.configure(call.name, timeout, max_retries), call, eko.clock)
 
 
 @_formerly_positional("client_ref_id", "user_code")
@@ -99,7 +99,7 @@ def get_verification_status(
 ) -> flow.Flow[RawResponse[VerificationStatusPayload]]:
     """The customer's details once they consented; raises EkoVerificationPendingError before."""
     call = eko.status_call(reference_id, client_ref_id, user_code)
-    return flow.call(eko, call, timeout, max_retries)
+    return flow.send(eko.configure(call.name, timeout, max_retries), call, eko.clock)
 
 
 @_formerly_positional("document_type", "client_ref_id", "user_code")
@@ -121,7 +121,8 @@ def get_document(
     answer that is not an envelope); pass it to save that call. `timeout` covers both.
     """
     ids = DocumentIds(reference_id, verification_id, document_type, client_ref_id, user_code)
-    return flow.document(eko, ids, timeout, max_retries)
+    config = eko.configure("get_document", timeout, max_retries)
+    return flow.document(config, ids, eko.clock)
 
 
 def wait_for_consent(
@@ -140,7 +141,10 @@ def wait_for_consent(
     reference)."""
     from . import consent  # it loads the generated models: when first waited
 
-    return consent.wait(eko, reference_id, timeout, interval, client_ref_id, user_code)
+    waited, every = options.wait_limits(timeout, interval)
+    # validated once, its errors named after the public call
+    call = eko.status_call(reference_id, client_ref_id, user_code, name="wait_for_consent")
+    return consent.wait(eko.configure(call.name, None, None), call, waited, every, eko.clock)
 
 
 # How the shells finish a flow's result and find the client a method belongs to.

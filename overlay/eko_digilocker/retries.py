@@ -1,5 +1,6 @@
 """When to retry a request, and how long to wait first: the spec's `x-eko-client`
-`retry` (every default here is read from it, `policy.py`).
+`retry` (every default here is read from it, `policy.py`), and what an attempt's answer
+or failure means for its call (`after_answer`, `after_failure`).
 
 Rules: a failure to connect (nothing was sent) is always retried (`not_sent: all`). A
 timeout, a dropped connection or a status of `retry.statuses` (429, 500: Eko's gateway
@@ -12,13 +13,24 @@ is never retried. Waits use exponential backoff with full jitter, or `Retry-Afte
 from __future__ import annotations
 
 import email.utils
+import logging
 import random
+import ssl
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from . import attempts, body
+from .errors import EkoResponseError, EkoResponseTooLargeError
 from .policy import DEFAULTS
+
+if TYPE_CHECKING:
+    from . import calls
+    from .flow import Clock, Config
+
+logger = logging.getLogger("eko_digilocker")
 
 # Raised before any byte of the request reached the server.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -68,3 +80,67 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def after_answer(
+    config: Config, call: calls.Call[Any], response: httpx.Response, attempt: int, clock: Clock
+) -> float | None:
+    """Seconds to wait before trying again, or None when this answer is final."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> HTTP %s (attempt %d) headers=%s",
+            response.request.method,
+            response.request.url.path,
+            response.status_code,
+            attempt + 1,
+            attempts.redacted(response.request.headers),
+        )
+    policy, until = config.policy, config.until
+    if not policy.retry_on_status(response.status_code, attempt, call.idempotent):
+        return None
+    delay = policy.delay(attempt, response)
+    if until is not None and clock() + delay >= until:
+        return None  # no time left to try again: this answer is the result
+    _log_retry(call, f"HTTP {response.status_code}", delay, attempt)
+    return delay
+
+
+def after_failure(
+    config: Config, call: calls.Call[Any], exc: Exception, attempt: int, clock: Clock
+) -> float:
+    """Seconds to wait before trying again, or raise the EkoError for `exc`."""
+    if not isinstance(exc, attempts.FAILURES):
+        raise exc
+    if isinstance(exc, body.BodyTooLarge):
+        raise EkoResponseTooLargeError(
+            f"{call.name}: the answer is larger than max_response_bytes "
+            f"({config.client.max_response_bytes} bytes decoded); reading stopped there",
+            http_status=None,
+        ) from None
+    if isinstance(exc, body.UnsupportedEncoding):
+        raise EkoResponseError(
+            f"{call.name}: the answer uses Content-Encoding {exc}, which was not asked for",
+            http_status=None,
+        ) from None
+    policy, until = config.policy, config.until
+    if not certificate_refused(exc) and policy.retry_on_exception(exc, attempt, call.idempotent):
+        delay = policy.delay(attempt)
+        if until is None or clock() + delay < until:
+            _log_retry(call, type(exc).__name__, delay, attempt)
+            return delay
+    raise attempts.transport_error(config, exc, call, attempt, clock) from exc
+
+
+def certificate_refused(exc: BaseException) -> bool:
+    """Whether the server's TLS certificate failed verification: trying again meets the
+    same certificate, so it is never retried."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _log_retry(call: calls.Call[Any], why: str, delay: float, attempt: int) -> None:
+    logger.info("%s: %s; retry %d in %.2f s", call.name, why, attempt + 1, delay)
