@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
 
     from .async_client import AsyncEkoClient
+    from .calls import M
     from .consent import ConsentResult
+    from .raw import RawResponse
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,17 +33,30 @@ P = ParamSpec("P")
 
 def _call(
     op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
-    finish: Callable[[R], T] = operations.parse,  # type: ignore[assignment]
+    finish: Callable[[R], T],
     raw: bool = False,
 ) -> Callable[Concatenate[Any, P], T]:
     """The blocking method of a call declared in `operations` (same signature)."""
 
-    @functools.wraps(op)
     def method(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
         eko = self._client if raw else self
         return finish(eko._run(operations.start(op, eko, args, kwargs)))
 
-    return method
+    return functools.wraps(op)(method)  # type: ignore[return-value]
+
+
+def _parsed(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[RawResponse[M]]],
+) -> Callable[Concatenate[Any, P], M]:
+    """The method of a call: its answer's `data` model."""
+    return _call(op, operations.parse)
+
+
+def _raw(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
+) -> Callable[Concatenate[Any, P], R]:
+    """The `with_raw_response` method of a call: its whole RawResponse."""
+    return _call(op, operations.as_is, raw=True)
 
 
 class EkoClient(ClientBase):
@@ -87,9 +102,9 @@ class EkoClient(ClientBase):
             return exc
         return response
 
-    create_digilocker_url = _call(operations.create_digilocker_url)
-    get_verification_status = _call(operations.get_verification_status)
-    get_document = _call(operations.get_document)
+    create_digilocker_url = _parsed(operations.create_digilocker_url)
+    get_verification_status = _parsed(operations.get_verification_status)
+    get_document = _parsed(operations.get_document)
     wait_for_consent = _call(operations.wait_for_consent, finish=operations.as_is)
 
     def close(self) -> None:
@@ -111,9 +126,9 @@ class EkoClient(ClientBase):
 class RawCalls(operations.RawCalls):
     """`EkoClient.with_raw_response`: the same calls, returning `RawResponse`."""
 
-    create_digilocker_url = _call(operations.create_digilocker_url, operations.as_is, raw=True)
-    get_verification_status = _call(operations.get_verification_status, operations.as_is, raw=True)
-    get_document = _call(operations.get_document, operations.as_is, raw=True)
+    create_digilocker_url = _raw(operations.create_digilocker_url)
+    get_verification_status = _raw(operations.get_verification_status)
+    get_document = _raw(operations.get_document)
 
 
 @overload
