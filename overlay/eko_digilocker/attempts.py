@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -18,13 +18,13 @@ from .errors import (
     EkoConnectionError,
     EkoError,
     EkoResponseError,
+    EkoResponseTooLargeError,
     EkoTimeoutError,
 )
-from .signing import SIGNING_HEADERS, mask
 
 if TYPE_CHECKING:
     from . import calls
-    from .flow import Clock, Config
+    from .config import Clock, Config
 
 # What an attempt may raise that the retry rules judge; anything else is raised as is.
 FAILURES = (httpx.HTTPError, httpx.InvalidURL, body.BodyTooLarge, body.UnsupportedEncoding)
@@ -75,6 +75,29 @@ def _fixed_url(base_url: str, path: str) -> httpx.URL:
     return httpx.URL(base_url + path)
 
 
+def failure(
+    config: Config, call: calls.Call[Any], exc: Exception, attempt: int, clock: Clock
+) -> Exception:
+    """What a call raises for an attempt's failure that is not retried: an EkoError
+    (caused by `exc`), or `exc` itself when it is none of the attempt's FAILURES."""
+    if not isinstance(exc, FAILURES):
+        return exc
+    if isinstance(exc, body.BodyTooLarge):
+        return EkoResponseTooLargeError(
+            f"{call.name}: the answer is larger than max_response_bytes "
+            f"({config.client.max_response_bytes} bytes decoded); reading stopped there",
+            http_status=None,
+        )
+    if isinstance(exc, body.UnsupportedEncoding):
+        return EkoResponseError(
+            f"{call.name}: the answer uses Content-Encoding {exc}, which was not asked for",
+            http_status=None,
+        )
+    error = transport_error(config, exc, call, attempt, clock)
+    error.__cause__ = exc
+    return error
+
+
 def transport_error(
     config: Config, exc: Exception, call: calls.Call[Any], attempt: int, clock: Clock
 ) -> EkoError:
@@ -123,18 +146,6 @@ def _read_answer() -> Callable[..., Any]:
     from .responses import read_answer
 
     return read_answer
-
-
-def redacted(headers: Mapping[str, str]) -> dict[str, str]:
-    """Headers safe to log: signing headers hidden, developer_key masked."""
-    shown = {}
-    for name, value in headers.items():
-        if name.lower() == "developer_key":
-            value = mask(value)
-        elif name.lower() in SIGNING_HEADERS:
-            value = "***"
-        shown[name] = value
-    return shown
 
 
 def _first_line(exc: Exception) -> str:

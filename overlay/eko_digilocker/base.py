@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import body, calls, flow, options
+from . import body, calls, options
+from .config import ClientConfig, Config
 from .errors import EkoConfigurationError
 from .retries import RetryPolicy
 from .settings import Settings
@@ -112,7 +113,7 @@ class ClientBase:
         self.host = http.base_url.host
         self._base_url = str(http.base_url).rstrip("/")
         self.default_headers = dict(http.headers)
-        self.flow_client = flow.Client(
+        self.flow_client = ClientConfig(
             settings=self.settings,
             auto_client_ref_id=self.auto_client_ref_id,
             signer=self.auth,
@@ -166,7 +167,7 @@ class ClientBase:
     def _wire(self, generated: AuthenticatedClient) -> None:
         raise NotImplementedError
 
-    def configure(self, name: str, timeout: float | None, max_retries: int | None) -> flow.Config:
+    def configure(self, name: str, timeout: float | None, max_retries: int | None) -> Config:
         """Before a public call sends anything: the client still open, and the call's
         frozen configuration (its retry policy and its one deadline)."""
         if self.closed:
@@ -176,7 +177,7 @@ class ClientBase:
             policy = replace(policy, max_retries=options.max_retries(max_retries))
         total = self.timeout if timeout is None else options.total_timeout(timeout)
         until = None if total is None else self.clock() + total
-        return flow.Config(self.flow_client, policy, until)
+        return Config(self.flow_client, policy, until)
 
     # --- preparing calls ---
 

@@ -15,7 +15,8 @@ from .spec import operation
 
 if TYPE_CHECKING:
     from .calls import Call
-    from .flow import Clock, Config, Flow
+    from .config import Clock, Config
+    from .flow import Flow
 
 
 class ConsentState(enum.StrEnum):

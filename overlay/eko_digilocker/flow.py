@@ -12,18 +12,16 @@ step with scripted replies (tests/client/test_flow.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from collections.abc import Generator, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from . import attempts, calls, retries
 from .calls import M
+from .config import ClientConfig, Clock, Config
 from .errors import EkoApiError, EkoResponseError
 from .raw import RawResponse
-from .retries import RetryPolicy
-from .settings import Settings
-from .signing import EkoAuth
 
 if TYPE_CHECKING:
     from eko_digilocker_client.models import (
@@ -84,33 +82,6 @@ class Steps(Iterable[Step]):
             raise StopIteration from None
 
 
-class Client(NamedTuple):
-    """What a flow reads of its client, fixed when the client is made (frozen)."""
-
-    settings: Settings  # credentials and default identifiers, for preparing calls
-    auto_client_ref_id: bool
-    signer: EkoAuth  # hands out strictly increasing timestamps, and signs them
-    headers: Mapping[str, str]  # the httpx client's default headers
-    base_url: str
-    host: str
-    phase_timeout: httpx.Timeout
-    longest_phase: float
-    max_response_bytes: int
-    policy: RetryPolicy
-
-
-class Config(NamedTuple):
-    """One call's configuration: the client's, the retry policy and the deadline (a
-    clock instant, or None for no deadline)."""
-
-    client: Client
-    policy: RetryPolicy
-    until: float | None
-
-
-Clock = Callable[[], float]  # seconds, only ever compared with itself (time.monotonic)
-
-
 def send(config: Config, call: calls.Call[M], clock: Clock) -> Flow[RawResponse[M]]:
     """Attempts until an answer is final, the retries are spent or the deadline passes;
     each attempt signed afresh (a new timestamp) when it is about to leave."""
@@ -128,13 +99,15 @@ def send(config: Config, call: calls.Call[M], clock: Clock) -> Flow[RawResponse[
             raise attempts.transport_error(config, exc, call, attempt, clock) from exc
         reply = yield Send(request, until)
         if isinstance(reply, httpx.Response):
-            delay = retries.after_answer(config, call, reply, attempt, clock)
+            delay = retries.after_answer(config.policy, until, call, reply, attempt, clock)
             if delay is None:
                 return RawResponse(
                     reply, call.client_ref_id, attempt + 1, attempts.read(call, reply)
                 )
         elif isinstance(reply, Exception):
-            delay = retries.after_failure(config, call, reply, attempt, clock)
+            delay = retries.after_failure(config.policy, until, call, reply, attempt, clock)
+            if delay is None:
+                raise attempts.failure(config, call, reply, attempt, clock)
         else:
             raise AssertionError(f"a Send step was answered with {reply!r}")
         yield Wait(delay)
@@ -168,7 +141,10 @@ def document(
 
 
 def _document_call(
-    client: Client, ids: calls.DocumentIds, documents: Iterable[str], client_ref_id: str | None
+    client: ClientConfig,
+    ids: calls.DocumentIds,
+    documents: Iterable[str],
+    client_ref_id: str | None,
 ) -> calls.Call[DigilockerDocumentPayload]:
     if client_ref_id is None and client.auto_client_ref_id:
         client_ref_id = calls.new_client_ref_id()

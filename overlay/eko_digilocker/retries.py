@@ -17,18 +17,17 @@ import logging
 import random
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import attempts, body
-from .errors import EkoResponseError, EkoResponseTooLargeError
 from .policy import DEFAULTS
+from .signing import redacted
 
 if TYPE_CHECKING:
     from . import calls
-    from .flow import Clock, Config
 
 logger = logging.getLogger("eko_digilocker")
 
@@ -83,7 +82,12 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def after_answer(
-    config: Config, call: calls.Call[Any], response: httpx.Response, attempt: int, clock: Clock
+    policy: RetryPolicy,
+    until: float | None,
+    call: calls.Call[Any],
+    response: httpx.Response,
+    attempt: int,
+    clock: Callable[[], float],
 ) -> float | None:
     """Seconds to wait before trying again, or None when this answer is final."""
     if logger.isEnabledFor(logging.DEBUG):
@@ -93,9 +97,8 @@ def after_answer(
             response.request.url.path,
             response.status_code,
             attempt + 1,
-            attempts.redacted(response.request.headers),
+            redacted(response.request.headers),
         )
-    policy, until = config.policy, config.until
     if not policy.retry_on_status(response.status_code, attempt, call.idempotent):
         return None
     delay = policy.delay(attempt, response)
@@ -106,29 +109,22 @@ def after_answer(
 
 
 def after_failure(
-    config: Config, call: calls.Call[Any], exc: Exception, attempt: int, clock: Clock
-) -> float:
-    """Seconds to wait before trying again, or raise the EkoError for `exc`."""
-    if not isinstance(exc, attempts.FAILURES):
-        raise exc
-    if isinstance(exc, body.BodyTooLarge):
-        raise EkoResponseTooLargeError(
-            f"{call.name}: the answer is larger than max_response_bytes "
-            f"({config.client.max_response_bytes} bytes decoded); reading stopped there",
-            http_status=None,
-        ) from None
-    if isinstance(exc, body.UnsupportedEncoding):
-        raise EkoResponseError(
-            f"{call.name}: the answer uses Content-Encoding {exc}, which was not asked for",
-            http_status=None,
-        ) from None
-    policy, until = config.policy, config.until
-    if not certificate_refused(exc) and policy.retry_on_exception(exc, attempt, call.idempotent):
-        delay = policy.delay(attempt)
-        if until is None or clock() + delay < until:
-            _log_retry(call, type(exc).__name__, delay, attempt)
-            return delay
-    raise attempts.transport_error(config, exc, call, attempt, clock) from exc
+    policy: RetryPolicy,
+    until: float | None,
+    call: calls.Call[Any],
+    exc: Exception,
+    attempt: int,
+    clock: Callable[[], float],
+) -> float | None:
+    """Seconds to wait before trying again, or None when `exc` ends the call
+    (`attempts.failure` says with which error)."""
+    if certificate_refused(exc) or not policy.retry_on_exception(exc, attempt, call.idempotent):
+        return None
+    delay = policy.delay(attempt)
+    if until is not None and clock() + delay >= until:
+        return None
+    _log_retry(call, type(exc).__name__, delay, attempt)
+    return delay
 
 
 def certificate_refused(exc: BaseException) -> bool:

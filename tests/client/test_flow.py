@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from eko_digilocker import calls, flow
+from eko_digilocker.config import ClientConfig, Config
 from eko_digilocker.deadline import UNTIL
 from eko_digilocker.errors import EkoConnectionError, EkoTimeoutError
 from eko_digilocker.retries import RetryPolicy
@@ -34,8 +35,8 @@ class Clock:
 
 
 def config(clock: Clock, timeout: float | None = 60.0, signer: EkoAuth | None = None,
-           **policy: Any) -> flow.Config:  # fmt: skip
-    client = flow.Client(
+           **policy: Any) -> Config:  # fmt: skip
+    client = ClientConfig(
         settings=SETTINGS,
         auto_client_ref_id=True,
         signer=signer or EkoAuth("dev-key", "access-key"),
@@ -48,7 +49,7 @@ def config(clock: Clock, timeout: float | None = 60.0, signer: EkoAuth | None = 
         policy=RetryPolicy(),
     )
     until = None if timeout is None else clock() + timeout
-    return flow.Config(client, RetryPolicy(**policy), until)
+    return Config(client, RetryPolicy(**policy), until)
 
 
 def create(client_ref_id: str | None = "REF-1") -> calls.Call[Any]:
