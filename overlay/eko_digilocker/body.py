@@ -90,14 +90,18 @@ class _Check:
         """`raw` checked; a piece for httpx once enough has gathered."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise httpx.ReadTimeout("the call's deadline passed while reading the body")
-        # Lazily, so no decoder produces more than limit + 1 bytes before the check.
-        chunks: Iterable[bytes] = (raw,)
-        for decoder in self.decoders:
-            chunks = decoder.stream(chunks, self.limit)
-        for chunk in chunks:
-            self.size += len(chunk)
-            if self.size > self.limit:
-                raise BodyTooLarge(self.limit)
+        if not self.decoders:  # the common case, and a body sent a byte at a time
+            self.size += len(raw)
+        else:  # lazily, so no decoder makes more than limit + 1 bytes before the check
+            chunks: Iterable[bytes] = (raw,)
+            for decoder in self.decoders:
+                chunks = decoder.stream(chunks, self.limit)
+            for chunk in chunks:
+                self.size += len(chunk)
+                if self.size > self.limit:
+                    raise BodyTooLarge(self.limit)
+        if self.size > self.limit:
+            raise BodyTooLarge(self.limit)
         self.pending += raw
         return self.rest() if len(self.pending) >= PIECE else None
 
