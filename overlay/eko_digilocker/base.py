@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import body, calls, options
+from . import body, calls, flow, options
 from .config import ClientConfig, Config
 from .errors import EkoConfigurationError
 from .retries import RetryPolicy
@@ -224,18 +224,8 @@ class ClientBase:
         client_ref_id: str | None,
         user_code: str | None,
     ) -> calls.Call[DigilockerDocumentPayload]:
-        return calls.get_document(
-            self.settings,
-            reference_id=reference_id,
-            verification_id=verification_id,
-            document_type=document_type,
-            client_ref_id=self._ref(client_ref_id),
-            user_code=user_code,
-        )
-
-    @staticmethod
-    def default_documents() -> tuple[str, ...]:
-        return calls.default_documents()
+        ids = calls.DocumentIds(reference_id, verification_id, None, client_ref_id, user_code)
+        return flow.document_call(self.flow_client, ids, document_type, client_ref_id)
 
 
 # Every client not yet collected: a forked child gives each its own connections.

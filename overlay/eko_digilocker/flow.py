@@ -121,7 +121,7 @@ def document(
     the session requested; both steps share the call's one deadline and its name."""
     asked = ids.document_type
     documents = calls.default_documents() if asked is None else asked
-    call = _document_call(config.client, ids, documents, ids.client_ref_id)
+    call = document_call(config.client, ids, documents, ids.client_ref_id)
     if asked is None:  # the input is valid: ask which documents it requested
         status = calls.get_verification_status(
             config.client.settings,
@@ -136,16 +136,18 @@ def document(
             pass  # the document call itself will say what is wrong
         else:
             requested = _requested(answer.parse())
-            call = _document_call(config.client, ids, requested, call.client_ref_id)
+            call = document_call(config.client, ids, requested, call.client_ref_id)
     return (yield from send(config, call, clock))
 
 
-def _document_call(
+def document_call(
     client: ClientConfig,
     ids: calls.DocumentIds,
     documents: Iterable[str],
     client_ref_id: str | None,
 ) -> calls.Call[DigilockerDocumentPayload]:
+    """The document call of `ids` for `documents` (a second one keeps the first's
+    `client_ref_id`)."""
     if client_ref_id is None and client.auto_client_ref_id:
         client_ref_id = calls.new_client_ref_id()
     return calls.get_document(
