@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 
 import httpx
 
@@ -112,9 +112,12 @@ class _Check:
 
 
 class _Checked(httpx.SyncByteStream):
-    def __init__(self, stream: Iterable[bytes], check: _Check) -> None:
+    def __init__(self, stream: httpx.SyncByteStream, check: _Check) -> None:
         self.stream = stream
         self.check = check
+
+    def close(self) -> None:  # hands the connection back to the pool
+        self.stream.close()
 
     def __iter__(self) -> Iterator[bytes]:
         for raw in self.stream:
@@ -125,9 +128,12 @@ class _Checked(httpx.SyncByteStream):
 
 
 class _AsyncChecked(httpx.AsyncByteStream):
-    def __init__(self, stream: AsyncIterable[bytes], check: _Check) -> None:
+    def __init__(self, stream: httpx.AsyncByteStream, check: _Check) -> None:
         self.stream = stream
         self.check = check
+
+    async def aclose(self) -> None:  # hands the connection back to the pool
+        await self.stream.aclose()
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for raw in self.stream:
@@ -155,7 +161,7 @@ def read(response: httpx.Response, limit: int, deadline: float | None) -> bytes:
     if done is not None:
         return done
     stream = response.stream
-    assert isinstance(stream, Iterable)
+    assert isinstance(stream, httpx.SyncByteStream)
     response.stream = _Checked(stream, _Check(response, limit, deadline))
     try:
         return response.read()
@@ -170,7 +176,7 @@ async def aread(response: httpx.Response, limit: int, deadline: float | None) ->
     if done is not None:
         return done
     stream = response.stream
-    assert isinstance(stream, AsyncIterable)
+    assert isinstance(stream, httpx.AsyncByteStream)
     response.stream = _AsyncChecked(stream, _Check(response, limit, deadline))
     try:
         return await response.aread()
