@@ -22,6 +22,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import subprocess
@@ -58,6 +59,8 @@ PROFILES = {
     "eps": ["--profile", "eps"],
     "legacy": ["--profile", "legacy", "--first-reference-id", "3000000001"],
 }
+# What a retry may come later than its wait's cap, on a loaded machine.
+RETRY_SLACK_MS = 2000
 # Latest a request's signing timestamp may trail its arrival (clock and queueing slack).
 TIMESTAMP_SLACK_MS = 30_000
 
@@ -77,6 +80,7 @@ class Result:
     totals: dict[str, int] = field(default_factory=dict)
     failed: dict[str, dict[str, str]] = field(default_factory=dict)  # kind: name -> why
     notes: list[str] = field(default_factory=list)
+    build_failed: bool = False
 
 
 def load_runners(root: Path) -> list[Runner]:
@@ -216,15 +220,20 @@ def check_behaviour(root: Path, runner: Runner, result: Result, server: Scenario
             for got in pool.map(lambda p: invoke(root, runner, "behaviour", str(p)), files):
                 lines += got
     got = by_name(lines)
+    policy = spec_policy(root / SPEC)
     verdicts = {}
     for case in cases:
         line = got.get(case["name"])
-        verdicts[case["name"]] = behaviour_problems(case, line, server, corpus["keys"])
+        verdicts[case["name"]] = behaviour_problems(case, line, server, corpus["keys"], policy)
     record(result, "behaviour", verdicts)
 
 
 def behaviour_problems(
-    case: dict[str, Any], line: dict[str, Any] | None, server: ScenarioServer, keys: dict[str, str]
+    case: dict[str, Any],
+    line: dict[str, Any] | None,
+    server: ScenarioServer,
+    keys: dict[str, str],
+    policy: dict[str, Any],
 ) -> list[str]:
     expect = case["expect"]
     problems = reading_differs(expect, line)
@@ -235,6 +244,8 @@ def behaviour_problems(
     if "min_attempts" in expect and len(seen) < expect["min_attempts"]:
         problems.append(f"attempts: expected at least {expect['min_attempts']}, got {len(seen)}")
     if line is not None:
+        if "error" not in line or not isinstance(line["error"], str | None):
+            problems.append(f"error: the error type's name or null, got {line.get('error')!r}")
         elapsed = line.get("elapsed_ms")
         if not isinstance(elapsed, int | float):
             problems.append(f"elapsed_ms missing or not a number: {elapsed!r}")
@@ -243,7 +254,37 @@ def behaviour_problems(
                 problems.append(f"elapsed_ms {elapsed} > max_elapsed_ms {expect['max_elapsed_ms']}")
             if elapsed < expect.get("min_elapsed_ms", 0):
                 problems.append(f"elapsed_ms {elapsed} < min_elapsed_ms {expect['min_elapsed_ms']}")
-    return problems + request_problems(case, seen, keys)
+    return problems + request_problems(case, seen, keys) + wait_problems(case, seen, policy)
+
+
+def wait_problems(case: dict[str, Any], seen: list[Seen], policy: dict[str, Any]) -> list[str]:
+    """The wait before each retry of an HTTP status, as the server saw it: a Retry-After
+    of whole seconds within the policy's cap honoured, else the backoff's cap for that
+    retry (plus RETRY_SLACK_MS for load) never exceeded."""
+    if case["call"]["operation"] == "waitForConsent":
+        return []  # its gaps are poll intervals (min_elapsed_ms pins those)
+    retry = policy["retry"]
+    backoff = retry["backoff"]
+    problems = []
+    for number, (step, (sent, next_sent)) in enumerate(
+        zip(case["server"], itertools.pairwise(seen), strict=False)
+    ):
+        if step.get("status", 200) not in retry["statuses"] or step.get("delay_ms"):
+            continue
+        gap_ms = (next_sent.at - sent.at) * 1000
+        value = str(step.get("headers", {}).get("retry-after", ""))
+        honoured = value.isdigit() and int(value) * 1000 <= retry["retry_after"]["max_ms"]
+        if honoured and gap_ms < int(value) * 1000 - 100:
+            problems.append(f"retry {number + 1} came {gap_ms:.0f} ms later: Retry-After {value}")
+        cap = int(value) * 1000 if honoured else backoff_cap(backoff, number)
+        if "retry_after_date_s" not in step and gap_ms > cap + RETRY_SLACK_MS:
+            problems.append(f"retry {number + 1} came {gap_ms:.0f} ms later, past {cap:.0f} ms")
+    return problems
+
+
+def backoff_cap(backoff: dict[str, Any], retry: int) -> float:
+    """The longest wait before retry `retry` (0-based): min(max, initial * multiplier^n)."""
+    return float(min(backoff["max_ms"], backoff["initial_ms"] * backoff["multiplier"] ** retry))
 
 
 def request_problems(case: dict[str, Any], seen: list[Seen], keys: dict[str, str]) -> list[str]:
@@ -434,6 +475,7 @@ def run_language(
             check=False,
         )
         if done.returncode != 0:
+            result.build_failed = True
             result.notes.append(
                 f"build {runner.build} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
             )
@@ -523,6 +565,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{result.language}: {note}", file=sys.stderr)
         print("\n".join(summary(result)), flush=True)
         bad += violations(result, expected.get(result.language, {}))
+        if result.build_failed:  # whatever the list says: a build that fails fails the run
+            bad.append(f"{result.language}: its build failed (above)")
     if args.update_expected_failures:
         for result in results:
             listed = {kind: sorted(failed) for kind, failed in result.failed.items() if failed}

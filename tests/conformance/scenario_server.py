@@ -35,7 +35,6 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -370,12 +369,6 @@ async def _chunked(reader: asyncio.StreamReader) -> bytes:
         await reader.readexactly(2)
         if len(body) > MAX_BODY_BYTES:
             raise ValueError("chunked request body too large")
-
-
-@contextlib.contextmanager
-def serving() -> Iterator[ScenarioServer]:
-    with ScenarioServer() as server:
-        yield server
 
 
 def main() -> int:

@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 
 from . import harness
-from .harness import Result, check_policy, load_runners, request_problems, spec_policy, violations
+from .harness import (
+    Result,
+    check_policy,
+    load_runners,
+    request_problems,
+    spec_policy,
+    violations,
+    wait_problems,
+)
 from .scenario_server import Seen
 
 ROOT = harness.ROOT
@@ -117,6 +125,18 @@ def test_a_language_joins_by_adding_a_runner_file(tmp_path: Path) -> None:
     assert "listed in tests/conformance/expected-failures.json but passes" in again.stderr
 
 
+def test_a_failing_build_fails_the_run_whatever_is_listed(tmp_path: Path) -> None:
+    root = copy_of_the_repository(tmp_path)
+    runner = {"language": "broken", "build": ["false"], "run": ["true"]}
+    (root / harness.RUNNERS / "broken.json").write_text(json.dumps(runner), encoding="utf-8")
+    policy_keys = sorted(spec_policy(ROOT / harness.SPEC))
+    (root / harness.EXPECTED_FAILURES).write_text(json.dumps({"broken": {"policy": policy_keys}}))
+    done = run_harness(root, "--kinds", "policy")
+    assert "policy broken: FAIL" in done.stdout
+    assert done.returncode == 1
+    assert "broken: its build failed" in done.stderr
+
+
 def test_a_runner_file_must_name_its_language_and_run(tmp_path: Path) -> None:
     (tmp_path / harness.RUNNERS).mkdir(parents=True)
     (tmp_path / harness.RUNNERS / "rust.json").write_text('{"language": "rust"}')
@@ -216,3 +236,26 @@ def test_anything_sent_for_invalid_input_is_caught() -> None:
     assert request_problems(case, [signed(1000.0, 1000000)], KEYS) == [
         "invalid input, yet 1 request(s) were sent"
     ]
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "gap", "problem"),
+    [
+        ("1", 0.2, "came 200 ms later: Retry-After 1"),  # not honoured
+        ("3600", 30.0, "past 500 ms"),  # honoured though past the cap: backoff instead
+        (None, 9.0, "past 500 ms"),  # the first backoff is at most 500 ms
+        ("1", 1.05, None),
+        ("3600", 0.3, None),
+    ],
+)
+def test_the_wait_before_a_retry_is_judged_where_the_server_sees_it(
+    retry_after: str | None, gap: float, problem: str | None
+) -> None:
+    headers = {} if retry_after is None else {"retry-after": retry_after}
+    case = {**CASE, "server": [{"status": 503, "headers": headers}, {"json": {}}]}
+    seen = [signed(1000.0, 1000000), signed(1000.0 + gap, 1000000 + round(gap * 1000))]
+    found = wait_problems(case, seen, spec_policy(ROOT / harness.SPEC))
+    if problem is None:
+        assert found == []
+    else:
+        assert any(problem in line for line in found), found
