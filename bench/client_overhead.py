@@ -67,6 +67,33 @@ def sync_overhead(rounds: int, calls: int) -> Comparison:
         return compare(ours, baseline, rounds=rounds, calls=calls)
 
 
+def floor_request(raw: httpx.Client) -> httpx.Request:
+    """The floor's request: built and signed once, then sent again and again."""
+    headers = presigned_headers()
+    return raw.build_request("POST", "/tools/kyc/digilocker", content=REQUEST_BODY, headers=headers)
+
+
+def floor_overhead(rounds: int, calls: int) -> Comparison:
+    """Ours against the honest floor: a signed, prebuilt request through
+    `httpx.Client.send` plus `json.loads`, on the same MockTransport, interleaved.
+    What is left is what our layers above the send cost."""
+    transport = httpx.MockTransport(answer)
+    with (
+        EkoClient(**CREDENTIALS, base_url=BASE_URL, httpx_args={"transport": transport}) as eko,
+        httpx.Client(base_url=BASE_URL, transport=transport) as raw,
+    ):
+        request = floor_request(raw)
+
+        def ours() -> Any:
+            return eko.create_digilocker_url(REDIRECT_URL)
+
+        def floor() -> Any:
+            return json.loads(raw.send(request).content)
+
+        assert ours().reference_id == floor()["data"]["reference_id"]
+        return compare(ours, floor, rounds=rounds, calls=calls)
+
+
 def async_overhead(rounds: int, calls: int) -> Comparison:
     """The same comparison for AsyncEkoClient against raw httpx.AsyncClient; each timed
     call runs one request to completion on a single event loop."""
@@ -99,3 +126,4 @@ def async_overhead(rounds: int, calls: int) -> Comparison:
 if __name__ == "__main__":
     print("sync ", sync_overhead(rounds=15, calls=300))
     print("async", async_overhead(rounds=15, calls=300))
+    print("floor", floor_overhead(rounds=15, calls=300))

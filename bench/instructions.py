@@ -11,6 +11,7 @@ allocation), which is why the timed figure is reported too.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -51,16 +52,18 @@ def _count(side: str, calls: int) -> int:
     return int(found.group(1))
 
 
-def client_overhead(calls: int) -> Counted:
+def client_overhead(calls: int, baseline_side: str = "baseline") -> Counted:
+    """Ours against `baseline_side`: "baseline" (raw httpx.Client.post) or "floor" (a
+    signed, prebuilt request through Client.send plus json.loads)."""
     none = _count("none", 0)
     ours = (_count("ours", calls) - none) / calls
-    baseline = (_count("baseline", calls) - none) / calls
+    baseline = (_count(baseline_side, calls) - none) / calls
     return Counted(ours, baseline, ours / baseline)
 
 
 def smoke() -> None:
     """Run the worker once without valgrind, so it cannot rot unnoticed."""
-    for side in ("ours", "baseline"):
+    for side in ("ours", "baseline", "floor"):
         subprocess.run(_command(side, 5), cwd=ROOT, check=True, capture_output=True)
 
 
@@ -73,6 +76,7 @@ def _work(side: str, calls: int) -> None:
         REDIRECT_URL,
         REQUEST_BODY,
         answer,
+        floor_request,
         presigned_headers,
     )
     from eko_digilocker import EkoClient
@@ -81,6 +85,7 @@ def _work(side: str, calls: int) -> None:
     eko = EkoClient(**CREDENTIALS, base_url=BASE_URL, httpx_args={"transport": transport})
     raw = httpx.Client(base_url=BASE_URL, transport=transport)
     headers = presigned_headers()
+    request = floor_request(raw)
 
     def ours() -> object:
         return eko.create_digilocker_url(REDIRECT_URL)
@@ -88,10 +93,14 @@ def _work(side: str, calls: int) -> None:
     def baseline() -> object:
         return raw.post("/tools/kyc/digilocker", content=REQUEST_BODY, headers=headers).json()
 
+    def floor() -> object:
+        return json.loads(raw.send(request).content)
+
     for _ in range(WARMUP):
         ours()
         baseline()
-    timed = {"ours": ours, "baseline": baseline}.get(side)
+        floor()
+    timed = {"ours": ours, "baseline": baseline, "floor": floor}.get(side)
     for _ in range(calls if timed else 0):
         timed()
 

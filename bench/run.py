@@ -94,8 +94,34 @@ def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
             1.10,
         )
     )
+    progress("client overhead against the floor")
+    floor = client_overhead.floor_overhead(effort.rounds, effort.calls)
+    rows.append(
+        Row(
+            "EkoClient.create_digilocker_url vs the floor: signed prebuilt request, "
+            "Client.send + json.loads",
+            f"{floor.ours_us:.1f} us",
+            f"{floor.baseline_us:.1f} us",
+            floor.ratio,
+            "<= 1.15x",
+            floor.ratio <= 1.15,
+            1.15,
+        )
+    )
     progress("client overhead (callgrind)")
     if effort.counted_calls:
+        counted_floor = instructions.client_overhead(effort.counted_calls, "floor")
+        rows.append(
+            Row(
+                "the floor, in CPU instructions per call (callgrind; noise-free)",
+                f"{counted_floor.ours / 1000:.0f} k",
+                f"{counted_floor.baseline / 1000:.0f} k",
+                counted_floor.ratio,
+                "<= 1.15x",
+                counted_floor.ratio <= 1.15,
+                1.15,
+            )
+        )
         counted = instructions.client_overhead(effort.counted_calls)
         rows.append(
             Row(

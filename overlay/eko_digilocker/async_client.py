@@ -7,29 +7,27 @@ only sends, reads and sleeps as told, without ever blocking the event loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Coroutine
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar
 
 import httpx
 
-from . import body, deadline, flow
+from . import body, deadline, flow, operations
 from .base import ClientBase, WrongKind
-from .policy import DEFAULTS
-from .raw import RawResponse
 
 if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
-    from eko_digilocker_client.models import (
-        DigilockerDocumentPayload,
-        DigilockerUrlSuccess,
-        VerificationStatusPayload,
-    )
 
-    from .consent import ConsentResult
+    from .calls import M
+    from .raw import RawResponse
+
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 # httpx's own default limits, made explicit so the in-flight gate can size itself to them.
 HTTPX_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 UNBOUNDED = 2**31
@@ -47,6 +45,34 @@ def _event_loop() -> object:
         return anyio.lowlevel.current_token()
 
 
+def _call(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
+    finish: Callable[[R], T],
+    raw: bool = False,
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
+    """The async method of a call declared in `operations` (same signature), awaited."""
+
+    async def method(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
+        eko = self._client if raw else self
+        return finish(await eko._run(operations.start(op, eko, args, kwargs)))
+
+    return functools.wraps(op)(method)  # type: ignore[return-value]
+
+
+def _parsed(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[RawResponse[M]]],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, M]]:
+    """The method of a call: its answer's `data` model."""
+    return _call(op, operations.parse)
+
+
+def _raw(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
+) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, R]]:
+    """The `with_raw_response` method of a call: its whole RawResponse."""
+    return _call(op, operations.as_is, raw=True)
+
+
 class AsyncEkoClient(ClientBase):
     """The async twin of `EkoClient`: same settings, calls, retries and errors.
 
@@ -59,8 +85,9 @@ class AsyncEkoClient(ClientBase):
 
         options = self._httpx_options
         limits = options.get("limits") or HTTPX_DEFAULT_LIMITS
-        self._http = httpx.AsyncClient(**{**options, "limits": limits})
-        deadline.arm(self._http, options)
+        self._http = httpx.AsyncClient(
+            **deadline.client_options({**options, "limits": limits}, True)
+        )
         # httpcore re-scans every waiting request each time a connection frees up, so a
         # wide fan-out (gather of 1,000 calls) spends its time queueing inside the pool.
         # Waiting here instead, one request per pooled connection, was 3x faster (bench/).
@@ -104,7 +131,6 @@ class AsyncEkoClient(ClientBase):
 
     async def _exchange(self, step: flow.Send) -> httpx.Response | Exception:
         """Send when a pooled connection is free and read the answer on it."""
-        token = deadline.DEADLINE.set(step.until)
         try:
             await self._acquire(step.request)
             try:
@@ -114,8 +140,6 @@ class AsyncEkoClient(ClientBase):
                 self._in_flight.release()
         except Exception as exc:  # the flow judges it
             return exc
-        finally:
-            deadline.DEADLINE.reset(token)
         return response
 
     async def _acquire(self, request: httpx.Request) -> None:
@@ -133,64 +157,10 @@ class AsyncEkoClient(ClientBase):
             except TimeoutError:
                 raise httpx.PoolTimeout("no free connection in time", request=request) from None
 
-    async def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerUrlSuccess:
-        """`EkoClient.create_digilocker_url`, awaited."""
-        call = self.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return (await self._run(flow.call(self, call, timeout, max_retries))).parse()
-
-    async def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> VerificationStatusPayload:
-        """`EkoClient.get_verification_status`, awaited."""
-        call = self.status_call(reference_id, client_ref_id, user_code)
-        return (await self._run(flow.call(self, call, timeout, max_retries))).parse()
-
-    async def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerDocumentPayload:
-        """`EkoClient.get_document`, awaited."""
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        documents = flow.document(self, *ids, timeout=timeout, max_retries=max_retries)
-        return (await self._run(documents)).parse()
-
-    async def wait_for_consent(
-        self,
-        reference_id: int | str,
-        *,
-        timeout: float = DEFAULTS.consent_timeout,
-        interval: float = DEFAULTS.consent_interval,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-    ) -> ConsentResult:
-        """`EkoClient.wait_for_consent`, awaited."""
-        from . import consent  # it loads the generated models: when first waited
-
-        return await self._run(
-            consent.wait(self, reference_id, timeout, interval, client_ref_id, user_code)
-        )
+    create_digilocker_url = _parsed(operations.create_digilocker_url)
+    get_verification_status = _parsed(operations.get_verification_status)
+    get_document = _parsed(operations.get_document)
+    wait_for_consent = _call(operations.wait_for_consent, finish=operations.as_is)
 
     async def aclose(self) -> None:
         self.closed = True
@@ -214,50 +184,9 @@ class AsyncEkoClient(ClientBase):
         await self.aclose()
 
 
-class AsyncRawCalls:
+class AsyncRawCalls(operations.RawCalls):
     """`AsyncEkoClient.with_raw_response`: the same calls, returning `RawResponse`."""
 
-    def __init__(self, client: AsyncEkoClient) -> None:
-        self._client = client
-
-    async def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerUrlSuccess]:
-        eko = self._client
-        call = eko.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return await eko._run(flow.call(eko, call, timeout, max_retries))
-
-    async def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[VerificationStatusPayload]:
-        eko = self._client
-        call = eko.status_call(reference_id, client_ref_id, user_code)
-        return await eko._run(flow.call(eko, call, timeout, max_retries))
-
-    async def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerDocumentPayload]:
-        eko = self._client
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        return await eko._run(flow.document(eko, *ids, timeout=timeout, max_retries=max_retries))
+    create_digilocker_url = _raw(operations.create_digilocker_url)
+    get_verification_status = _raw(operations.get_verification_status)
+    get_document = _raw(operations.get_document)

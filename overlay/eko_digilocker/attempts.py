@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import logging
-import ssl
-import time
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import body, options
+from . import body, options, retries
 from .calls import M
+from .deadline import UNTIL
 from .errors import (
     EkoConfigurationError,
     EkoConnectionError,
@@ -22,36 +21,31 @@ from .errors import (
     EkoResponseTooLargeError,
     EkoTimeoutError,
 )
-from .retries import RetryPolicy
-from .signing import SIGNING_HEADERS, mask
 
 if TYPE_CHECKING:
     from . import calls
-    from .base import ClientBase
-
-logger = logging.getLogger("eko_digilocker")
+    from .config import Clock, Config
 
 # What an attempt may raise that the retry rules judge; anything else is raised as is.
 FAILURES = (httpx.HTTPError, httpx.InvalidURL, body.BodyTooLarge, body.UnsupportedEncoding)
 
 
-def request(
-    eko: ClientBase, call: calls.Call[Any], until: float | None, timestamp: int
-) -> httpx.Request:
+def request(config: Config, call: calls.Call[Any], timestamp: int, clock: Clock) -> httpx.Request:
     """The request of one attempt, signed with `timestamp`, its phase timeouts capped by
-    the deadline.
+    the deadline, which rides along for the transport (`deadline.UNTIL`).
 
     Signed here rather than by httpx's auth hook (which the generated client uses):
     the same headers, given to httpx once instead of set one by one afterwards.
     """
+    client, until = config.client, config.until
     prepared = call.request
-    headers = {**eko.default_headers, **prepared["headers"], **eko.auth.headers(timestamp)}
-    timeout = eko.phase_timeout
+    headers = {**client.headers, **prepared["headers"], **client.signer.headers(timestamp)}
+    timeout = client.phase_timeout
     if until is not None:
-        remaining = until - time.monotonic()
+        remaining = until - clock()
         if remaining <= 0:
             raise httpx.TimeoutException("the call's deadline passed")
-        if remaining < eko.longest_phase:
+        if remaining < client.longest_phase:
             connect, read, write, pool = (
                 remaining if p is None else min(p, remaining) for p in options.phases(timeout)
             )
@@ -62,105 +56,74 @@ def request(
     # cookies for Eko's API, so none are sent.
     return httpx.Request(
         prepared["method"],
-        eko.url(prepared["url"]),
+        url(client.base_url, prepared["url"]),
         headers=headers,
         content=prepared.get("content"),
-        extensions={"timeout": timeout.as_dict()},
+        extensions={"timeout": timeout.as_dict(), UNTIL: until},
     )
 
 
-def after_answer(
-    policy: RetryPolicy,
-    call: calls.Call[Any],
-    response: httpx.Response,
-    attempt: int,
-    until: float | None,
-) -> float | None:
-    """Seconds to wait before trying again, or None when this answer is final."""
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug(
-            "%s %s -> HTTP %s (attempt %d) headers=%s",
-            response.request.method,
-            response.request.url.path,
-            response.status_code,
-            attempt + 1,
-            redacted(response.request.headers),
-        )
-    if not policy.retry_on_status(response.status_code, attempt, call.idempotent):
-        return None
-    delay = policy.delay(attempt, response)
-    if until is not None and time.monotonic() + delay >= until:
-        return None  # no time left to try again: this answer is the result
-    _log_retry(call, f"HTTP {response.status_code}", delay, attempt)
-    return delay
+def url(base_url: str, path: str) -> httpx.URL:
+    """The URL of a path under the base URL (fixed paths parsed once)."""
+    if "?" in path:  # a query differs per call: only fixed paths are kept
+        return httpx.URL(base_url + path)
+    return _fixed_url(base_url, path)
 
 
-def after_failure(
-    eko: ClientBase,
-    policy: RetryPolicy,
-    call: calls.Call[Any],
-    exc: Exception,
-    attempt: int,
-    until: float | None,
-) -> float:
-    """Seconds to wait before trying again, or raise the EkoError for `exc`."""
+@functools.lru_cache(maxsize=64)
+def _fixed_url(base_url: str, path: str) -> httpx.URL:
+    return httpx.URL(base_url + path)
+
+
+def failure(
+    config: Config, call: calls.Call[Any], exc: Exception, attempt: int, clock: Clock
+) -> Exception:
+    """What a call raises for an attempt's failure that is not retried: an EkoError
+    (caused by `exc`), or `exc` itself when it is none of the attempt's FAILURES."""
     if not isinstance(exc, FAILURES):
-        raise exc
+        return exc
     if isinstance(exc, body.BodyTooLarge):
-        raise EkoResponseTooLargeError(
+        return EkoResponseTooLargeError(
             f"{call.name}: the answer is larger than max_response_bytes "
-            f"({eko.max_response_bytes} bytes decoded); reading stopped there",
+            f"({config.client.max_response_bytes} bytes decoded); reading stopped there",
             http_status=None,
-        ) from None
+        )
     if isinstance(exc, body.UnsupportedEncoding):
-        raise EkoResponseError(
+        return EkoResponseError(
             f"{call.name}: the answer uses Content-Encoding {exc}, which was not asked for",
             http_status=None,
-        ) from None
-    if not certificate_refused(exc) and policy.retry_on_exception(exc, attempt, call.idempotent):
-        delay = policy.delay(attempt)
-        if until is None or time.monotonic() + delay < until:
-            _log_retry(call, type(exc).__name__, delay, attempt)
-            return delay
-    raise transport_error(eko, exc, call, attempt, until) from exc
-
-
-def certificate_refused(exc: BaseException) -> bool:
-    """Whether the server's TLS certificate failed verification: trying again meets the
-    same certificate, so it is never retried."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+        )
+    error = transport_error(config, exc, call, attempt, clock)
+    error.__cause__ = exc
+    return error
 
 
 def transport_error(
-    eko: ClientBase, exc: Exception, call: calls.Call[Any], attempt: int, until: float | None
+    config: Config, exc: Exception, call: calls.Call[Any], attempt: int, clock: Clock
 ) -> EkoError:
     """The EkoError for an httpx failure: what, where and how often, but no secret."""
+    host, until = config.client.host, config.until
     tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
     if isinstance(exc, httpx.InvalidURL):
         return EkoConfigurationError(f"{call.name}: invalid URL: {exc}")
     if isinstance(exc, httpx.TimeoutException):
-        out_of_time = until is not None and time.monotonic() >= until
+        out_of_time = until is not None and clock() >= until
         why = "the call's deadline passed" if out_of_time else "a phase timeout expired"
         return EkoTimeoutError(
-            f"{call.name}: no complete answer from {eko.host}: {why} "
+            f"{call.name}: no complete answer from {host}: {why} "
             f"({tries}; last: {type(exc).__name__})"
         )
     if isinstance(exc, httpx.DecodingError):
         return EkoResponseError(
-            f"{call.name}: the answer from {eko.host} could not be decoded", http_status=None
+            f"{call.name}: the answer from {host} could not be decoded", http_status=None
         )
-    if certificate_refused(exc):
+    if retries.certificate_refused(exc):
         return EkoConnectionError(
-            f"{call.name}: {eko.host}'s TLS certificate failed verification (not retried): "
+            f"{call.name}: {host}'s TLS certificate failed verification (not retried): "
             f"{_first_line(exc)}"
         )
     return EkoConnectionError(
-        f"{call.name}: request to {eko.host} failed ({tries}; last: {type(exc).__name__}: "
+        f"{call.name}: request to {host} failed ({tries}; last: {type(exc).__name__}: "
         f"{_first_line(exc)})"
     )
 
@@ -185,21 +148,5 @@ def _read_answer() -> Callable[..., Any]:
     return read_answer
 
 
-def redacted(headers: Mapping[str, str]) -> dict[str, str]:
-    """Headers safe to log: signing headers hidden, developer_key masked."""
-    shown = {}
-    for name, value in headers.items():
-        if name.lower() == "developer_key":
-            value = mask(value)
-        elif name.lower() in SIGNING_HEADERS:
-            value = "***"
-        shown[name] = value
-    return shown
-
-
 def _first_line(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200] if str(exc) else ""
-
-
-def _log_retry(call: calls.Call[Any], why: str, delay: float, attempt: int) -> None:
-    logger.info("%s: %s; retry %d in %.2f s", call.name, why, attempt + 1, delay)

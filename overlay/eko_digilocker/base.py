@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import math
 import os
+import time
 import weakref
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import body, calls, options
+from . import body, calls, flow, options
+from .config import ClientConfig, Config
+from .errors import EkoConfigurationError
 from .retries import RetryPolicy
 from .settings import Settings
 from .signing import EkoAuth, mask
@@ -61,6 +65,7 @@ class ClientBase:
     """
 
     closed = False
+    clock = staticmethod(time.monotonic)  # what flows tell time by
 
     def __init__(
         self,
@@ -103,12 +108,23 @@ class ClientBase:
             "timeout": self.phase_timeout,
         }
         self._generated: AuthenticatedClient | None = None
-        self._urls: dict[str, httpx.URL] = {}
         self._open()
         http = self._http_client
         self.host = http.base_url.host
         self._base_url = str(http.base_url).rstrip("/")
         self.default_headers = dict(http.headers)
+        self.flow_client = ClientConfig(
+            settings=self.settings,
+            auto_client_ref_id=self.auto_client_ref_id,
+            signer=self.auth,
+            headers=self.default_headers,
+            base_url=self._base_url,
+            host=self.host,
+            phase_timeout=self.phase_timeout,
+            longest_phase=self.longest_phase,
+            max_response_bytes=self.max_response_bytes,
+            policy=self.retry_policy,
+        )
         _LIVE.add(self)
 
     def _open(self) -> None:
@@ -151,14 +167,17 @@ class ClientBase:
     def _wire(self, generated: AuthenticatedClient) -> None:
         raise NotImplementedError
 
-    def url(self, path: str) -> httpx.URL:
-        """The URL of a path under the base URL (fixed paths parsed once)."""
-        url = self._urls.get(path)
-        if url is None:
-            url = httpx.URL(self._base_url + path)
-            if "?" not in path:  # a query differs per call: only fixed paths are kept
-                self._urls[path] = url
-        return url
+    def configure(self, name: str, timeout: float | None, max_retries: int | None) -> Config:
+        """Before a public call sends anything: the client still open, and the call's
+        frozen configuration (its retry policy and its one deadline)."""
+        if self.closed:
+            raise EkoConfigurationError(f"{name}: the client is closed")
+        policy = self.retry_policy
+        if max_retries is not None:
+            policy = replace(policy, max_retries=options.max_retries(max_retries))
+        total = self.timeout if timeout is None else options.total_timeout(timeout)
+        until = None if total is None else self.clock() + total
+        return Config(self.flow_client, policy, until)
 
     # --- preparing calls ---
 
@@ -205,18 +224,8 @@ class ClientBase:
         client_ref_id: str | None,
         user_code: str | None,
     ) -> calls.Call[DigilockerDocumentPayload]:
-        return calls.get_document(
-            self.settings,
-            reference_id=reference_id,
-            verification_id=verification_id,
-            document_type=document_type,
-            client_ref_id=self._ref(client_ref_id),
-            user_code=user_code,
-        )
-
-    @staticmethod
-    def default_documents() -> tuple[str, ...]:
-        return calls.default_documents()
+        ids = calls.DocumentIds(reference_id, verification_id, None, client_ref_id, user_code)
+        return flow.document_call(self.flow_client, ids, document_type, client_ref_id)
 
 
 # Every client not yet collected: a forked child gives each its own connections.

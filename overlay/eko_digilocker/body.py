@@ -68,39 +68,90 @@ def _decoders(response: httpx.Response) -> list[_Inflater]:
     return decoders
 
 
-class _Reader:
+# Raw chunks are handed to httpx in pieces of at least this size: a body sent a byte at
+# a time would otherwise be a million small objects (40 bytes each, and pinning the
+# allocator's pools: 1 MiB so cost over 100 MiB of memory).
+PIECE = 64 * 1024
+
+
+class _Check:
+    """Checks each raw chunk before httpx reads it: the deadline, and the size it
+    decodes to (counted by our own inflaters, which never make more than the limit plus
+    one byte), so httpx's own decoding, which inflates a chunk whole, stays bounded."""
+
     def __init__(self, response: httpx.Response, limit: int, deadline: float | None) -> None:
         self.decoders = _decoders(response)
         self.limit = limit
         self.deadline = deadline
-        # One growing buffer, not a list of the chunks: a body sent in 1-byte chunks
-        # would otherwise be a million small objects (40 bytes each, and pinning the
-        # allocator's pools: 1 MiB so cost over 100 MiB of memory).
-        self.buffer = bytearray()
+        self.size = 0
+        self.pending = bytearray()
 
-    def take(self, raw: bytes) -> None:
+    def take(self, raw: bytes) -> bytes | None:
+        """`raw` checked; a piece for httpx once enough has gathered."""
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise httpx.ReadTimeout("the call's deadline passed while reading the body")
-        # Lazily, so no decoder produces more than limit + 1 bytes before the check.
-        chunks: Iterable[bytes] = (raw,)
-        for decoder in self.decoders:
-            chunks = decoder.stream(chunks, self.limit)
-        for chunk in chunks:
-            if len(self.buffer) + len(chunk) > self.limit:
-                raise BodyTooLarge(self.limit)
-            self.buffer += chunk
+        if not self.decoders:  # the common case, and a body sent a byte at a time
+            self.size += len(raw)
+        else:  # lazily, so no decoder makes more than limit + 1 bytes before the check
+            chunks: Iterable[bytes] = (raw,)
+            for decoder in self.decoders:
+                chunks = decoder.stream(chunks, self.limit)
+            for chunk in chunks:
+                self.size += len(chunk)
+                if self.size > self.limit:
+                    raise BodyTooLarge(self.limit)
+        if self.size > self.limit:
+            raise BodyTooLarge(self.limit)
+        self.pending += raw
+        return self.rest() if len(self.pending) >= PIECE else None
 
-    def body(self) -> bytes:
-        return bytes(self.buffer)
+    def rest(self) -> bytes:
+        piece = bytes(self.pending)
+        self.pending.clear()
+        return piece
+
+
+class _Checked(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, check: _Check) -> None:
+        self.stream = stream
+        self.check = check
+
+    def close(self) -> None:  # hands the connection back to the pool
+        self.stream.close()
+
+    def __iter__(self) -> Iterator[bytes]:
+        for raw in self.stream:
+            piece = self.check.take(raw)
+            if piece is not None:
+                yield piece
+        yield self.check.rest()
+
+
+class _AsyncChecked(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, check: _Check) -> None:
+        self.stream = stream
+        self.check = check
+
+    async def aclose(self) -> None:  # hands the connection back to the pool
+        await self.stream.aclose()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for raw in self.stream:
+            piece = self.check.take(raw)
+            if piece is not None:
+                yield piece
+        yield self.check.rest()
 
 
 def _in_memory(response: httpx.Response, limit: int) -> bytes | None:
     """The body of a response made in memory (a MockTransport's), checked against the limit."""
-    if not hasattr(response, "_content"):
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
         return None
-    if len(response.content) > limit:
+    if len(content) > limit:
         raise BodyTooLarge(limit)
-    return response.content
+    return content
 
 
 def read(response: httpx.Response, limit: int, deadline: float | None) -> bytes:
@@ -109,30 +160,27 @@ def read(response: httpx.Response, limit: int, deadline: float | None) -> bytes:
     done = _in_memory(response, limit)
     if done is not None:
         return done
-    reader = _Reader(response, limit, deadline)
+    stream = response.stream
+    assert isinstance(stream, httpx.SyncByteStream)
+    response.stream = _Checked(stream, _Check(response, limit, deadline))
     try:
-        for raw in response.iter_raw():
-            reader.take(raw)
+        return response.read()
     except zlib.error as exc:
         raise httpx.DecodingError(f"body could not be decoded: {exc}") from None
     finally:
         response.close()
-    response._content = body = reader.body()  # what httpx's own read() would set
-    return body
 
 
 async def aread(response: httpx.Response, limit: int, deadline: float | None) -> bytes:
     done = _in_memory(response, limit)
     if done is not None:
         return done
-    reader = _Reader(response, limit, deadline)
+    stream = response.stream
+    assert isinstance(stream, httpx.AsyncByteStream)
+    response.stream = _AsyncChecked(stream, _Check(response, limit, deadline))
     try:
-        raw_chunks: AsyncIterator[bytes] = response.aiter_raw()
-        async for raw in raw_chunks:
-            reader.take(raw)
+        return await response.aread()
     except zlib.error as exc:
         raise httpx.DecodingError(f"body could not be decoded: {exc}") from None
     finally:
         await response.aclose()
-    response._content = body = reader.body()
-    return body

@@ -18,6 +18,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlencode
@@ -40,6 +41,18 @@ if TYPE_CHECKING:
 # The generated model of a success answer's `data` (responses.M, whose module loads the
 # generated models: imported when the first answer is read, not with the package).
 M = TypeVar("M", bound="SuccessModel")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentIds:
+    """What names one get_document call: the session, the verification, the documents
+    (None: those the session requested) and the optional identifiers."""
+
+    reference_id: int | str
+    verification_id: str
+    document_type: Iterable[str] | None
+    client_ref_id: str | None
+    user_code: str | None
 
 
 class Call(NamedTuple, Generic[M]):

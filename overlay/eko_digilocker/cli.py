@@ -166,21 +166,24 @@ def _run(args: argparse.Namespace) -> tuple[int, Any]:
     with _client(args) as eko:
         if args.command == "create-url":
             data: Any = eko.create_digilocker_url(
-                args.redirect_url, documents, args.client_ref_id, args.user_code
+                args.redirect_url,
+                document_requested=documents,
+                client_ref_id=args.client_ref_id,
+                user_code=args.user_code,
             )
             return 0, data.to_dict()
         try:
             if args.command == "status":
                 data = eko.get_verification_status(
-                    args.reference_id, args.client_ref_id, args.user_code
+                    args.reference_id, client_ref_id=args.client_ref_id, user_code=args.user_code
                 )
             else:
                 data = eko.get_document(
                     args.reference_id,
                     args.verification_id,
-                    documents,
-                    args.client_ref_id,
-                    args.user_code,
+                    document_type=documents,
+                    client_ref_id=args.client_ref_id,
+                    user_code=args.user_code,
                 )
         except EkoVerificationPendingError as pending:
             from eko_digilocker_client.models import SessionState

@@ -6,31 +6,57 @@ What each call sends, retries, waits for and raises is decided in `flow` (the sa
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, overload
 
 import httpx
 
-from . import body, deadline, flow
+from . import body, deadline, flow, operations
 from .base import ClientBase, WrongKind
-from .policy import DEFAULTS
-from .raw import RawResponse
 
 if TYPE_CHECKING:
     from eko_digilocker_client.client import AuthenticatedClient
-    from eko_digilocker_client.models import (
-        DigilockerDocumentPayload,
-        DigilockerUrlSuccess,
-        VerificationStatusPayload,
-    )
 
     from .async_client import AsyncEkoClient
+    from .calls import M
     from .consent import ConsentResult
+    from .raw import RawResponse
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+
+
+def _call(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
+    finish: Callable[[R], T],
+    raw: bool = False,
+) -> Callable[Concatenate[Any, P], T]:
+    """The blocking method of a call declared in `operations` (same signature)."""
+
+    def method(self: Any, *args: P.args, **kwargs: P.kwargs) -> T:
+        eko = self._client if raw else self
+        return finish(eko._run(operations.start(op, eko, args, kwargs)))
+
+    return functools.wraps(op)(method)  # type: ignore[return-value]
+
+
+def _parsed(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[RawResponse[M]]],
+) -> Callable[Concatenate[Any, P], M]:
+    """The method of a call: its answer's `data` model."""
+    return _call(op, operations.parse)
+
+
+def _raw(
+    op: Callable[Concatenate[ClientBase, P], flow.Flow[R]],
+) -> Callable[Concatenate[Any, P], R]:
+    """The `with_raw_response` method of a call: its whole RawResponse."""
+    return _call(op, operations.as_is, raw=True)
 
 
 class EkoClient(ClientBase):
@@ -39,8 +65,7 @@ class EkoClient(ClientBase):
     _sleep = staticmethod(time.sleep)
 
     def _open(self) -> None:
-        self._http = httpx.Client(**self._httpx_options)
-        deadline.arm(self._http, self._httpx_options)
+        self._http = httpx.Client(**deadline.client_options(self._httpx_options, False))
 
     @cached_property
     def with_raw_response(self) -> RawCalls:
@@ -70,86 +95,17 @@ class EkoClient(ClientBase):
         return result
 
     def _exchange(self, step: flow.Send) -> httpx.Response | Exception:
-        token = deadline.DEADLINE.set(step.until)
         try:
             response = self._http.send(step.request, auth=None, stream=True)
             body.read(response, self.max_response_bytes, step.until)
         except Exception as exc:  # the flow judges it
             return exc
-        finally:
-            deadline.DEADLINE.reset(token)
         return response
 
-    def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerUrlSuccess:
-        """Start a DigiLocker session; returns `reference_id` and the customer's `url`.
-
-        `document_requested` defaults to the spec's default (`["AADHAAR"]`).
-        """
-        call = self.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return self._run(flow.call(self, call, timeout, max_retries)).parse()
-
-    def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> VerificationStatusPayload:
-        """The customer's details once they consented; raises EkoVerificationPendingError before."""
-        call = self.status_call(reference_id, client_ref_id, user_code)
-        return self._run(flow.call(self, call, timeout, max_retries)).parse()
-
-    def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> DigilockerDocumentPayload:
-        """The verified document(s) after consent.
-
-        `document_type` defaults to the documents the session requested, read with one
-        status call first (the spec's default if Eko answers that call with an error or an
-        answer that is not an envelope); pass it to save that call. `timeout` covers both.
-        """
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        documents = flow.document(self, *ids, timeout=timeout, max_retries=max_retries)
-        return self._run(documents).parse()
-
-    def wait_for_consent(
-        self,
-        reference_id: int | str,
-        *,
-        timeout: float = DEFAULTS.consent_timeout,
-        interval: float = DEFAULTS.consent_interval,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-    ) -> ConsentResult:
-        """Poll the status until the session is authenticated, denied or expired, or
-        `timeout` seconds pass (then the result's state is TIMED_OUT). It polls at least
-        once; each poll's deadline is what is left of `timeout`, but at least 1 s.
-        Raises what waiting cannot change (e.g. EkoNotFoundError for an unknown
-        reference)."""
-        from . import consent  # it loads the generated models: when first waited
-
-        return self._run(
-            consent.wait(self, reference_id, timeout, interval, client_ref_id, user_code)
-        )
+    create_digilocker_url = _parsed(operations.create_digilocker_url)
+    get_verification_status = _parsed(operations.get_verification_status)
+    get_document = _parsed(operations.get_document)
+    wait_for_consent = _call(operations.wait_for_consent, finish=operations.as_is)
 
     def close(self) -> None:
         self.closed = True
@@ -167,53 +123,12 @@ class EkoClient(ClientBase):
         self.close()
 
 
-class RawCalls:
+class RawCalls(operations.RawCalls):
     """`EkoClient.with_raw_response`: the same calls, returning `RawResponse`."""
 
-    def __init__(self, client: EkoClient) -> None:
-        self._client = client
-
-    def create_digilocker_url(
-        self,
-        redirect_url: str,
-        document_requested: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerUrlSuccess]:
-        eko = self._client
-        call = eko.create_call(redirect_url, document_requested, client_ref_id, user_code)
-        return eko._run(flow.call(eko, call, timeout, max_retries))
-
-    def get_verification_status(
-        self,
-        reference_id: int | str,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[VerificationStatusPayload]:
-        eko = self._client
-        call = eko.status_call(reference_id, client_ref_id, user_code)
-        return eko._run(flow.call(eko, call, timeout, max_retries))
-
-    def get_document(
-        self,
-        reference_id: int | str,
-        verification_id: str,
-        document_type: Iterable[str] | None = None,
-        client_ref_id: str | None = None,
-        user_code: str | None = None,
-        *,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-    ) -> RawResponse[DigilockerDocumentPayload]:
-        eko = self._client
-        ids = (reference_id, verification_id, document_type, client_ref_id, user_code)
-        return eko._run(flow.document(eko, *ids, timeout=timeout, max_retries=max_retries))
+    create_digilocker_url = _raw(operations.create_digilocker_url)
+    get_verification_status = _raw(operations.get_verification_status)
+    get_document = _raw(operations.get_document)
 
 
 @overload

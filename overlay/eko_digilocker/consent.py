@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import enum
-import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eko_digilocker_client.models import SessionState, VerificationStatusPayload
 
-from . import flow, options
+from . import flow
 from .errors import EkoApiError, EkoTimeoutError
 from .responses import is_final, session_state
 from .spec import operation
 
 if TYPE_CHECKING:
-    from .base import ClientBase
+    from .calls import Call
+    from .config import Clock, Config
     from .flow import Flow
 
 
@@ -75,36 +75,31 @@ MIN_POLL_DEADLINE = 1.0
 
 
 def wait(
-    eko: ClientBase,
-    reference_id: int | str,
-    timeout: Any,
-    interval: Any,
-    client_ref_id: str | None,
-    user_code: str | None,
+    config: Config,
+    call: Call[VerificationStatusPayload],
+    waited: float,
+    interval: float,
+    clock: Clock,
 ) -> Flow[ConsentResult]:
-    """wait_for_consent: poll the status until the session is authenticated, denied or
-    expired, or `timeout` seconds pass. Each poll's deadline is what is left of
-    `timeout`, but at least MIN_POLL_DEADLINE."""
-    waited, interval = options.wait_limits(timeout, interval)
-    until = time.monotonic() + waited
-    # validated once, its errors named after the public call
-    call = eko.status_call(reference_id, client_ref_id, user_code, name="wait_for_consent")
+    """wait_for_consent: poll the status (`call`) until the session is authenticated,
+    denied or expired, or `waited` seconds pass. Each poll's deadline is what is left of
+    `waited`, but at least MIN_POLL_DEADLINE."""
+    until = clock() + waited
     answer: VerificationStatusPayload | EkoApiError | None = None
     while True:
-        poll_until = max(until, time.monotonic() + MIN_POLL_DEADLINE)
-        policy, _ = flow.start(eko, call.name, None, None)
+        poll = config._replace(until=max(until, clock() + MIN_POLL_DEADLINE))
         try:
-            answer = (yield from flow.send(eko, call, policy, poll_until)).parse()
+            answer = (yield from flow.send(poll, call, clock)).parse()
         except EkoApiError as exc:
             answer = exc
         except EkoTimeoutError:
-            if time.monotonic() < until:
+            if clock() < until:
                 raise
             return ConsentResult(ConsentState.TIMED_OUT) if answer is None else timed_out(answer)
         result = outcome(answer)
         if result is not None:
             return result
-        remaining = until - time.monotonic()
+        remaining = until - clock()
         if remaining <= 0:
             return timed_out(answer)
         yield flow.Wait(min(interval, remaining))

@@ -5,32 +5,29 @@ what to do next, `Send` (one signed attempt, and the instant its deadline falls)
 `Wait` (seconds to sleep), and is sent back what came of it: the answer with its body
 read, or the exception the attempt raised. It returns the call's result. EkoClient and
 AsyncEkoClient only carry these steps out (their `_run`), so every rule about retries,
-deadlines and signing is written once, here.
+deadlines and signing is written once, here. A flow reads nothing of its client but a
+frozen `Config`, and tells time only by the `clock` it is given: tests drive it step by
+step with scripted replies (tests/client/test_flow.py).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Generator, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from . import attempts, options
+from . import attempts, calls, retries
 from .calls import M
-from .errors import EkoApiError, EkoConfigurationError, EkoResponseError
+from .config import ClientConfig, Clock, Config
+from .errors import EkoApiError, EkoResponseError
 from .raw import RawResponse
-from .retries import RetryPolicy
 
 if TYPE_CHECKING:
     from eko_digilocker_client.models import (
         DigilockerDocumentPayload,
         VerificationStatusPayload,
     )
-
-    from . import calls
-    from .base import ClientBase
 
 T = TypeVar("T")
 
@@ -85,53 +82,32 @@ class Steps(Iterable[Step]):
             raise StopIteration from None
 
 
-def start(
-    eko: ClientBase, name: str, timeout: float | None, max_retries: int | None
-) -> tuple[RetryPolicy, float | None]:
-    """Before a public call sends anything: the client still open, its retry policy
-    and its one deadline."""
-    if eko.closed:
-        raise EkoConfigurationError(f"{name}: the client is closed")
-    policy = eko.retry_policy
-    if max_retries is not None:
-        policy = replace(policy, max_retries=options.max_retries(max_retries))
-    total = eko.timeout if timeout is None else options.total_timeout(timeout)
-    return policy, None if total is None else time.monotonic() + total
-
-
-def call(
-    eko: ClientBase, call: calls.Call[M], timeout: float | None, max_retries: int | None
-) -> Flow[RawResponse[M]]:
-    """One public call of one operation."""
-    policy, until = start(eko, call.name, timeout, max_retries)
-    return send(eko, call, policy, until)
-
-
-def send(
-    eko: ClientBase, call: calls.Call[M], policy: RetryPolicy, until: float | None
-) -> Flow[RawResponse[M]]:
+def send(config: Config, call: calls.Call[M], clock: Clock) -> Flow[RawResponse[M]]:
     """Attempts until an answer is final, the retries are spent or the deadline passes;
     each attempt signed afresh (a new timestamp) when it is about to leave."""
+    until = config.until
     attempt = 0
     while True:
-        timestamp, catch_up = eko.auth.timestamp_and_wait()
+        timestamp, catch_up = config.client.signer.timestamp_and_wait()
         if catch_up:  # a burst ran the timestamps ahead: let the clock catch up first
-            if until is not None and time.monotonic() + catch_up >= until:
+            if until is not None and clock() + catch_up >= until:
                 raise attempts.out_of_time(call, attempt, "waiting for the clock")
             yield Wait(catch_up)
         try:
-            request = attempts.request(eko, call, until, timestamp)
+            request = attempts.request(config, call, timestamp, clock)
         except httpx.TimeoutException as exc:
-            raise attempts.transport_error(eko, exc, call, attempt, until) from exc
+            raise attempts.transport_error(config, exc, call, attempt, clock) from exc
         reply = yield Send(request, until)
         if isinstance(reply, httpx.Response):
-            delay = attempts.after_answer(policy, call, reply, attempt, until)
+            delay = retries.after_answer(config.policy, until, call, reply, attempt, clock)
             if delay is None:
                 return RawResponse(
                     reply, call.client_ref_id, attempt + 1, attempts.read(call, reply)
                 )
         elif isinstance(reply, Exception):
-            delay = attempts.after_failure(eko, policy, call, reply, attempt, until)
+            delay = retries.after_failure(config.policy, until, call, reply, attempt, clock)
+            if delay is None:
+                raise attempts.failure(config, call, reply, attempt, clock)
         else:
             raise AssertionError(f"a Send step was answered with {reply!r}")
         yield Wait(delay)
@@ -139,40 +115,55 @@ def send(
 
 
 def document(
-    eko: ClientBase,
-    reference_id: int | str,
-    verification_id: str,
-    document_type: Iterable[str] | None,
-    client_ref_id: str | None,
-    user_code: str | None,
-    timeout: float | None,
-    max_retries: int | None,
+    config: Config, ids: calls.DocumentIds, clock: Clock
 ) -> Flow[RawResponse[DigilockerDocumentPayload]]:
     """get_document: without `document_type`, a status call first asks which documents
     the session requested; both steps share the call's one deadline and its name."""
-    documents = eko.default_documents() if document_type is None else document_type
-    call = eko.document_call(reference_id, verification_id, documents, client_ref_id, user_code)
-    policy, until = start(eko, call.name, timeout, max_retries)
-    if document_type is None:  # the input is valid: ask which documents it requested
-        status = eko.status_call(reference_id, None, user_code, name=call.name)
+    asked = ids.document_type
+    documents = calls.default_documents() if asked is None else asked
+    call = document_call(config.client, ids, documents, ids.client_ref_id)
+    if asked is None:  # the input is valid: ask which documents it requested
+        status = calls.get_verification_status(
+            config.client.settings,
+            reference_id=ids.reference_id,
+            client_ref_id=None,
+            user_code=ids.user_code,
+            name=call.name,
+        )
         try:
-            answer = yield from send(eko, status, policy, until)
+            answer = yield from send(config, status, clock)
         except (EkoApiError, EkoResponseError):
             pass  # the document call itself will say what is wrong
         else:
             requested = _requested(answer.parse())
-            call = eko.document_call(
-                reference_id, verification_id, requested, call.client_ref_id, user_code
-            )
-    return (yield from send(eko, call, policy, until))
+            call = document_call(config.client, ids, requested, call.client_ref_id)
+    return (yield from send(config, call, clock))
+
+
+def document_call(
+    client: ClientConfig,
+    ids: calls.DocumentIds,
+    documents: Iterable[str],
+    client_ref_id: str | None,
+) -> calls.Call[DigilockerDocumentPayload]:
+    """The document call of `ids` for `documents` (a second one keeps the first's
+    `client_ref_id`)."""
+    if client_ref_id is None and client.auto_client_ref_id:
+        client_ref_id = calls.new_client_ref_id()
+    return calls.get_document(
+        client.settings,
+        reference_id=ids.reference_id,
+        verification_id=ids.verification_id,
+        document_type=documents,
+        client_ref_id=client_ref_id,
+        user_code=ids.user_code,
+    )
 
 
 def _requested(status: VerificationStatusPayload) -> list[str]:
     """The documents a session asked for, from its status answer (the spec's default if
     the answer leaves them out)."""
-    from .calls import default_documents
-
     documents = getattr(status, "document_requested", None)
     if isinstance(documents, list) and documents:
         return [str(getattr(d, "value", d)) for d in documents]
-    return list(default_documents())
+    return list(calls.default_documents())

@@ -1,5 +1,6 @@
 """When to retry a request, and how long to wait first: the spec's `x-eko-client`
-`retry` (every default here is read from it, `policy.py`).
+`retry` (every default here is read from it, `policy.py`), and what an attempt's answer
+or failure means for its call (`after_answer`, `after_failure`).
 
 Rules: a failure to connect (nothing was sent) is always retried (`not_sent: all`). A
 timeout, a dropped connection or a status of `retry.statuses` (429, 500: Eko's gateway
@@ -12,13 +13,23 @@ is never retried. Waits use exponential backoff with full jitter, or `Retry-Afte
 from __future__ import annotations
 
 import email.utils
+import logging
 import random
+import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .policy import DEFAULTS
+from .signing import redacted
+
+if TYPE_CHECKING:
+    from . import calls
+
+logger = logging.getLogger("eko_digilocker")
 
 # Raised before any byte of the request reached the server.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -68,3 +79,64 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def after_answer(
+    policy: RetryPolicy,
+    until: float | None,
+    call: calls.Call[Any],
+    response: httpx.Response,
+    attempt: int,
+    clock: Callable[[], float],
+) -> float | None:
+    """Seconds to wait before trying again, or None when this answer is final."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> HTTP %s (attempt %d) headers=%s",
+            response.request.method,
+            response.request.url.path,
+            response.status_code,
+            attempt + 1,
+            redacted(response.request.headers),
+        )
+    if not policy.retry_on_status(response.status_code, attempt, call.idempotent):
+        return None
+    delay = policy.delay(attempt, response)
+    if until is not None and clock() + delay >= until:
+        return None  # no time left to try again: this answer is the result
+    _log_retry(call, f"HTTP {response.status_code}", delay, attempt)
+    return delay
+
+
+def after_failure(
+    policy: RetryPolicy,
+    until: float | None,
+    call: calls.Call[Any],
+    exc: Exception,
+    attempt: int,
+    clock: Callable[[], float],
+) -> float | None:
+    """Seconds to wait before trying again, or None when `exc` ends the call
+    (`attempts.failure` says with which error)."""
+    if certificate_refused(exc) or not policy.retry_on_exception(exc, attempt, call.idempotent):
+        return None
+    delay = policy.delay(attempt)
+    if until is not None and clock() + delay >= until:
+        return None
+    _log_retry(call, type(exc).__name__, delay, attempt)
+    return delay
+
+
+def certificate_refused(exc: BaseException) -> bool:
+    """Whether the server's TLS certificate failed verification: trying again meets the
+    same certificate, so it is never retried."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _log_retry(call: calls.Call[Any], why: str, delay: float, attempt: int) -> None:
+    logger.info("%s: %s; retry %d in %.2f s", call.name, why, attempt + 1, delay)

@@ -7,7 +7,7 @@ import binascii
 import hmac
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 
 import httpx
 
@@ -121,3 +121,15 @@ class EkoAuth(httpx.Auth):
 def mask(secret: str) -> str:
     """Show only the last four characters of a key."""
     return f"***{secret[-4:]}" if len(secret) > 8 else "***"
+
+
+def redacted(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers safe to log: signing headers hidden, developer_key masked."""
+    shown = {}
+    for name, value in headers.items():
+        if name.lower() == "developer_key":
+            value = mask(value)
+        elif name.lower() in SIGNING_HEADERS:
+            value = "***"
+        shown[name] = value
+    return shown
