@@ -1,4 +1,4 @@
-module github.com/eko-digilocker/eko-digilocker/generated/go/v2
+module github.com/eko-digilocker/eko-digilocker/generated/go/v3
 
 go 1.19
 

@@ -7,7 +7,7 @@ import (
 	"io"
 	"net/http"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v3"
 )
 
 // Outcome is what an answer means (docs/answer-rule.md).

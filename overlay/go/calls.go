@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v3"
 )
 
 // The results, as the generated client decodes them.

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"time"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v3"
 )
 
 // NewClient is the generated client talking to serverURL (e.g.

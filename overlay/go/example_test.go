@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 // The journey of docs/other-languages.md (tests/conformance/test_docs_examples.py keeps the

@@ -9,7 +9,7 @@ import (
 	"os"
 	"sync"
 
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 // answerCase is one case of tests/vectors/answers.json: the answer as `body` (JSON; a

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 type behaviourCase struct {

@@ -19,7 +19,7 @@ import (
 	"fmt"
 	"os"
 
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 func main() {

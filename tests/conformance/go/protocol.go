@@ -12,7 +12,7 @@ import (
 	"os"
 	"reflect"
 
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 // line is one printed result.

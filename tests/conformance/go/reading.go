@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v2"
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	ekodigilocker "github.com/eko-digilocker/eko-digilocker/generated/go/v3"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 // Eko's public UAT credentials (the sandbox's default pair) and test initiator.

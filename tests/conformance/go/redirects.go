@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 // runRedirects reads every return URL of the redirect corpus with eko.ParseRedirectString.

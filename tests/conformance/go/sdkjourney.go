@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v2"
+	eko "github.com/eko-digilocker/eko-digilocker/overlay/go/v3"
 )
 
 // runSDKJourney drives the whole consent journey with the SDK's calls, as
