@@ -34,6 +34,9 @@ from typing import Any, Literal
 
 import yaml
 
+# the client's own merge of an operation's x-eko-client over the root's: one rule
+from eko_digilocker.policy import merged as merge_policy
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
 RELEASED = ROOT / "openapi" / "released"
@@ -649,16 +652,6 @@ def allowed_values(schema: dict[str, Any]) -> list[Any] | None:
         return [schema["const"]]
     values = schema.get("enum")
     return list(values) if values is not None else None
-
-
-def merge_policy(root: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(root)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_policy(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def policy_rule(key: str, old: Any, new: Any) -> str:

@@ -19,6 +19,9 @@ from typing import Any
 
 import yaml
 
+# the client's own merge of an operation's x-eko-client over the root's: one rule
+from eko_digilocker.policy import merged as merge_policy
+
 ABOUT = (
     "Written by `make generate` from openapi/eko-digilocker.yaml (scripts/operations_vector.py);"
     " do not edit. Per operation: method, path, security headers, each parameter (in: query,"
@@ -85,17 +88,6 @@ def resolve_schema(spec: dict[str, Any], schema: Any, seen: tuple[str, ...] = ()
         else:
             out[key] = value
     return out
-
-
-def merge_policy(root: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """`override` over `root`, objects merged key by key, anything else replaced."""
-    merged = dict(root)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = merge_policy(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def root_policy(spec: dict[str, Any]) -> dict[str, Any]:
