@@ -9,7 +9,7 @@ NODE_INSTALLED := node_modules/.installed
 TS_OUT := build/typescript
 MATRIX_OUT := build/generator-matrix
 
-.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean php-toolchain php-test go-test bench-go java-test java-bench conformance-go conformance-java xlang-build mutation
+.PHONY: setup browser xlang-toolchains ts-runner java-runner dist dist-python install-test check-breaking generate check-generated generator-matrix ts-build ts-test conformance lint typecheck unit example test demo sandbox contract fuzz bench clean php-toolchain php-test go-test bench-go java-test java-bench mutation
 
 setup: $(INSTALLED) $(NODE_INSTALLED) browser xlang-toolchains php-toolchain
 
