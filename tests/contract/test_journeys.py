@@ -57,7 +57,7 @@ OPERATIONS = (CREATE, STATUS, DOCUMENT)
 OVERSIZED = 128 * 1024
 # An unsupported method on each operation's path.
 WRONG_METHOD = {CREATE: "PUT", STATUS: "DELETE", DOCUMENT: "PUT"}
-_REQUESTED = resolve(operation(CREATE).body.schema)["properties"]["document_requested"]  # type: ignore[union-attr]
+_REQUESTED = resolve(resolve(operation(CREATE).body.schema)["properties"]["document_requested"])  # type: ignore[union-attr]
 #: The document types the spec documents (DocumentType), and every combination of them.
 DOCUMENT_TYPES: list[str] = resolve(_REQUESTED["items"])["enum"]
 COMBINATIONS = [
