@@ -14,13 +14,14 @@ from pathlib import Path
 
 import yaml
 
+from eko_digilocker.policy import merged as merge_policy
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "eko-digilocker.yaml"
 COMMITTED = ROOT / "generated" / "eko_digilocker_client"
 TS_COMMITTED = ROOT / "generated" / "typescript"
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from operations_vector import merge_policy  # noqa: E402
 
 OLD = "Photo, base64-encoded."  # the description of one field, DigilockerDocument.photo
 NEW = "Photo of the holder, base64-encoded."

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -160,13 +161,13 @@ def test_the_quickstart_callback_answers_a_tampered_return(
     }.items():
         monkeypatch.setenv(name, value)
     shown: list[tuple[str, int]] = []
-    app: dict[str, object] = {"show": lambda text, status=200: shown.append((text, status))}
+    app: dict[str, Any] = {"show": lambda text, status=200: shown.append((text, status))}
     exec(quickstart_integration(), app)  # the README's own code, as a user copies it
     eko = app["eko"]
     try:
-        assert eko.settings.base_url == "http://127.0.0.1:9"  # type: ignore[attr-defined]
+        assert eko.settings.base_url == "http://127.0.0.1:9"
         callback = app["kyc_callback"]
-        callback("https://yourapp.com/kyc/callback?reference_id=abc&verification_id=V-1")  # type: ignore[operator]
+        callback("https://yourapp.com/kyc/callback?reference_id=abc&verification_id=V-1")
     finally:
-        eko.close()  # type: ignore[attr-defined]
+        eko.close()
     assert [status for _, status in shown] == [400]

@@ -213,6 +213,7 @@ def test_a_har_of_many_tiny_values_is_refused_before_parsing(tmp_path: Path) -> 
     assert grown_mib < 3 * 63, grown_mib
 
 
+# a second developer's keys: made up, of the shapes Eko issues
 OTHER_DEVELOPER = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 OTHER_ACCESS = "11111111-2222-4333-8444-555555555555"
 
