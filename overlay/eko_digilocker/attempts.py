@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from .errors import (
     EkoResponseTooLargeError,
     EkoTimeoutError,
 )
+from .signing import DEVELOPER_KEY_HEADER, SECRET_KEY_HEADER, SIGNING_HEADERS, TIMESTAMP_HEADER
 
 if TYPE_CHECKING:
     from . import calls
@@ -34,12 +35,14 @@ def request(config: Config, call: calls.Call[Any], timestamp: int, clock: Clock)
     """The request of one attempt, signed with `timestamp`, its phase timeouts capped by
     the deadline, which rides along for the transport (`deadline.UNTIL`).
 
-    Signed here rather than by httpx's auth hook (which the generated client uses):
-    the same headers, given to httpx once instead of set one by one afterwards.
+    Signed here rather than by httpx's auth hook (which the generated client uses), and
+    made from headers already in wire form: the client's fixed ones merged once
+    (`fixed_headers`), the route's, the signature and the length. httpx's own
+    `build_request` parses and merges the URL and every header again on each call,
+    which cost as much as all of our layers together.
     """
     client, until = config.client, config.until
     prepared = call.request
-    headers = {**client.headers, **prepared["headers"], **client.signer.headers(timestamp)}
     timeout = client.phase_timeout
     if until is not None:
         remaining = until - clock()
@@ -50,16 +53,45 @@ def request(config: Config, call: calls.Call[Any], timestamp: int, clock: Clock)
                 remaining if p is None else min(p, remaining) for p in options.phases(timeout)
             )
             timeout = httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
-    # Made directly rather than by client.build_request, which parses and merges the
-    # URL and headers again on every call (a tenth of a call's cost): the URL of each
-    # path is parsed once, the client's headers merged once. The client keeps no
-    # cookies for Eko's API, so none are sent.
-    return httpx.Request(
+    stamp = str(timestamp).encode()
+    headers = [
+        *client.fixed_headers,
+        *prepared["headers"],
+        (_SECRET_KEY, client.signer.signature(stamp)),
+        (_TIMESTAMP, stamp),
+    ]
+    content = prepared.get("content")
+    if content is not None:
+        headers.append((b"Content-Length", str(len(content)).encode()))
+    request = httpx.Request(
         prepared["method"],
         url(client.base_url, prepared["url"]),
         headers=headers,
-        content=prepared.get("content"),
+        stream=httpx.ByteStream(content or b""),
         extensions={"timeout": timeout.as_dict(), UNTIL: until},
+    )
+    request.headers.encoding = "ascii"  # all of them are: spares httpx finding out
+    request.read()  # `request.content` readable, as with httpx's own requests
+    return request
+
+
+_SECRET_KEY, _TIMESTAMP = SECRET_KEY_HEADER.encode(), TIMESTAMP_HEADER.encode()
+# Set per call, so never taken from the client's default headers.
+_PER_CALL = {"host", "content-type", "content-length", *SIGNING_HEADERS}
+
+
+def fixed_headers(
+    defaults: Mapping[str, str], base_url: str, developer_key: str
+) -> tuple[tuple[bytes, bytes], ...]:
+    """What every request of a client carries, in wire form: the Host, the client's
+    default headers (User-Agent, Accept-Encoding, `httpx_args` headers) but for those
+    set per call, and the developer key. Header values are visible ASCII (the keys are
+    checked when the client is made, the others by httpx)."""
+    kept = [(k.encode(), v.encode()) for k, v in defaults.items() if k.lower() not in _PER_CALL]
+    return (
+        (b"Host", httpx.URL(base_url).netloc),
+        *kept,
+        (DEVELOPER_KEY_HEADER.encode(), developer_key.encode()),
     )
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import body, calls, flow, options
+from . import attempts, body, calls, flow, options
 from .config import ClientConfig, Config
 from .errors import EkoConfigurationError
 from .retries import RetryPolicy
@@ -117,7 +117,9 @@ class ClientBase:
             settings=self.settings,
             auto_client_ref_id=self.auto_client_ref_id,
             signer=self.auth,
-            headers=self.default_headers,
+            fixed_headers=attempts.fixed_headers(
+                self.default_headers, self._base_url, self.settings.developer_key
+            ),
             base_url=self._base_url,
             host=self.host,
             phase_timeout=self.phase_timeout,

@@ -61,7 +61,7 @@ class Call(NamedTuple, Generic[M]):
 
     name: str  # the client method, as errors name it
     operation: Operation
-    request: dict[str, Any]  # method, url, headers (without signing) and content
+    request: dict[str, Any]  # method, url, headers (the route's, as sent) and content
     idempotent: bool
     success: type[M]
     client_ref_id: str | None
@@ -96,10 +96,17 @@ def new_client_ref_id() -> str:
 # --- the generated client's request builders, read once ------------------------------
 
 
+WireHeaders = tuple[tuple[bytes, bytes], ...]
+
+
+def _wire(headers: Iterable[tuple[str, str]]) -> WireHeaders:
+    return tuple((name.encode(), value.encode()) for name, value in headers)
+
+
 class Route(NamedTuple):
     method: str
     url: str
-    headers: dict[str, str]
+    headers: WireHeaders  # as sent
 
 
 @cache
@@ -128,7 +135,8 @@ def _route(operation_id: str) -> Route:
         kwargs = get_digilocker_verification_status._get_kwargs(
             initiator_id="", user_code="", reference_id=0
         )
-    return Route(kwargs["method"].upper(), kwargs["url"], dict(kwargs.get("headers", {})))
+    headers = kwargs.get("headers", {}).items()
+    return Route(kwargs["method"].upper(), kwargs["url"], _wire(headers))
 
 
 def _idempotent(op: Operation, client_ref_id: str | None) -> bool:
@@ -318,7 +326,7 @@ def _user_code(settings: Settings, user_code: str | None) -> str | None:
 
 # The generated GET sends no content type, but Eko lists `content-type: application/json`
 # as required on every call, this one included (see the spec).
-_STATUS_HEADERS = {"Content-Type": "application/json"}
+_STATUS_HEADERS = _wire([("Content-Type", "application/json")])
 
 
 # --- the calls -----------------------------------------------------------------------

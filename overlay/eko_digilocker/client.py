@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, Self, TypeVar, ov
 
 import httpx
 
-from . import body, deadline, flow, operations
+from . import deadline, flow, operations, sending
 from .base import ClientBase, WrongKind
 
 if TYPE_CHECKING:
@@ -65,7 +65,9 @@ class EkoClient(ClientBase):
     _sleep = staticmethod(time.sleep)
 
     def _open(self) -> None:
-        self._http = httpx.Client(**deadline.client_options(self._httpx_options, False))
+        options = deadline.client_options(self._httpx_options, False)
+        self._http = httpx.Client(**options)
+        self._direct = sending.direct(options)
 
     @cached_property
     def with_raw_response(self) -> RawCalls:
@@ -96,11 +98,11 @@ class EkoClient(ClientBase):
 
     def _exchange(self, step: flow.Send) -> httpx.Response | Exception:
         try:
-            response = self._http.send(step.request, auth=None, stream=True)
-            body.read(response, self.max_response_bytes, step.until)
+            return sending.exchange(
+                self._http, self._direct, step.request, self.max_response_bytes, step.until
+            )
         except Exception as exc:  # the flow judges it
             return exc
-        return response
 
     create_digilocker_url = _parsed(operations.create_digilocker_url)
     get_verification_status = _parsed(operations.get_verification_status)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # annotations only: this module sits below all that uses it
@@ -19,7 +19,8 @@ class ClientConfig(NamedTuple):
     settings: Settings  # credentials and default identifiers, for preparing calls
     auto_client_ref_id: bool
     signer: EkoAuth  # hands out strictly increasing timestamps, and signs them
-    headers: Mapping[str, str]  # the httpx client's default headers
+    # Host, the client's default headers and the developer key, as sent
+    fixed_headers: tuple[tuple[bytes, bytes], ...]
     base_url: str
     host: str
     phase_timeout: httpx.Timeout

@@ -99,13 +99,17 @@ class EkoAuth(httpx.Auth):
     def headers(self, timestamp: int | None = None) -> dict[str, str]:
         """The three signing headers for `timestamp` (by default the next one)."""
         stamp = str(self.timestamp() if timestamp is None else timestamp)
-        mac = self._mac.copy()
-        mac.update(stamp.encode())
         return {
             DEVELOPER_KEY_HEADER: self.developer_key,
-            SECRET_KEY_HEADER: binascii.b2a_base64(mac.digest(), newline=False).decode(),
+            SECRET_KEY_HEADER: self.signature(stamp.encode()).decode(),
             TIMESTAMP_HEADER: stamp,
         }
+
+    def signature(self, stamp: bytes) -> bytes:
+        """The `secret-key` for a timestamp as sent (its ASCII digits), as sent."""
+        mac = self._mac.copy()
+        mac.update(stamp)
+        return binascii.b2a_base64(mac.digest(), newline=False)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         # Item by item: `Headers.update` builds and scans a second Headers object and costs

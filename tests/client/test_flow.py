@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from eko_digilocker import calls, flow
+from eko_digilocker import attempts, calls, flow
 from eko_digilocker.config import ClientConfig, Config
 from eko_digilocker.deadline import UNTIL
 from eko_digilocker.errors import EkoConnectionError, EkoTimeoutError
@@ -40,7 +40,7 @@ def config(clock: Clock, timeout: float | None = 60.0, signer: EkoAuth | None = 
         settings=SETTINGS,
         auto_client_ref_id=True,
         signer=signer or EkoAuth("dev-key", "access-key"),
-        headers={"User-Agent": "test"},
+        fixed_headers=attempts.fixed_headers({"User-Agent": "test"}, BASE_URL, "dev-key"),
         base_url=BASE_URL,
         host="eko.test",
         phase_timeout=httpx.Timeout(30.0, connect=5.0),
