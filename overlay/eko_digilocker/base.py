@@ -3,7 +3,6 @@ prepare, and a fresh start in a forked child."""
 
 from __future__ import annotations
 
-import math
 import os
 import time
 import weakref
@@ -16,8 +15,6 @@ import httpx
 from . import attempts, body, calls, flow, options
 from .config import ClientConfig, Config
 from .errors import EkoConfigurationError
-from .retries import RetryPolicy
-from .settings import Settings
 from .signing import EkoAuth, mask
 
 if TYPE_CHECKING:
@@ -84,29 +81,16 @@ class ClientBase:
         user_agent: str | None = None,
         httpx_args: Mapping[str, Any] | None = None,
     ) -> None:
-        self.settings = Settings.resolve(
-            developer_key=developer_key,
-            access_key=access_key,
-            initiator_id=initiator_id,
-            user_code=user_code,
-            base_url=base_url,
-            environment=environment,
-        )
-        self.timeout = options.total_timeout(timeout)
-        self.phase_timeout = options.phase_timeout(phase_timeout)
-        self.longest_phase = max(
-            math.inf if p is None else p for p in options.phases(self.phase_timeout)
-        )
-        self.retry_policy = RetryPolicy(max_retries=options.max_retries(max_retries))
-        self.max_response_bytes = options.positive_int("max_response_bytes", max_response_bytes)
-        self.auto_client_ref_id = bool(auto_client_ref_id)
+        # every argument as given (the defaults are the signature's), resolved in one place
+        chosen = options.ClientOptions.resolve(**{k: v for k, v in locals().items() if k != "self"})
+        self.options = chosen
+        self.settings = chosen.settings
+        self.timeout = chosen.timeout
+        self.retry_policy = chosen.retry_policy
+        self.max_response_bytes = chosen.max_response_bytes
+        self.auto_client_ref_id = chosen.auto_client_ref_id
         self.auth = EkoAuth(self.settings.developer_key, self.settings.access_key)
-        self._httpx_options = {
-            **options.httpx_options(httpx_args, user_agent),
-            "base_url": self.settings.base_url,
-            "auth": self.auth,
-            "timeout": self.phase_timeout,
-        }
+        self._httpx_options = {**chosen.for_httpx, "auth": self.auth}
         self._generated: AuthenticatedClient | None = None
         self._open()
         http = self._http_client
@@ -122,8 +106,8 @@ class ClientBase:
             ),
             base_url=self._base_url,
             host=self.host,
-            phase_timeout=self.phase_timeout,
-            longest_phase=self.longest_phase,
+            phase_timeout=chosen.phase_timeout,
+            longest_phase=chosen.longest_phase,
             max_response_bytes=self.max_response_bytes,
             policy=self.retry_policy,
         )
@@ -176,7 +160,7 @@ class ClientBase:
             raise EkoConfigurationError(f"{name}: the client is closed")
         policy = self.retry_policy
         if max_retries is not None:
-            policy = replace(policy, max_retries=options.max_retries(max_retries))
+            policy = replace(policy, max_retries=options.check_max_retries(max_retries))
         total = self.timeout if timeout is None else options.total_timeout(timeout)
         until = None if total is None else self.clock() + total
         return Config(self.flow_client, policy, until)

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from . import policy
 from .errors import EkoValidationError
-from .settings import Settings
+from .options import Settings
 from .spec import FieldError, Operation, SchemaValidator, operation, resolve
 
 if TYPE_CHECKING:

@@ -70,7 +70,7 @@ def _positive_whole_number(what: str, max_digits: int | None = None) -> Callable
 
 
 def _parser(added_commands: Sequence[str] = ()) -> argparse.ArgumentParser:
-    from .settings import environments
+    from .options import environments
 
     parser = _Parser(
         prog="eko-digilocker",
@@ -197,7 +197,7 @@ def _sign(args: argparse.Namespace) -> dict[str, Any]:
     import shlex
 
     from .calls import new_client_ref_id
-    from .settings import Settings
+    from .options import Settings
     from .signing import EkoAuth, now_ms
     from .spec import example, operation
 

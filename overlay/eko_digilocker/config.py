@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # annotations only: this module sits below all that uses it
     import httpx
 
+    from .options import Settings
     from .retries import RetryPolicy
-    from .settings import Settings
     from .signing import EkoAuth
 
 
