@@ -15,6 +15,7 @@ import httpx
 from . import attempts, body, calls, flow, options
 from .config import ClientConfig, Config
 from .errors import EkoConfigurationError
+from .retries import RetryPolicy
 from .signing import EkoAuth, mask
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class ClientBase:
         self.options = chosen
         self.settings = chosen.settings
         self.timeout = chosen.timeout
-        self.retry_policy = chosen.retry_policy
+        self.retry_policy = RetryPolicy(max_retries=chosen.max_retries)
         self.max_response_bytes = chosen.max_response_bytes
         self.auto_client_ref_id = chosen.auto_client_ref_id
         self.auth = EkoAuth(self.settings.developer_key, self.settings.access_key)

@@ -25,7 +25,6 @@ from urllib.parse import urlencode
 
 from . import policy
 from .errors import EkoValidationError
-from .options import Settings
 from .spec import FieldError, Operation, SchemaValidator, operation, resolve
 
 if TYPE_CHECKING:
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
         VerificationStatusPayload,
     )
 
+    from .options import Settings
     from .responses import SuccessModel
 
 

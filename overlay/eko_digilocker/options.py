@@ -32,7 +32,6 @@ from . import body
 from ._version import __version__
 from .errors import EkoConfigurationError, EkoConfigurationWarning
 from .policy import DEFAULTS
-from .retries import RetryPolicy
 from .signing import mask
 from .spec import load_spec
 
@@ -293,7 +292,7 @@ class ClientOptions:
     timeout: float | None  # the whole call's deadline, seconds
     phase_timeout: httpx.Timeout  # each phase of one attempt
     longest_phase: float  # the longest of those phases (inf if one is unbounded)
-    retry_policy: RetryPolicy
+    max_retries: int  # retries after the first attempt (retries.RetryPolicy)
     max_response_bytes: int
     auto_client_ref_id: bool
     for_httpx: dict[str, Any] = field(repr=False)  # the httpx client's, but for auth
@@ -331,7 +330,7 @@ class ClientOptions:
             timeout=total_timeout(timeout),
             phase_timeout=per_phase,
             longest_phase=max(math.inf if p is None else p for p in phases(per_phase)),
-            retry_policy=RetryPolicy(max_retries=check_max_retries(max_retries)),
+            max_retries=check_max_retries(max_retries),
             max_response_bytes=positive_int("max_response_bytes", max_response_bytes),
             auto_client_ref_id=bool(auto_client_ref_id),
             for_httpx={
