@@ -18,7 +18,6 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlencode
@@ -43,8 +42,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="SuccessModel")
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentIds:
+class DocumentIds(NamedTuple):
     """What names one get_document call: the session, the verification, the documents
     (None: those the session requested) and the optional identifiers."""
 
