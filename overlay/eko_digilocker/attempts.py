@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -70,7 +71,6 @@ def request(config: Config, call: calls.Call[Any], timestamp: int, clock: Clock)
         stream=httpx.ByteStream(content or b""),
         extensions={"timeout": timeout.as_dict(), UNTIL: until},
     )
-    request.headers.encoding = "ascii"  # all of them are: spares httpx finding out
     request.read()  # `request.content` readable, as with httpx's own requests
     return request
 
@@ -83,16 +83,18 @@ _PER_CALL = {"host", "content-type", "content-length", *SIGNING_HEADERS}
 def fixed_headers(
     defaults: Mapping[str, str], base_url: str, developer_key: str
 ) -> tuple[tuple[bytes, bytes], ...]:
-    """What every request of a client carries, in wire form: the Host, the client's
+    """What every request of a client carries, in wire form: the Host, Basic
+    credentials when the base URL has a user (as httpx would send), the client's
     default headers (User-Agent, Accept-Encoding, `httpx_args` headers) but for those
-    set per call, and the developer key. Header values are visible ASCII (the keys are
-    checked when the client is made, the others by httpx)."""
-    kept = [(k.encode(), v.encode()) for k, v in defaults.items() if k.lower() not in _PER_CALL]
-    return (
-        (b"Host", httpx.URL(base_url).netloc),
-        *kept,
-        (DEVELOPER_KEY_HEADER.encode(), developer_key.encode()),
-    )
+    set per call, and the developer key."""
+    base = httpx.URL(base_url)
+    kept = [
+        (k.lower().encode(), v.encode()) for k, v in defaults.items() if k.lower() not in _PER_CALL
+    ]
+    if (base.username or base.password) and not any(k == b"authorization" for k, _ in kept):
+        user = f"{base.username}:{base.password}".encode()
+        kept.insert(0, (b"Authorization", b"Basic " + base64.b64encode(user)))
+    return ((b"Host", base.netloc), *kept, (DEVELOPER_KEY_HEADER.encode(), developer_key.encode()))
 
 
 def url(base_url: str, path: str) -> httpx.URL:

@@ -107,3 +107,20 @@ def test_mounts_that_choose_a_transport_send_through_httpx(
     assert (sending.direct(options) is not None) is direct
     with EkoClient(**CREDENTIALS, base_url=BASE_URL, httpx_args=options) as eko:
         assert eko.create_digilocker_url(redirect_url=URL).reference_id
+
+
+def test_credentials_in_the_base_url_are_sent_as_basic_auth_as_httpx_would() -> None:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answer(request)
+
+    base_url = "https://gateway-user:s3cret@eko.test/v3"
+    transport = httpx.MockTransport(record)
+    with EkoClient(**CREDENTIALS, base_url=base_url, httpx_args={"transport": transport}) as eko:
+        eko.create_digilocker_url(redirect_url=URL)
+    basic = httpx.Request("GET", base_url)
+    httpx.BasicAuth("gateway-user", "s3cret").sync_auth_flow(basic).__next__()
+    assert seen[0].headers["authorization"] == basic.headers["authorization"]
+    assert seen[0].headers["host"] == "eko.test"
