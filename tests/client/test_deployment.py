@@ -94,6 +94,18 @@ def test_http_proxy_from_the_environment_carries_the_calls(
     assert "secret-key" in proxy.headers_seen[0]
 
 
+def test_a_proxy_given_in_httpx_args_carries_the_calls(no_proxy_env: pytest.MonkeyPatch) -> None:
+    # `proxy=` is the client's one transport (no mounts): the direct path, not Client.send.
+    with Proxy(lambda url: CREATED) as proxy:
+        options = {"proxy": proxy.url}
+        base_url = "http://eko.invalid/v3"
+        with EkoClient(**CREDENTIALS, base_url=base_url, timeout=10, httpx_args=options) as eko:
+            assert eko._direct is not None
+            data = eko.create_digilocker_url(redirect_url=REDIRECT)
+    assert data.reference_id == CREATED["data"]["reference_id"]
+    assert proxy.seen == ["POST http://eko.invalid/v3/tools/kyc/digilocker HTTP/1.1"]
+
+
 def test_https_proxy_from_the_environment_tunnels_with_connect(
     no_proxy_env: pytest.MonkeyPatch,
 ) -> None:
