@@ -27,7 +27,6 @@ from .errors import (
     EkoVerificationPendingError,
 )
 from .raw import RawResponse
-from .redirect import ConsentRedirect, parse_redirect
 from .retries import RetryPolicy
 from .signing import EkoAuth, sign_secret_key
 from .spec import FieldError
@@ -36,24 +35,27 @@ if TYPE_CHECKING:
     from .async_client import AsyncEkoClient
     from .consent import ConsentResult, ConsentState
     from .document_consent import DocumentConsent, document_consents
+    from .redirect import ConsentRedirect, parse_redirect
+
+# Loaded when first asked for (each costs import time): the consent outcome needs the
+# generated models, only some users read consent items or parse the customer's return,
+# and only async users need the async client.
+_LAZY = {
+    "AsyncEkoClient": "async_client",
+    "ConsentResult": "consent",
+    "ConsentState": "consent",
+    "DocumentConsent": "document_consent",
+    "document_consents": "document_consent",
+    "ConsentRedirect": "redirect",
+    "parse_redirect": "redirect",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded when first asked for (each costs import time): the consent outcome needs the
-    # generated models, only some users read consent items, and only async users need
-    # the async client.
-    if name in ("ConsentResult", "ConsentState"):
-        from . import consent
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(consent, name)
-    if name in ("DocumentConsent", "document_consents"):
-        from . import document_consent
-
-        return getattr(document_consent, name)
-    if name == "AsyncEkoClient":
-        from .async_client import AsyncEkoClient
-
-        return AsyncEkoClient
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

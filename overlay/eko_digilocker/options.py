@@ -23,7 +23,6 @@ import os
 import sys
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import httpx
@@ -164,10 +163,11 @@ def environments() -> dict[str, str]:
     }
 
 
-@dataclass(frozen=True)
-class Settings:
-    developer_key: str = field(repr=False)
-    access_key: str = field(repr=False)
+class Settings(NamedTuple):  # NamedTuples here: made at import for a tenth of a dataclass
+    """Credentials and target of a client (the keys never shown: see `__repr__`)."""
+
+    developer_key: str
+    access_key: str
     initiator_id: str
     user_code: str | None
     base_url: str
@@ -284,7 +284,7 @@ def _base_url(base_url: str | None, environment: str | None, env: Mapping[str, s
 # --- all of a client's options at once --------------------------------------------
 
 
-class ClientOptions(NamedTuple):  # a NamedTuple: made at import for a tenth of a dataclass
+class ClientOptions(NamedTuple):
     """What a client's arguments resolve to (`EkoClient(...)`, `AsyncEkoClient(...)`)."""
 
     settings: Settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -87,30 +87,51 @@ class SchemaValidator:
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
-@dataclass(frozen=True)
 class HttpOperation:
-    """What any OpenAPI document says about one operation: its route and validators."""
+    """What any OpenAPI document says about one operation: its route and validators.
+    (Plain classes here and below: made at import for a fraction of a dataclass's cost.)"""
 
-    operation_id: str
-    method: str
-    path: str
-    body: SchemaValidator | None
-    query: SchemaValidator | None
-    responses: dict[str, SchemaValidator]
-    security_headers: tuple[str, ...]
+    __slots__ = ("body", "method", "operation_id", "path", "query", "responses", "security_headers")
+
+    def __init__(
+        self,
+        *,
+        operation_id: str,
+        method: str,
+        path: str,
+        body: SchemaValidator | None,
+        query: SchemaValidator | None,
+        responses: dict[str, SchemaValidator],
+        security_headers: tuple[str, ...],
+    ) -> None:
+        self.operation_id = operation_id
+        self.method = method
+        self.path = path
+        self.body = body
+        self.query = query
+        self.responses = responses
+        self.security_headers = security_headers
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.operation_id!r}: {self.method} {self.path})"
 
 
-@dataclass(frozen=True)
 class Operation(HttpOperation):
     """One operation of Eko's API, with what its successful answer must carry."""
 
-    # What a successful (`status` 0) answer's `data` must be: the schema the 200 answer
-    # names in `x-eko-success-data`. The answer schemas themselves cannot say it (see
-    # the spec's description: no unions in answers).
-    success_data: SchemaValidator
-    # The fields of that `data` that carry a `SessionState` (where a status answer
-    # reports the session's state; see the spec's SessionState).
-    state_fields: tuple[str, ...]
+    __slots__ = ("state_fields", "success_data")
+
+    def __init__(
+        self, http: HttpOperation, success_data: SchemaValidator, state_fields: tuple[str, ...]
+    ) -> None:
+        super().__init__(**{name: getattr(http, name) for name in HttpOperation.__slots__})
+        # What a successful (`status` 0) answer's `data` must be: the schema the 200
+        # answer names in `x-eko-success-data`. The answer schemas themselves cannot say
+        # it (see the spec's description: no unions in answers).
+        self.success_data = success_data
+        # The fields of that `data` that carry a `SessionState` (where a status answer
+        # reports the session's state; see the spec's SessionState).
+        self.state_fields = state_fields
 
 
 def resolve(node: dict[str, Any], spec: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -200,9 +221,7 @@ def operations() -> dict[str, Operation]:
             "x-eko-success-data"
         ]
         found[operation_id] = Operation(
-            **{f.name: getattr(http, f.name) for f in fields(HttpOperation)},
-            success_data=SchemaValidator(success_schema),
-            state_fields=_state_fields(success_schema),
+            http, SchemaValidator(success_schema), _state_fields(success_schema)
         )
     return found
 
