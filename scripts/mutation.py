@@ -11,6 +11,17 @@ Settings (environment): EKO_MUTATION_FILES, a comma-separated subset of MODULES;
 EKO_MUTATION_BUDGET_S (default 1800), the wall time after which the run is stopped and
 the mutants not yet tried are reported as `not_run`; EKO_MUTATION_CHILDREN (default 2),
 mutants tried at once.
+
+What makes the run fit its 30 minutes (each mutant runs, fail-fast with mutmut's own
+`-x`, only the journey tests that reach the mutated function, quickest first):
+- `EKO_CONTRACT_SESSION_WAIT_S=0.5` for the "stays readable" property, instead of 3 s on
+  each profile: no mutant of these modules forgets a session on a seconds scale with the
+  600 s TTL the profile sandboxes keep (the TTL is config, not mutated); TTL expiry is
+  judged by the expiry property on its own 2 s-TTL sandbox, which still waits it out.
+- a mutant that hangs is stopped and counted as a timeout (killed) after
+  `(estimated + TIMEOUT_CONSTANT_S) * TIMEOUT_MULTIPLIER` s of wall time (mutmut's
+  defaults, 1 s and 15, let a hanging mutant of a 10 s test set run almost 3 minutes),
+  and each test after PER_TEST_TIMEOUT_S (pytest-timeout; was 120 s).
 """
 
 from __future__ import annotations
@@ -34,6 +45,11 @@ PACKAGE = "eko_digilocker_sandbox"
 MODULES = ("auth.py", "sessions.py", "answers.py")
 #: The test command: the journey properties, against the embedded sandbox in each profile.
 TESTS = ["tests/contract/test_journeys.py"]
+#: The contract suite's settings for the mutation run (see the module's docstring).
+RUN_ENV = {"EKO_CONTRACT_SESSION_WAIT_S": "0.5"}
+TIMEOUT_MULTIPLIER = 3.0
+TIMEOUT_CONSTANT_S = 10.0
+PER_TEST_TIMEOUT_S = 30
 STATUSES = ("killed", "survived", "timeout", "suspicious", "no tests", "skipped", "not checked")
 
 
@@ -52,10 +68,12 @@ def stage(modules: list[str]) -> None:
     (STAGE / "pyproject.toml").write_text(
         f"""[tool.pytest.ini_options]
 addopts = "-p no:cacheprovider"
-timeout = 120
+timeout = {PER_TEST_TIMEOUT_S}
 
 [tool.mutmut]
 source_paths = ["src"]
+timeout_multiplier = {TIMEOUT_MULTIPLIER}
+timeout_constant = {TIMEOUT_CONSTANT_S}
 only_mutate = [{only}]
 pytest_add_cli_args_test_selection = [{tests}]
 also_copy = ["conftest.py"]
@@ -69,6 +87,7 @@ def run(budget_s: float, children: int) -> tuple[float, bool]:
     process = subprocess.Popen(
         [str(BIN / "mutmut"), "run", "--max-children", str(children)],
         cwd=STAGE,
+        env={**os.environ, **RUN_ENV},
         start_new_session=True,
     )
     try:
@@ -189,7 +208,9 @@ def main() -> int:
     budget_s = float(os.environ.get("EKO_MUTATION_BUDGET_S") or 1800)
     children = int(os.environ.get("EKO_MUTATION_CHILDREN") or 2)
     if os.environ.get("EKO_MUTATION_REPORT_ONLY"):  # the report of the last run, again
-        seconds, finished = float(os.environ.get("EKO_MUTATION_SECONDS") or 0), False
+        last = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+        seconds = float(os.environ.get("EKO_MUTATION_SECONDS") or last.get("seconds") or 0)
+        finished = bool(last.get("finished"))
     else:
         stage(wanted)
         seconds, finished = run(budget_s, children)
@@ -211,6 +232,12 @@ def main() -> int:
         "tool": "mutmut",
         "modules": [f"sandbox/{PACKAGE}/{module}" for module in wanted],
         "test_command": TESTS,
+        "settings": {
+            **RUN_ENV,
+            "timeout_multiplier": TIMEOUT_MULTIPLIER,
+            "timeout_constant_s": TIMEOUT_CONSTANT_S,
+            "per_test_timeout_s": PER_TEST_TIMEOUT_S,
+        },
         "killed": killed,
         "survived": counts["survived"],
         "total": len(statuses),
