@@ -179,11 +179,48 @@ EQUIVALENT: list[tuple[str, re.Pattern[str]]] = [
     ("tolerance", re.compile(r"_window_ms|_MAX_TIMESTAMP_DIGITS|MAX_REFERENCE_ID_DIGITS")),
     # the codec name's case: Python's codecs ignore it
     ("codec case", re.compile(r'"utf-8"|"UTF-8"')),
+    # the store's limits: its byte estimate, the room check, forgetting past the
+    # retention (3600 s) or to make room; no journey comes near 100,000 sessions, 512 MiB
+    # or an hour (tests/sandbox/test_store_limits.py pins them)
+    ("store limits", re.compile(r"self\._bytes\b|_has_room|_forget_older_than|_forget\(")),
+    # the next reference_id's step or direction (ids stay unique; Eko documents no order),
+    # or inside the loop that skips the ids a replayed recording reserves (only --replay)
+    ("reference ids", re.compile(r"self\._next_id\b")),
+    # the consent page's token (its length or none): the page's, not the API's
+    ("consent token", re.compile(r"token=secrets\.token_urlsafe|token=None")),
+    # the random key an unknown developer_key is checked against: any length is random
+    ("random key", re.compile(r"_nobody = hmac\.new\(secrets\.token_bytes\((?!32\))")),
+    # an auth refusal's message (or its hint) left out; the 403 is what is documented
+    ("message", re.compile(r"AuthFailure\(None\)|hint = None|timestamp is not a number")),
+    # the control surface's conflict error text
+    ("internal text", re.compile(r"it cannot become")),
+    # a clock reading exactly equal to a deadline (float seconds): `>=` against `>`
+    ("boundary instant", re.compile(r"self\._clock\(\) >=? session\.expires_at")),
+    # a query that starts with an empty parameter (`?&reference_id=...`): every query
+    # parser reads the same parameters
+    ("empty parameter", re.compile(r"if \(parts\.query\) or True else")),
+    # the stored session's client_ref_id (the idempotency index is keyed by the request's)
+    ("stored copy", re.compile(r"client_ref_id=None,")),
+    # the AADHAAR-only document fields on another type: every document field is optional
+    ("optional fields", re.compile(r'document_type [!=]= "AADHAAR"')),
 ]
+#: Functions whose every mutant is equivalent for the API: the store's limits.
+EQUIVALENT_FUNCTIONS = {
+    name: "store limits"
+    for name in (
+        "text_bytes",
+        "session_cost",
+        "SessionStore._has_room",
+        "SessionStore._forget_older_than",
+    )
+}
 
 
-def equivalence(change: list[str]) -> str | None:
-    """The class that explains a surviving change (its removed and added lines)."""
+def equivalence(change: list[str], function: str = "") -> str | None:
+    """The class that explains a surviving change (its removed and added lines) in
+    `function`."""
+    if function in EQUIVALENT_FUNCTIONS:
+        return EQUIVALENT_FUNCTIONS[function]
     if len(change) >= 2 and len({_STRING.sub('""', line) for line in change}) == 1:
         return "text"  # only a string literal's text changed: a message, data or a name
     if (
@@ -224,7 +261,9 @@ def main() -> int:
     found = diffs(surviving)
     survivors = [place(name, found[name]) for name in surviving]
     for survivor in survivors:
-        survivor["equivalent"] = equivalence(survivor["change"]) or "unexplained"  # type: ignore[arg-type]
+        survivor["equivalent"] = (
+            equivalence(survivor["change"], str(survivor["function"])) or "unexplained"  # type: ignore[arg-type]
+        )
     explained: dict[str, int] = {}
     for survivor in survivors:
         explained[str(survivor["equivalent"])] = explained.get(str(survivor["equivalent"]), 0) + 1

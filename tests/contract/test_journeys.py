@@ -6,13 +6,13 @@ call says so, the document call refuses as pending) and stays readable for a few
 repeated create with the same client_ref_id and body is the same session, and a
 different body is refused; every documented document type and combination is echoed as
 requested; an unsigned, wrongly signed (another key, or the raw access key instead of
-its base64) or stale request is refused; each documented refusal (405, 413, 415,
-invalid parameters) is given. Where the target has the sandbox's control surface
-(`/_sandbox/`, probed), the customer's approval, denial and expiry too: the documents
-asked for are handed out, only with the session's own verification_id, and deciding one
-session leaves another as it was; and every documented error code forced on every
-operation. Every answer is checked on the way (journeys.py): its documented schema, a
-JSON content type, and a success's data and success code.
+its base64), unknown developer_key's or stale request is refused; each documented
+refusal (405, 413, 415, invalid parameters) is given. Where the target has the sandbox's
+control surface (`/_sandbox/`, probed), the customer's approval, denial and expiry too:
+the documents asked for are handed out, only with the session's own verification_id, and
+deciding one session leaves another as it was; and every documented error code forced on
+every operation. Every answer is checked on the way (journeys.py): its documented
+schema, a JSON content type, and a success's data and success code.
 
 Outcomes are judged by `eko_rules.outcome`, which reads every documented form of each
 (pending as -1, 327 in either placement, or a success carrying a PENDING state).
@@ -189,6 +189,10 @@ def test_only_signed_requests_are_served(client: JourneyClient, operation_id: st
         for what, headers in (
             ("an unsigned", {}),
             ("a wrongly signed", client.signed_headers(access_key="not-the-access-key")),
+            (
+                "an unknown developer_key's",
+                client.signed_headers(developer_key=f"unknown-{secrets.token_hex(8)}"),
+            ),
             ("a raw-access-key signed", client.signed_headers(raw_key=True)),
             ("a stale", client.signed_headers(age_ms=STALE_MS)),
             ("a non-numeric-timestamp", client.signed_headers(timestamp="not-a-time")),
