@@ -154,6 +154,29 @@ def redirect_problem(redirect_location: str | None, expected: dict[str, str]) ->
     return f"the redirect {redirect_location!r} carries {wrong}, not {expected}" if wrong else None
 
 
+def callback_problem(redirect_location: str | None, redirect_url: str) -> str | None:
+    """The customer lands on the callback the create named: its scheme, host and path,
+    and every parameter of its own query string, kept (Eko's pages say the customer is
+    sent back to `redirect_url` with the session's parameters appended to it; where they
+    go among the callback's own, and in what order, is not documented, so neither is
+    judged). Not a recorder rule: the redirect is the customer's browser's, never an API
+    exchange."""
+    if redirect_location is None:
+        return "no redirect after the decision"
+    landing, callback = urlsplit(redirect_location), urlsplit(redirect_url)
+    if (landing.scheme, landing.netloc, landing.path) != (
+        callback.scheme,
+        callback.netloc,
+        callback.path,
+    ):
+        return f"the redirect {redirect_location!r} is not to the callback {redirect_url!r}"
+    kept = parse_qsl(landing.query, keep_blank_values=True)
+    lost = [pair for pair in parse_qsl(callback.query, keep_blank_values=True) if pair not in kept]
+    if lost:
+        return f"the redirect {redirect_location!r} lost the callback's own parameters {lost}"
+    return None
+
+
 def content_type_problem(content_type: str | None) -> str | None:
     """Every answer is JSON (`charset` and other parameters may follow)."""
     media_type = (content_type or "").partition(";")[0].strip().lower()

@@ -124,15 +124,17 @@ class JourneyClient:
         access_key: str | None = None,
         raw_key: bool = False,
         timestamp: str | None = None,
+        developer_key: str | None = None,
     ) -> dict[str, str]:
-        """Signing headers, signed now (or `age_ms` ago, or for this `timestamp` text)."""
+        """Signing headers, signed now (or `age_ms` ago, or for this `timestamp` text),
+        with our developer_key or `developer_key`."""
         timestamp = timestamp or str(now_ms() - age_ms)
         key = access_key or self._access_key
         signature = (
             raw_key_signature(key, timestamp) if raw_key else sign_secret_key(key, timestamp)
         )
         return {
-            DEVELOPER_KEY_HEADER: self._developer_key,
+            DEVELOPER_KEY_HEADER: developer_key or self._developer_key,
             TIMESTAMP_HEADER: timestamp,
             SECRET_KEY_HEADER: signature,
         }

@@ -6,13 +6,13 @@ call says so, the document call refuses as pending) and stays readable for a few
 repeated create with the same client_ref_id and body is the same session, and a
 different body is refused; every documented document type and combination is echoed as
 requested; an unsigned, wrongly signed (another key, or the raw access key instead of
-its base64) or stale request is refused; each documented refusal (405, 413, 415,
-invalid parameters) is given. Where the target has the sandbox's control surface
-(`/_sandbox/`, probed), the customer's approval, denial and expiry too: the documents
-asked for are handed out, only with the session's own verification_id, and deciding one
-session leaves another as it was; and every documented error code forced on every
-operation. Every answer is checked on the way (journeys.py): its documented schema, a
-JSON content type, and a success's data and success code.
+its base64), unknown developer_key's or stale request is refused; each documented
+refusal (405, 413, 415, invalid parameters) is given. Where the target has the sandbox's
+control surface (`/_sandbox/`, probed), the customer's approval, denial and expiry too:
+the documents asked for are handed out, only with the session's own verification_id, and
+deciding one session leaves another as it was; and every documented error code forced on
+every operation. Every answer is checked on the way (journeys.py): its documented
+schema, a JSON content type, and a success's data and success code.
 
 Outcomes are judged by `eko_rules.outcome`, which reads every documented form of each
 (pending as -1, 327 in either placement, or a success carrying a PENDING state).
@@ -25,6 +25,7 @@ import itertools
 import secrets
 import time
 from collections.abc import Iterator
+from contextlib import closing
 
 import httpx
 import pytest
@@ -36,7 +37,7 @@ from eko_digilocker_sandbox.control_client import (
     SandboxControlResponseError,
 )
 from eko_digilocker_sandbox.scenarios import documented
-from tests.contract.conftest import SESSION_WAIT_S
+from tests.contract.conftest import EXPIRY_MARGIN_S, SESSION_WAIT_S
 from tests.contract.journeys import (
     CREATE,
     DOCUMENT,
@@ -67,6 +68,12 @@ COMBINATIONS = [
 ]
 #: The one type every Eko source says is served; the others may be refused.
 ALWAYS_SERVED = "AADHAAR"
+#: A callback with a query string of its own (an app's order number).
+CALLBACK_WITH_QUERY = "https://yourapp.com/kyc/callback?order=42&step=kyc"
+#: What the status call may answer for a session past its TTL: expired (the sandbox's
+#: EXPIRED state, the upstream provider's), or Eko's "Invalid or expired reference_id"
+#: (463, or the status call's -1, whose message may not say which).
+EXPIRED_OUTCOMES = (eko_rules.EXPIRED, eko_rules.NOT_FOUND, eko_rules.PENDING_OR_NOT_FOUND)
 
 
 def refused(http_status: int, body: object) -> bool:
@@ -182,6 +189,10 @@ def test_only_signed_requests_are_served(client: JourneyClient, operation_id: st
         for what, headers in (
             ("an unsigned", {}),
             ("a wrongly signed", client.signed_headers(access_key="not-the-access-key")),
+            (
+                "an unknown developer_key's",
+                client.signed_headers(developer_key=f"unknown-{secrets.token_hex(8)}"),
+            ),
             ("a raw-access-key signed", client.signed_headers(raw_key=True)),
             ("a stale", client.signed_headers(age_ms=STALE_MS)),
             ("a non-numeric-timestamp", client.signed_headers(timestamp="not-a-time")),
@@ -219,6 +230,58 @@ def test_documented_refusals(client: JourneyClient, operation_id: str) -> None:
             operation_id, headers=client.signed_headers(), content=b" " * OVERSIZED
         )
         expect(status == 413, "an oversized body is refused with HTTP 413")
+
+
+def test_a_pending_session_expires_with_its_ttl(ttl_target: tuple[str, float]) -> None:
+    """Where the target's TTL is known (EKO_CONTRACT_SESSION_TTL_S; the embedded run's own
+    sandbox): a pending session is readable halfway through its TTL and expired after it.
+    Eko publishes no TTL but answers "Invalid or expired reference_id", so an expired
+    session may be answered as expired or as an unknown reference (EXPIRED_OUTCOMES),
+    never as pending nor a success. Where the target has a control surface, a session
+    approved before the TTL stays approved after it: the TTL is the consent window (the
+    upstream providers' link "valid for about 10 minutes", their states PENDING ->
+    EXPIRED), not the life of a decision. One wait serves both."""
+    base_url, ttl = ttl_target
+    with closing(JourneyClient(base_url)) as client, SandboxControl(base_url) as surface:
+        try:
+            surface.state()
+            control: SandboxControl | None = surface
+        except (httpx.HTTPError, SandboxControlError, SandboxControlResponseError):
+            control = None  # a real Eko server: the pending session alone
+        with journey(f"a pending session expires with the target's {ttl:g} s TTL", client):
+            sent = time.monotonic()
+            pending = client.created_reference()
+            answered = time.monotonic()
+            approved = client.created_reference() if control else None
+            session = control.approve(approved) if control and approved else None
+            time.sleep(max(0.0, sent + ttl / 2 - time.monotonic()))
+            _, status = client.call(STATUS, pending)
+            expect(
+                is_pending(STATUS, status),
+                f"halfway through the {ttl:g} s TTL the status call answers pending",
+            )
+            time.sleep(max(0.0, answered + ttl + EXPIRY_MARGIN_S - time.monotonic()))
+            _, status = client.call(STATUS, pending)
+            expect(
+                outcome(STATUS, status) in EXPIRED_OUTCOMES,
+                f"{EXPIRY_MARGIN_S:g} s past the TTL the status call answers expired (or an "
+                f"unknown reference), not {outcome(STATUS, status)}",
+            )
+            code, document = client.call(DOCUMENT, pending)
+            expect(
+                refused(code, document) and outcome(DOCUMENT, document) != eko_rules.PENDING,
+                "and the document call refuses it (HTTP 200), not as pending",
+            )
+            if session is not None and approved is not None:
+                _, status = client.call(STATUS, approved)
+                expect(
+                    is_success(status) and not is_pending(STATUS, status),
+                    "a session approved before the TTL is still a success after it",
+                )
+                _, document = client.call(
+                    DOCUMENT, approved, verification_id=session.verification_id
+                )
+                expect(is_success(document), "and its documents are still served")
 
 
 # --- with the sandbox's control surface ---------------------------------------------
@@ -274,6 +337,30 @@ def test_a_wrong_verification_id_is_refused(client: JourneyClient, control: Sand
         expect(refused(code, answer), "a wrong verification_id on an approved session is refused")
         _, document = client.call(DOCUMENT, reference_id, verification_id=session.verification_id)
         expect(is_success(document), "the session's own verification_id is served")
+
+
+def test_the_callback_keeps_its_own_query(client: JourneyClient, control: SandboxControl) -> None:
+    """A `redirect_url` with a query string of its own: the customer lands on it with that
+    query kept and the session's parameters added (eko_rules.callback_problem)."""
+    with journey("the customer's redirect keeps the callback's own query", client):
+        for decision in ("approve", "deny"):
+            code, created = client.call(CREATE, redirect_url=CALLBACK_WITH_QUERY)
+            if not is_success(created):
+                # Eko documents no rule for a callback's query; a target refusing one at
+                # create (301, invalid redirect URL) sends no customer to it.
+                expect(refused(code, created), "a refused callback is an HTTP 200 refusal")
+                return
+            reference_id = created["data"]["reference_id"]
+            session = getattr(control, decision)(reference_id)
+            problem = eko_rules.callback_problem(session.redirect_location, CALLBACK_WITH_QUERY)
+            expect(problem is None, f"after {decision}, the callback's query is kept: {problem}")
+            expected = {"reference_id": str(reference_id)}
+            if decision == "approve":
+                expected["verification_id"] = session.verification_id
+            else:
+                expected["status"] = "CONSENT_DENIED"
+            problem = eko_rules.redirect_problem(session.redirect_location, expected)
+            expect(problem is None, f"and the session's parameters are added: {problem}")
 
 
 @pytest.mark.parametrize("decision", ["approve", "deny", "expire"])

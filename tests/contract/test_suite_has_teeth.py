@@ -213,6 +213,13 @@ JOURNEY_BREAKAGES = {
     "answers a reference never created as pending": (
         "a reference never created is refused, never pending"
     ),
+    "drops the callback's own query": "the customer's redirect keeps the callback's own query",
+    "never expires a pending session": (
+        f"a pending session expires with the target's {variants.VARIANT_TTL_S:g} s TTL"
+    ),
+    "expires approved sessions at the TTL": (
+        f"a pending session expires with the target's {variants.VARIANT_TTL_S:g} s TTL"
+    ),
 }
 
 

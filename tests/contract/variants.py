@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
@@ -35,6 +35,7 @@ from eko_digilocker.signing import (
 )
 from eko_digilocker.spec import example, operation
 from eko_digilocker_sandbox import UAT_ACCESS_KEY, UAT_DEVELOPER_KEY, answers, eko_rules
+from eko_digilocker_sandbox.sessions import SessionState
 from tests.contract.journeys import CREATE, DOCUMENT, STATUS, is_pending, raw_key_signature
 
 DOCUMENT_TYPES = {"AADHAAR", "PAN", "DRIVING_LICENSE"}
@@ -227,6 +228,69 @@ def unknown_references_pending(exchange: Exchange) -> None:
         exchange.answer = answers.pending(answers.EPS, operation_id)
 
 
+# --- broken: survivors of `make mutation` (docs/contract-tests.md, "Mutation score") ---
+
+CONTROL_DECISION = re.compile(r"^/_sandbox/sessions/(\d+)/(approve|deny|expire)$")
+#: The consent window of the sandbox behind the variants that need one short enough to
+#: wait out (main() starts it so, and tells the suite through EKO_CONTRACT_SESSION_TTL_S).
+#: Above the 3 s the "stays readable" property waits, so only the expiry property judges.
+VARIANT_TTL_S = 5.0
+
+
+def drops_the_callbacks_query(exchange: Exchange) -> None:
+    """The customer's redirect carries only the session's parameters: the callback's own
+    query string (`?order=42`) is replaced instead of appended to."""
+    answer = exchange.answer
+    if not (CONTROL_DECISION.match(exchange.path) and exchange.status == 200):
+        return
+    if not isinstance(answer, dict) or not answer.get("redirect_location"):
+        return
+    landing, own = urlsplit(answer["redirect_location"]), urlsplit(answer["redirect_url"])
+    added = [pair for pair in parse_qsl(landing.query) if pair not in parse_qsl(own.query)]
+    answer["redirect_location"] = landing._replace(query=urlencode(added)).geturl()
+
+
+class _Expired:
+    """The sessions expired through the control surface (the customer let them lapse)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ids: set[int] = set()
+
+
+EXPIRED_BY_CONTROL = _Expired()
+
+
+def never_expires_a_pending_session(exchange: Exchange) -> None:
+    """A pending session is never expired by its TTL: past it, it is still answered as
+    pending. (The control surface's expire still works, so only the TTL is broken.)"""
+    decision = CONTROL_DECISION.match(exchange.path)
+    if decision and decision.group(2) == "expire":
+        with EXPIRED_BY_CONTROL.lock:
+            EXPIRED_BY_CONTROL.ids.add(int(decision.group(1)))
+    operation_id = _operation(exchange)
+    if operation_id not in (STATUS, DOCUMENT) or exchange.status != 200:
+        return
+    if eko_rules.outcome(operation_id, exchange.answer) != eko_rules.EXPIRED:
+        return
+    with EXPIRED_BY_CONTROL.lock:
+        if _reference(exchange) in EXPIRED_BY_CONTROL.ids:
+            return
+    exchange.answer = answers.pending(answers.EPS, operation_id)
+
+
+def expires_approved_sessions(exchange: Exchange) -> None:
+    """The TTL expires every session, approved ones too: past it, a success is answered
+    as the sandbox answers an expired session."""
+    CREATED.note(exchange)
+    operation_id = _operation(exchange)
+    if operation_id not in (STATUS, DOCUMENT) or not _success(exchange):
+        return
+    born = CREATED.at.get(_reference(exchange) or 0)
+    if born is not None and time.monotonic() - born > VARIANT_TTL_S:
+        exchange.answer = answers.session_closed(SessionState.EXPIRED)
+
+
 # --- harmless ----------------------------------------------------------------------
 
 
@@ -359,7 +423,12 @@ BROKEN: dict[str, Mutation] = {
     "approving one session approves every pending one": approves_every_pending_session,
     "ignores a wrong verification_id": ignores_a_wrong_verification_id,
     "answers a reference never created as pending": unknown_references_pending,
+    "drops the callback's own query": drops_the_callbacks_query,
+    "never expires a pending session": never_expires_a_pending_session,
+    "expires approved sessions at the TTL": expires_approved_sessions,
 }
+#: The variants whose sandbox has a consent window of VARIANT_TTL_S (the others: 600 s).
+SHORT_TTL = {never_expires_a_pending_session, expires_approved_sessions}
 HARMLESS: dict[str, Mutation] = {
     "passes through": passes_through,
     "adds unknown fields": adds_unknown_fields,
@@ -480,7 +549,11 @@ def main(argv: list[str]) -> int:
 
     name, *pytest_args = argv
     mutation = {**BROKEN, **HARMLESS, **SLOW}[name]
-    with running_sandbox(SandboxConfig()) as upstream, running_variant(upstream, mutation) as url:
+    config = SandboxConfig()
+    if mutation in SHORT_TTL:
+        config = SandboxConfig(session_ttl_seconds=VARIANT_TTL_S)
+        os.environ["EKO_CONTRACT_SESSION_TTL_S"] = str(VARIANT_TTL_S)
+    with running_sandbox(config) as upstream, running_variant(upstream, mutation) as url:
         os.environ["EKO_CONTRACT_BASE_URL"] = url
         return int(pytest.main(pytest_args))
 
