@@ -181,6 +181,12 @@ def accepts_the_raw_access_key(exchange: Exchange) -> None:
             exchange.headers[SECRET_KEY_HEADER] = sign_secret_key(UAT_ACCESS_KEY, timestamp)
 
 
+def accepts_an_unknown_developer_key(exchange: Exchange) -> None:
+    """Only the signature is checked, not whose key it is: any developer_key is served."""
+    if exchange.path in API_PATHS and DEVELOPER_KEY_HEADER in exchange.headers:
+        exchange.headers[DEVELOPER_KEY_HEADER] = UAT_DEVELOPER_KEY
+
+
 def ignores_document_requested(exchange: Exchange) -> None:
     """`document_requested` validated, then ignored: every session is for AADHAAR."""
     body = exchange.body
@@ -418,6 +424,7 @@ BROKEN: dict[str, Mutation] = {
     "forgets a repeated client_ref_id": forgets_client_ref_id,
     "forgets sessions after 2 s": forgets_sessions_early,
     "accepts the raw access key": accepts_the_raw_access_key,
+    "accepts an unknown developer_key": accepts_an_unknown_developer_key,
     "ignores document_requested": ignores_document_requested,
     "answers status 0 with response_status_id 1": success_with_a_failure_status_id,
     "approving one session approves every pending one": approves_every_pending_session,
@@ -445,6 +452,7 @@ REQUEST_SIDE = {
     stops_checking_signatures,
     forgets_client_ref_id,
     accepts_the_raw_access_key,
+    accepts_an_unknown_developer_key,
     ignores_document_requested,
     ignores_a_wrong_verification_id,
     answers_late,
