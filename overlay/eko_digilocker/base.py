@@ -87,6 +87,8 @@ class ClientBase:
         self.options = chosen
         self.settings = chosen.settings
         self.timeout = chosen.timeout
+        self.phase_timeout = chosen.phase_timeout
+        self.longest_phase = chosen.longest_phase
         self.retry_policy = RetryPolicy(max_retries=chosen.max_retries)
         self.max_response_bytes = chosen.max_response_bytes
         self.auto_client_ref_id = chosen.auto_client_ref_id
@@ -107,8 +109,8 @@ class ClientBase:
             ),
             base_url=self._base_url,
             host=self.host,
-            phase_timeout=chosen.phase_timeout,
-            longest_phase=chosen.longest_phase,
+            phase_timeout=self.phase_timeout,
+            longest_phase=self.longest_phase,
             max_response_bytes=self.max_response_bytes,
             policy=self.retry_policy,
         )
