@@ -88,6 +88,11 @@ def check_max_retries(value: Any) -> int:
     return value
 
 
+# The 3.0.0 names of the two checks above (a client's arguments now bear these names).
+phase_timeout = check_phase_timeout
+max_retries = check_max_retries
+
+
 def positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise EkoConfigurationError(f"{name} must be a positive whole number, not {value!r}")
