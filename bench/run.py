@@ -251,7 +251,9 @@ def measure(effort: Effort, progress: Callable[[str], None]) -> list[Row]:
     # A venv with the runtime dependencies only, as a user installs the package; the
     # smoke run uses this venv to stay quick and offline.
     python = startup.PYTHON if effort is SMOKE else startup.runtime_python()
-    ours_ms, base_ms = startup.import_time_ms(effort.startup_runs, python)
+    # Three times the runs of the other start-up figures: an import is a tenth of a
+    # second, and its median over 7 pairs moved by 0.05x from one run to the next.
+    ours_ms, base_ms = startup.import_time_ms(3 * effort.startup_runs, python)
     rows.append(
         Row(
             'cold start: python -c "import eko_digilocker" vs "import httpx" (runtime-only venv)',
