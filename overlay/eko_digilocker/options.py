@@ -23,6 +23,7 @@ import os
 import sys
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import httpx
@@ -168,11 +169,12 @@ def environments() -> dict[str, str]:
     }
 
 
-class Settings(NamedTuple):  # NamedTuples here: made at import for a tenth of a dataclass
+@dataclass(frozen=True)
+class Settings:
     """Credentials and target of a client (the keys never shown: see `__repr__`)."""
 
-    developer_key: str
-    access_key: str
+    developer_key: str = field(repr=False)
+    access_key: str = field(repr=False)
     initiator_id: str
     user_code: str | None
     base_url: str
@@ -289,7 +291,7 @@ def _base_url(base_url: str | None, environment: str | None, env: Mapping[str, s
 # --- all of a client's options at once --------------------------------------------
 
 
-class ClientOptions(NamedTuple):
+class ClientOptions(NamedTuple):  # a NamedTuple: made at import for a tenth of a dataclass
     """What a client's arguments resolve to (`EkoClient(...)`, `AsyncEkoClient(...)`)."""
 
     settings: Settings
