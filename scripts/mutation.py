@@ -34,6 +34,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,16 +148,20 @@ def place(name: str, diff: str) -> dict[str, object]:
         for row in diff.splitlines()
         if row.startswith(("-", "+")) and not row.startswith(("---", "+++"))
     ]
-    return {
-        "name": name,
-        "file": f"sandbox/{PACKAGE}/{module}.py",
-        "function": name.rpartition(".")[2]
+    function = (
+        name.rpartition(".")[2]
         .split("__mutmut_")[0]
         .removeprefix("x_")
         .removeprefix("xǁ")
-        .replace("ǁ", "."),
+        .replace("ǁ", ".")
+    )
+    return {
+        "name": name,
+        "file": f"sandbox/{PACKAGE}/{module}.py",
+        "function": function,
         "line_in_function": int(hunk.group(1)) if hunk else None,
         "change": changed,
+        "equivalent": equivalence(changed, function) or "unexplained",
     }
 
 
@@ -260,13 +265,7 @@ def main() -> int:
     surviving = [name for name, status in sorted(statuses.items()) if status == "survived"]
     found = diffs(surviving)
     survivors = [place(name, found[name]) for name in surviving]
-    for survivor in survivors:
-        survivor["equivalent"] = (
-            equivalence(survivor["change"], str(survivor["function"])) or "unexplained"  # type: ignore[arg-type]
-        )
-    explained: dict[str, int] = {}
-    for survivor in survivors:
-        explained[str(survivor["equivalent"])] = explained.get(str(survivor["equivalent"]), 0) + 1
+    explained = Counter(str(survivor["equivalent"]) for survivor in survivors)
     report = {
         "tool": "mutmut",
         "modules": [f"sandbox/{PACKAGE}/{module}" for module in wanted],
@@ -285,7 +284,7 @@ def main() -> int:
         "score": round(killed / tried, 4) if tried else None,
         "seconds": round(seconds),
         "finished": finished,
-        "survivors_by_class": explained,
+        "survivors_by_class": dict(explained.most_common()),
         "survivors": survivors,
     }
     REPORT.parent.mkdir(exist_ok=True)
@@ -294,7 +293,7 @@ def main() -> int:
         f"mutation score: killed {killed} of {tried} tried ({report['score']}); "
         f"{counts['survived']} survived, {report['not_run']} not run, {len(statuses)} in all, "
         f"{report['seconds']} s{'' if finished else ' (stopped at the budget)'}: {REPORT}\n"
-        f"survivors by class: {explained}"
+        f"survivors by class: {dict(explained.most_common())}"
     )
     return 0 if finished else 1
 
