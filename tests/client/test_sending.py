@@ -116,11 +116,11 @@ def test_credentials_in_the_base_url_are_sent_as_basic_auth_as_httpx_would() -> 
         seen.append(request)
         return answer(request)
 
-    base_url = "https://gateway-user:s3cret@eko.test/v3"
+    base_url = "https://gateway-user:made-up-password@eko.test/v3"  # no real credential
     transport = httpx.MockTransport(record)
     with EkoClient(**CREDENTIALS, base_url=base_url, httpx_args={"transport": transport}) as eko:
         eko.create_digilocker_url(redirect_url=URL)
     basic = httpx.Request("GET", base_url)
-    httpx.BasicAuth("gateway-user", "s3cret").sync_auth_flow(basic).__next__()
+    httpx.BasicAuth("gateway-user", "made-up-password").sync_auth_flow(basic).__next__()
     assert seen[0].headers["authorization"] == basic.headers["authorization"]
     assert seen[0].headers["host"] == "eko.test"
