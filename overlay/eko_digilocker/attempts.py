@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import functools
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -92,8 +91,9 @@ def fixed_headers(
         (k.lower().encode(), v.encode()) for k, v in defaults.items() if k.lower() not in _PER_CALL
     ]
     if (base.username or base.password) and not any(k == b"authorization" for k, _ in kept):
-        user = f"{base.username}:{base.password}".encode()
-        kept.insert(0, (b"Authorization", b"Basic " + base64.b64encode(user)))
+        credentials = httpx.Request("GET", base)  # httpx's own Basic scheme writes it
+        next(httpx.BasicAuth(base.username, base.password).sync_auth_flow(credentials))
+        kept.insert(0, (b"Authorization", credentials.headers["authorization"].encode()))
     return ((b"Host", base.netloc), *kept, (DEVELOPER_KEY_HEADER.encode(), developer_key.encode()))
 
 
